@@ -1,0 +1,32 @@
+"""Errors raised by the composer package: one root, precise subclasses."""
+from __future__ import annotations
+
+from theory.schema import Problem
+
+
+class ComposerError(Exception):
+    """Root of every error raised by :mod:`composer`."""
+
+
+class SpecError(ComposerError):
+    """A spec has one or more problems; each names file, line, field, value and what is accepted."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class GrammarError(ComposerError):
+    """A grammar file is missing, unknown or invalid."""
+
+
+class UnsatisfiableError(ComposerError):
+    """The constraints of a slot cannot all hold; the message names what to relax."""
+
+
+class OutputExistsError(ComposerError):
+    """An output file exists and --force was not given."""
+
+
+class RenderError(ComposerError):
+    """A piece could not be written in the asked format."""

@@ -1,0 +1,127 @@
+"""The composed piece: plain dataclasses with exact time and pitch in cents.
+
+Offsets and durations are quarter notes as `Fraction`, counted from the start of
+the piece. A part holds notes; simultaneous notes in one part form a chord.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from theory import Chord, Key, Meter, Pitch
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .plan import Plan
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    offset: Fraction
+    duration: Fraction
+    pitch: Pitch
+    velocity: int = 80
+
+    @property
+    def end(self) -> Fraction:
+        return self.offset + self.duration
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    """A General MIDI program (0-127) and a written name."""
+
+    name: str
+    program: int
+    low: Pitch
+    high: Pitch
+
+
+@dataclass
+class Part:
+    name: str
+    role: str
+    instrument: Instrument
+    notes: list[Note] = field(default_factory=list)
+
+    def sorted_notes(self) -> list[Note]:
+        return sorted(self.notes, key=lambda n: (n.offset, n.pitch.cents))
+
+
+@dataclass(frozen=True, slots=True)
+class ChordEvent:
+    """One chord of the harmony plan, with its analysis in the local key."""
+
+    offset: Fraction
+    duration: Fraction
+    chord: Chord
+    key: Key
+    roman: str
+    function: str
+
+    @property
+    def end(self) -> Fraction:
+        return self.offset + self.duration
+
+
+@dataclass(frozen=True, slots=True)
+class KeyChange:
+    offset: Fraction
+    key: Key
+
+
+@dataclass
+class Piece:
+    title: str
+    meter: Meter
+    tempo_bpm: float
+    bars: int
+    parts: list[Part]
+    chords: list[ChordEvent]
+    keys: list[KeyChange]
+    plan: "Plan | None" = None
+    spec: Any = None
+    seed: int = 0
+
+    @property
+    def key(self) -> Key:
+        return self.keys[0].key
+
+    @property
+    def length_quarters(self) -> Fraction:
+        return self.bars * self.meter.bar_quarters
+
+    def part(self, role_or_name: str) -> Part:
+        for p in self.parts:
+            if p.role == role_or_name or p.name == role_or_name:
+                return p
+        raise KeyError(f"no part {role_or_name!r} (parts: {', '.join(p.name for p in self.parts)})")
+
+    def key_at(self, offset: Fraction) -> Key:
+        current = self.keys[0].key
+        for change in self.keys:
+            if change.offset <= offset:
+                current = change.key
+        return current
+
+    def chord_at(self, offset: Fraction) -> ChordEvent | None:
+        for event in self.chords:
+            if event.offset <= offset < event.end:
+                return event
+        return None
+
+    def to_music21(self):
+        from .render.musicxml import to_music21
+
+        return to_music21(self)
+
+    def write(self, path, force: bool = False) -> str:
+        """Write by extension: .mid/.midi, .musicxml/.xml. Returns the path written."""
+        from .render import write_piece
+
+        return write_piece(self, path, force=force)
+
+    def explain(self) -> str:
+        from .explain import explain_text
+
+        return explain_text(self.plan)

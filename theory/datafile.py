@@ -1,0 +1,96 @@
+"""Safe YAML reading that remembers where each value came from.
+
+`load_yaml` parses with PyYAML's SafeLoader only (no tags that build Python
+objects), refuses oversized documents and alias bombs, and returns the data
+together with a map from each value's path (a tuple of keys and indices) to its
+1-based line number, so that validation errors can point at the line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DataFileError
+
+MAX_YAML_BYTES = 1_000_000
+MAX_YAML_NODES = 200_000
+
+Path_ = tuple  # a path into a document: keys and list indices
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    data: Any
+    lines: dict[tuple, int]
+    source: str
+
+    def line_of(self, path: tuple) -> int | None:
+        """The line of `path`, or of its closest ancestor that has one."""
+        path = tuple(path)
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+def _walk(node: yaml.Node, path: tuple, lines: dict, budget: list[int]) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise DataFileError(f"document has more than {MAX_YAML_NODES} nodes (alias expansion?)")
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _walk(value_node, path + (key,), lines, budget)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), lines, budget)
+
+
+def load_yaml(text: str | bytes, source: str = "<string>") -> YamlDocument:
+    """Parse one YAML document safely; raise DataFileError with the line on failure."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_YAML_BYTES:
+            raise DataFileError(f"{source}: file is {len(text)} bytes, above the limit of {MAX_YAML_BYTES}")
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataFileError(f"{source}: not UTF-8 text (byte {exc.start}: {text[exc.start:exc.start + 1]!r})") from None
+    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
+        raise DataFileError(f"{source}: document is above the limit of {MAX_YAML_BYTES} bytes")
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            lines: dict[tuple, int] = {}
+            if node is not None:
+                _walk(node, (), lines, [MAX_YAML_NODES])
+                data = loader.construct_document(node)
+            else:
+                data = None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{source}:{mark.line + 1}" if mark else source
+        raise DataFileError(f"{where}: invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise DataFileError(f"{source}: invalid YAML: {exc}") from None
+    except RecursionError:
+        raise DataFileError(f"{source}: YAML nested too deeply") from None
+    return YamlDocument(data=data, lines=lines, source=source)
+
+
+def read_yaml_file(path: str | Path) -> YamlDocument:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read ({exc.strerror})") from None
+    return load_yaml(raw, str(path))
