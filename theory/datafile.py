@@ -70,7 +70,10 @@ def load_yaml(text: str | bytes, source: str = "<string>") -> YamlDocument:
             node = loader.get_single_node()
             lines: dict[tuple, int] = {}
             if node is not None:
-                _walk(node, (), lines, [MAX_YAML_NODES])
+                try:
+                    _walk(node, (), lines, [MAX_YAML_NODES])
+                except DataFileError as exc:
+                    raise DataFileError(f"{source}: {exc}") from None
                 data = loader.construct_document(node)
             else:
                 data = None

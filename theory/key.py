@@ -144,8 +144,11 @@ class Key:
         num = m.group("num")
         degree = NUMERALS.index(num.upper())
         acc = {"b": -1, "♭": -1, "#": 1, "♯": 1}.get(m.group("acc") or "", 0)
-        root = self.degree_spelling(degree, acc)
         upper = num.isupper()
+        raised = self._leading_tone_raise(degree, upper)
+        if raised and acc == 1:
+            acc = 0  # '#vii°7' in minor: the sharp is cautionary, the leading tone is raised once
+        root = self.degree_spelling(degree, acc + raised)
         qual, fig = m.group("qual") or "", (m.group("fig") or "").replace("/", "")
         seventh = fig in ("7", "65", "43", "42", "2", "maj7", "M7", "9")
         if qual in ("°", "o", "dim"):
@@ -173,28 +176,28 @@ class Key:
             chord = chord_from_quality(root, quality, Spelling(letter, alter - 12 if alter > 6 else alter))
         return chord
 
+    def _leading_tone_raise(self, degree: int, upper: bool) -> int:
+        """1 for a lower-case vii in a minor key (vii°, vii°7 use the raised leading tone), else 0.
+
+        Upper-case VII is the natural subtonic (G in A minor); 'bvii' is a minor or diminished
+        chord on the subtonic.
+        """
+        natural_seventh = round(self.harmonic_mode.scale.degree_cents[6]) == 1000
+        return 1 if degree == 6 and not upper and self.harmonic_mode.name == "natural_minor" and natural_seventh else 0
+
     def roman(self, chord: Chord) -> str:
         """The Roman numeral of a chord in this key (inverse of `chord` for diatonic chords)."""
-        rel = (chord.root.semitones - self.tonic.semitones) % 12
-        degree, acc = None, ""
-        for d in range(7):
-            if round(self.degree_cents(d) / 100.0 - self.tonic_pc) % 12 == rel:
-                degree = d
-                break
-        if degree is None:
-            for d in range(7):
-                step = round(self.degree_cents(d) / 100.0 - self.tonic_pc) % 12
-                if (step - 1) % 12 == rel:
-                    degree, acc = d, "b"
-                    break
-                if (step + 1) % 12 == rel:
-                    degree, acc = d, "#"
-                    break
-        if degree is None:
-            degree = 0
-        num = NUMERALS[degree]
         q = chord.quality
-        num = num.lower() if q in _LOWER_QUALITIES else num
+        upper = q not in _LOWER_QUALITIES
+        # The degree follows the letter of the root (Bb in C is bVII, not #VI); the accidental
+        # is the root's distance from the degree as `chord` would read it.
+        degree = (LETTERS.index(chord.root.letter) - LETTERS.index(self.tonic.letter)) % 7
+        reference = self.degree_spelling(degree, self._leading_tone_raise(degree, upper))
+        diff = (chord.root.semitones - reference.semitones) % 12
+        diff = diff - 12 if diff > 6 else diff
+        acc = "b" * -diff if diff < 0 else "#" * diff
+        num = NUMERALS[degree]
+        num = num if upper else num.lower()
         suffix = {"dim": "°", "aug": "+", "dom7": "7", "maj7": "maj7", "min7": "7", "hdim7": "ø7",
                   "dim7": "°7", "dom9": "9", "min9": "9", "maj6": "6add", "min6": "6add", "sus4": "sus4",
                   "sus2": "sus2", "maj9": "maj9"}.get(q, "")
@@ -227,8 +230,11 @@ class Key:
         return Key(best[1], mode, self.pack)
 
     def relative(self) -> "Key":
+        """The key with the same signature: the major key on degree 3 of a minor key, the minor on degree 6."""
         if self.family == "minor":
-            return self.transposed(3, "major")
+            return Key(self.degree_spelling(2), "major", self.pack)
+        if self.family == "major":
+            return Key(self.degree_spelling(5), "natural_minor", self.pack)
         return self.transposed(-3, "natural_minor")
 
     def parallel(self) -> "Key":

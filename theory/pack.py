@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from .datafile import read_yaml_file
-from .errors import DataFileError, UnknownNameError
+from .errors import DataFileError, ParseError, UnknownNameError
 from .scale import Scale
 from .schema import load_schema, validate
 from .tuning import Tuning
@@ -77,7 +77,13 @@ def _build_pack(doc, path: str) -> Pack:
     problems = validate(doc.data, load_schema(SCHEMA_PATH), doc)
     if problems:
         raise DataFileError("; ".join(str(p) for p in problems))
-    data = doc.data
+    try:
+        return _pack_from_data(doc.data, path)
+    except ParseError as exc:  # e.g. cents that do not rise: still a problem of this file
+        raise DataFileError(f"{path}: {exc}") from None
+
+
+def _pack_from_data(data, path: str) -> Pack:
     tunings = {
         name: Tuning(name, tuple(float(c) for c in prof["cents"]), float(prof.get("period", 1200.0)))
         for name, prof in data["tuning"]["profiles"].items()

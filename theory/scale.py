@@ -126,7 +126,9 @@ class Scale:
                     for q in np.nonzero(mask[p] & allowed[p])[0]:
                         a, b = int(degrees[p]), int(degrees[q])
                         if a in pos and b in pos and abs(heights[q] - heights[p]) < self.period_cents:
-                            neighbour = abs(pos[a] - pos[b]) in (1, len(form) - 1)
+                            # The next note of the form in the direction of motion (wrapping at the octave).
+                            step = 1 if direction == UP else -1
+                            neighbour = pos[b] == (pos[a] + step) % len(form)
                             if neighbour and graph.get_edge_data(a, b, {}).get("direction") != direction:
                                 allowed[p, q] = False
         return allowed

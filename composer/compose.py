@@ -1,0 +1,54 @@
+"""compose(): a spec in, a `Piece` out (plan, fill, arrange; no file writing)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from theory import Pitch
+
+from .arrange import arrange_bass, arrange_chords
+from .errors import ComposerError
+from .fill import FILLERS, fill_melody
+from .piece import Instrument, KeyChange, Part, Piece
+from .plan import plan_piece
+from .spec import Spec, load_spec
+
+
+def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str = "rules") -> Piece:
+    """Compose a piece from a spec (a YAML path, YAML text, a dict or a loaded `Spec`).
+
+    `seed` overrides the spec's seed; the same spec and seed give the same piece.
+    `filler` chooses what writes the melodies: 'rules' (hand-weighted choices under the constraints).
+    """
+    if filler not in FILLERS:
+        raise ComposerError(f"unknown filler {filler!r} (accepted: {', '.join(FILLERS)})")
+    spec_obj = spec if isinstance(spec, Spec) else load_spec(spec)
+    if seed is not None:
+        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**32 - 1:
+            raise ComposerError(f"seed must be an integer 0..4294967295, received {seed!r}")
+        spec_obj = _with_seed(spec_obj, seed)
+    plan = plan_piece(spec_obj, np.random.default_rng([spec_obj.seed, 0]))
+    parts = []
+    for i, part in enumerate(spec_obj.parts):
+        if part.role == "melody":
+            notes = fill_melody(plan, spec_obj, part, i, filler)
+        elif part.role == "chords":
+            notes = arrange_chords(plan, part, spec_obj.style)
+        else:
+            notes = arrange_bass(plan, part, spec_obj.style)
+        inst = part.instrument
+        instrument = Instrument(inst.musicxml_name, inst.program, Pitch.from_name(inst.low), Pitch.from_name(inst.high))
+        parts.append(Part(part.name, part.role, instrument, notes))
+    keys = []
+    for phrase in plan.phrases:
+        if not keys or keys[-1].key != phrase.key:
+            keys.append(KeyChange(phrase.offset(plan.meter), phrase.key))
+    return Piece(plan.title, plan.meter, plan.tempo_bpm, plan.bars, parts, plan.chords, keys, plan, spec_obj,
+                 spec_obj.seed)
+
+
+def _with_seed(spec: Spec, seed: int) -> Spec:
+    from dataclasses import replace
+
+    return replace(spec, seed=seed)

@@ -1,0 +1,171 @@
+"""The key graph (networkx) and modulation planning with pivot chords.
+
+Nodes are the 24 major and minor keys; edges join keys a fifth apart, relative
+keys and parallel keys, with distances from `grammars/keys.yaml`. A modulation
+is the shortest path between two keys, and its pivot chord a triad diatonic to
+both (preferring one that is a predominant in the new key).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import networkx as nx
+
+from theory import Chord, Key
+from theory.datafile import read_yaml_file
+
+from .errors import SpecError
+from theory.schema import Problem
+
+RELATION_NAMES = ("tonic", "dominant", "subdominant", "relative", "parallel", "supertonic", "mediant", "submediant")
+_TRIADS = {"major": ("I", "ii", "iii", "IV", "V", "vi", "vii°"), "minor": ("i", "ii°", "III", "iv", "V", "VI", "VII")}
+_PIVOT_PREFERENCE = {"ii": 0, "IV": 0, "iv": 0, "ii°": 0, "vi": 1, "VI": 1, "I": 2, "i": 2, "iii": 3, "III": 3}
+
+
+@lru_cache(maxsize=1)
+def key_data() -> dict:
+    return read_yaml_file(str(resources.files("grammars") / "keys.yaml")).data
+
+
+def node_of(key: Key) -> tuple[int, str]:
+    family = key.family
+    if family not in ("major", "minor"):
+        third = key.scale.degree_of(300.0) is not None and key.scale.degree_of(400.0) is None
+        family = "minor" if third else "major"
+    return (key.tonic_pc, family)
+
+
+def key_of_node(node: tuple[int, str], like: Key) -> Key:
+    pc, family = node
+    mode = "major" if family == "major" else "natural_minor"
+    return like.transposed((pc - like.tonic_pc) % 12, mode)
+
+
+@lru_cache(maxsize=1)
+def key_graph() -> nx.Graph:
+    data = key_data()["edges"]
+    graph = nx.Graph()
+    for pc in range(12):
+        for family in ("major", "minor"):
+            graph.add_node((pc, family))
+    for pc in range(12):
+        for family in ("major", "minor"):
+            for name in ("dominant", "subdominant"):
+                e = data[name]
+                graph.add_edge((pc, family), ((pc + e["semitones"]) % 12, family), distance=e["distance"], relation=name)
+        graph.add_edge((pc, "major"), ((pc + 9) % 12, "minor"), distance=data["relative"]["distance"], relation="relative")
+        graph.add_edge((pc, "major"), (pc, "minor"), distance=data["parallel"]["distance"], relation="parallel")
+    return graph
+
+
+def resolve_key(home: Key, text: str | None) -> Key:
+    """A section's key: None/'tonic' -> home; a relation name; or an explicit key name."""
+    if text is None or text == "tonic":
+        return home
+    if text in RELATION_NAMES:
+        family = "minor" if node_of(home)[1] == "minor" else "major"
+        rel = key_data()["relations"][family][text]
+        mode = home.mode
+        if rel["family"] != family:
+            mode = "natural_minor" if rel["family"] == "minor" else "major"
+        elif home.family not in ("major", "minor"):
+            mode = home.mode  # a modal home keeps its mode on transposition
+        return home.transposed(rel["semitones"], mode)
+    return Key.parse(text)
+
+
+@dataclass(frozen=True)
+class Pivot:
+    chord: Chord
+    roman_from: str
+    roman_to: str
+
+
+@dataclass(frozen=True)
+class Modulation:
+    from_key: Key
+    to_key: Key
+    path: tuple[str, ...]
+    relations: tuple[str, ...]
+    distance: float
+    pivot: Pivot | None
+
+    @property
+    def reason(self) -> str:
+        route = " -> ".join(self.path)
+        via = ", ".join(self.relations) or "same key"
+        text = f"key-graph distance {self.distance:g} ({via}; path {route})"
+        if self.pivot:
+            text += (f"; pivot chord {self.pivot.chord.symbol} = {self.pivot.roman_from} in {self.from_key}"
+                     f" = {self.pivot.roman_to} in {self.to_key}")
+        else:
+            text += "; no common triad: direct modulation through the new dominant"
+        return text
+
+
+def diatonic_triads(key: Key) -> list[tuple[str, Chord]]:
+    family = "minor" if node_of(key)[1] == "minor" and key.family != "modal" else "major"
+    if key.family == "modal":
+        # Modal keys: triads built on the mode's own degrees.
+        out = []
+        scale = key.harmonic_mode.scale.degree_cents
+        for d in range(7):
+            third = (scale[(d + 2) % 7] - scale[d]) % 1200
+            fifth = (scale[(d + 4) % 7] - scale[d]) % 1200
+            numeral = ("I", "II", "III", "IV", "V", "VI", "VII")[d]
+            if third == 300:
+                numeral = numeral.lower() + ("°" if fifth == 600 else "")
+            out.append((numeral, key.chord(numeral)))
+        return out
+    return [(r, key.chord(r)) for r in _TRIADS[family]]
+
+
+def find_pivot(a: Key, b: Key) -> Pivot | None:
+    best = None
+    b_triads = {frozenset(round(c / 100) % 12 for c in ch.pitch_classes_cents): (r, ch) for r, ch in diatonic_triads(b)}
+    for roman_a, chord in diatonic_triads(a):
+        pcs = frozenset(round(c / 100) % 12 for c in chord.pitch_classes_cents)
+        if pcs in b_triads and "°" not in roman_a:
+            roman_b, chord_b = b_triads[pcs]
+            rank = _PIVOT_PREFERENCE.get(roman_b, 5)
+            if best is None or rank < best[0]:
+                best = (rank, Pivot(chord_b, roman_a, roman_b))
+    return best[1] if best else None
+
+
+def _relation(u: tuple[int, str], v: tuple[int, str]) -> str:
+    """The name of the step from key node u to key node v."""
+    if u[1] == v[1]:
+        return {7: "dominant", 5: "subdominant"}.get((v[0] - u[0]) % 12, "fifth")
+    if u[0] == v[0]:
+        return "parallel"
+    return "relative"
+
+
+def plan_modulation(a: Key, b: Key) -> Modulation:
+    graph = key_graph()
+    src, dst = node_of(a), node_of(b)
+    nodes = nx.shortest_path(graph, src, dst, weight="distance")
+    relations = tuple(_relation(u, v) for u, v in zip(nodes, nodes[1:]))
+    distance = sum(graph.edges[u, v]["distance"] for u, v in zip(nodes, nodes[1:]))
+    path = tuple(str(key_of_node(n, a)) for n in nodes)
+    path = (str(a),) + path[1:-1] + (str(b),) if len(path) > 1 else (str(a),)
+    return Modulation(a, b, path, relations, float(distance), find_pivot(a, b))
+
+
+def check_key_text(text: str, path: tuple, source: str, line: int | None) -> Problem | None:
+    """A spec problem for a section key that is neither a relation nor a key name, else None."""
+    if text in RELATION_NAMES:
+        return None
+    try:
+        Key.parse(text)
+    except Exception as exc:  # noqa: BLE001 - converted into a Problem for the person
+        return Problem(path=path, message=f"not a key or a key relation: {exc}", source=source, line=line,
+                       received=text, accepted="a key such as 'D major', or one of " + ", ".join(RELATION_NAMES))
+    return None
+
+
+__all__ = ["Modulation", "Pivot", "RELATION_NAMES", "find_pivot", "key_graph", "plan_modulation", "resolve_key",
+           "SpecError"]

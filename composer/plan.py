@@ -1,0 +1,324 @@
+"""The planner: form -> sections and phrases -> key path -> chords -> slots.
+
+Every step is a pure function of the spec and an explicit rng. The plan is a
+tree of plain dataclasses that `explain` prints and the fillers read.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+import numpy as np
+
+from theory import Key, Meter
+
+from . import grammar
+from .errors import ComposerError
+from .harmony import (ChordGraphArrays, chart_events, classify_cadence, harmonic_slots, walk_chords)
+from .keygraph import Modulation, plan_modulation, resolve_key
+from .piece import ChordEvent
+from .spec import Spec
+
+COMPLEMENT = {"authentic": "half", "half": "authentic"}
+
+
+@dataclass(frozen=True)
+class Motif:
+    """Bars copied inside a phrase: `bars` bars from `from_bar` to `to_bar` (0-based, phrase-relative)."""
+
+    from_bar: int
+    to_bar: int
+    bars: int
+    transpose: int
+
+
+@dataclass
+class PhrasePlan:
+    index: int
+    section: str
+    number: int              # 1-based within its section
+    start_bar: int           # 0-based bar of the piece
+    bars: int
+    key: Key
+    cadence: str
+    chords: list[ChordEvent] = field(default_factory=list)
+    modulation: Modulation | None = None
+    kept_bars: int = 0       # bars copied from the repeated section
+    copy_of: int | None = None   # phrase index the kept bars come from
+    motifs: tuple[Motif, ...] = ()
+    chart: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def offset(self, meter: Meter) -> Fraction:
+        return self.start_bar * meter.bar_quarters
+
+    def end(self, meter: Meter) -> Fraction:
+        return (self.start_bar + self.bars) * meter.bar_quarters
+
+
+@dataclass
+class SectionPlan:
+    name: str
+    role: str
+    start_bar: int
+    bars: int
+    key: Key
+    phrases: list[PhrasePlan]
+    repeat_of: str | None = None
+    vary: float = 0.0
+    kept_bars: int = 0
+    chart: bool = False
+
+
+@dataclass
+class Plan:
+    title: str
+    meter: Meter
+    tempo_bpm: float
+    home_key: Key
+    form: str | None
+    style: str
+    sections: list[SectionPlan]
+    phrases: list[PhrasePlan]
+    bars: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def chords(self) -> list[ChordEvent]:
+        return [c for p in self.phrases for c in p.chords]
+
+    @property
+    def modulations(self) -> list[Modulation]:
+        return [p.modulation for p in self.phrases if p.modulation]
+
+
+# --- sections and phrases ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _SectionDef:
+    name: str
+    role: str
+    key: str | None
+    phrases: tuple[tuple[int, str, str | None], ...]   # (bars, cadence, key)
+    repeat: str | None
+    vary: float
+    motifs: tuple[Motif, ...]
+    chords: tuple[str, ...] | None
+
+
+def _split_bars(bars: int, phrase_bars: int, cadence: str) -> list[tuple[int, str, None]]:
+    sizes = [phrase_bars] * (bars // phrase_bars)
+    if bars % phrase_bars:
+        if sizes and bars % phrase_bars < 2:
+            sizes[-1] += bars % phrase_bars
+        else:
+            sizes.append(bars % phrase_bars)
+    out = []
+    for i, size in enumerate(reversed(sizes)):
+        c = cadence if i % 2 == 0 else COMPLEMENT.get(cadence, "half")
+        out.append((size, c, None))
+    return list(reversed(out))
+
+
+def resolve_sections(spec: Spec) -> list[_SectionDef]:
+    """The sections of the piece: the form's, overridden or replaced by the spec's."""
+    defs: list[_SectionDef] = []
+    if spec.form:
+        form = grammar.load_form(spec.form)
+        for s in form.sections:
+            phrases = tuple((p.bars, p.cadence, p.key) for p in s.phrases)
+            motifs = tuple(Motif(m.from_bar - 1, m.to_bar - 1, m.bars, m.transpose) for m in s.motifs)
+            defs.append(_SectionDef(s.name, s.role, s.key, phrases, s.repeat, s.vary, motifs, s.chords))
+    in_form = {d.name for d in defs}
+    last_index = len(spec.sections) - 1
+    for j, s in enumerate(spec.sections):
+        if s.name in in_form:
+            # Override every form section of that name (a form may use a label several times).
+            defs = [_override(d, s, j == last_index) if d.name == s.name else d for d in defs]
+            continue
+        src = next((d for d in reversed(defs) if d.name == s.repeat), None) if s.repeat else None
+        base = _SectionDef(s.name, s.role or ("return" if s.repeat else "statement"), None,
+                           src.phrases if src else (), s.repeat, 0.0, src.motifs if src else (),
+                           src.chords if src and s.chords is None else None)
+        defs.append(_override(base, s, j == last_index))
+    return defs
+
+
+def _override(base: _SectionDef, s, is_last: bool) -> _SectionDef:
+    """A section definition with the spec's fields laid over it."""
+    phrases = base.phrases
+    bars = s.bars if s.bars is not None else sum(p[0] for p in phrases)
+    if s.chords is not None and s.bars is None and (not phrases or base.chords is None):
+        bars = len(s.chords) if all(":" not in c for c in s.chords) else 0
+    final_cad = s.cadence or (phrases[-1][1] if phrases else ("authentic" if is_last else "half"))
+    if bars == 0:  # a chart with durations: its length is measured when planning
+        phrases = ((0, final_cad, None),)
+    elif s.bars is not None or s.phrase_bars is not None or not phrases or (s.chords is not None and base.chords is None):
+        size = s.phrase_bars or (phrases[0][0] if phrases else 4)
+        phrases = tuple(_split_bars(bars, min(size, bars), final_cad))
+    elif s.cadence:
+        phrases = phrases[:-1] + ((phrases[-1][0], final_cad, phrases[-1][2]),)
+    return _SectionDef(
+        name=s.name, role=s.role or base.role, key=s.key if s.key is not None else base.key,
+        phrases=phrases, repeat=s.repeat if s.repeat is not None else base.repeat,
+        vary=s.vary if s.vary is not None else base.vary,
+        motifs=tuple(m for m in base.motifs if m.to_bar + m.bars <= bars),
+        chords=s.chords if s.chords is not None else base.chords,
+    )
+
+
+def _chart_bars(chords: tuple[str, ...], key: Key, meter: Meter) -> int:
+    from .harmony import parse_chart_item
+
+    total = sum((meter.bar_quarters if (it := parse_chart_item(c, key)).beats is None else it.beats * meter.unit)
+                for c in chords)
+    bars = total / meter.bar_quarters
+    if bars.denominator != 1:
+        raise ComposerError(f"chord chart lasts {total / meter.unit} beats, not a whole number of {meter} bars")
+    return int(bars)
+
+
+# --- the planner ---------------------------------------------------------------------------
+
+def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
+    meter, home = spec.meter, spec.key
+    style = grammar.load_chord_style(spec.style)
+    arrays_cache: dict[str, ChordGraphArrays] = {}
+
+    def arrays_for(key: Key) -> ChordGraphArrays:
+        variant = style.variant_for(key.mode, key.family)
+        if variant.variant not in arrays_cache:
+            arrays_cache[variant.variant] = ChordGraphArrays(variant)
+        return arrays_cache[variant.variant]
+
+    sections: list[SectionPlan] = []
+    phrases: list[PhrasePlan] = []
+    by_name: dict[str, SectionPlan] = {}
+    bar = 0
+    prev_key: Key | None = None
+    prev_chord: str | None = None
+    notes: list[str] = []
+    for sdef in resolve_sections(spec):
+        section_key = resolve_key(home, sdef.key)
+        phrase_defs = list(sdef.phrases)
+        if sdef.chords is not None and phrase_defs and phrase_defs[0][0] == 0:
+            total = _chart_bars(sdef.chords, section_key, meter)
+            phrase_defs = _split_bars(total, min(4, total), phrase_defs[-1][1])
+        total_bars = sum(p[0] for p in phrase_defs)
+        source = by_name.get(sdef.repeat) if sdef.repeat else None
+        kept = 0
+        if source is not None:
+            kept = min(source.bars, total_bars - math.ceil(sdef.vary * total_bars - 1e-9))
+            src_last = source.phrases[-1]
+            same_end = (kept == total_bars == source.bars and src_last.cadence == phrase_defs[-1][1])
+            if not same_end and kept > total_bars - 2:
+                kept = max(0, total_bars - 2)
+        section = SectionPlan(sdef.name, sdef.role, bar, total_bars, section_key, [], sdef.repeat, sdef.vary, kept,
+                              chart=sdef.chords is not None)
+        sections.append(section)
+        chart = chart_events(sdef.chords, section_key, meter, total_bars) if sdef.chords is not None else None
+        phrase_start = 0
+        for number, (pbars, cadence, pkey_text) in enumerate(phrase_defs, start=1):
+            pkey = resolve_key(home, pkey_text) if pkey_text else section_key
+            phrase = PhrasePlan(len(phrases), sdef.name, number, bar + phrase_start, pbars, pkey, cadence,
+                                motifs=tuple(m for m in sdef.motifs if m.from_bar >= 0 and m.to_bar + m.bars <= pbars),
+                                chart=chart is not None)
+            if prev_key is not None and pkey != prev_key:
+                phrase.modulation = plan_modulation(prev_key, pkey)
+            phrase_kept = max(0, min(pbars, kept - phrase_start))
+            src_phrase = _phrase_at(source, phrase_start) if source is not None and phrase_kept else None
+            if src_phrase is not None:
+                phrase.kept_bars, phrase.copy_of = phrase_kept, src_phrase.index
+            if chart is not None:
+                _chart_phrase(phrase, chart, phrase_start, meter)
+                prev_chord = None
+            else:
+                prev_chord = _walk_phrase(phrase, meter, arrays_for(pkey), rng, prev_chord, src_phrase, notes)
+            section.phrases.append(phrase)
+            phrases.append(phrase)
+            prev_key = pkey
+            phrase_start += pbars
+        by_name[sdef.name] = section
+        bar += total_bars
+    if not phrases:
+        raise ComposerError("the piece has no bars: give a form or sections with bars")
+    return Plan(spec.title, meter, spec.tempo_bpm, home, spec.form, spec.style, sections, phrases, bar, notes)
+
+
+def _phrase_at(section: SectionPlan, bar_in_section: int) -> PhrasePlan | None:
+    for p in section.phrases:
+        if p.start_bar - section.start_bar <= bar_in_section < p.start_bar - section.start_bar + p.bars:
+            return p
+    return None
+
+
+def _chart_phrase(phrase: PhrasePlan, chart, phrase_start: int, meter: Meter) -> None:
+    start = phrase_start * meter.bar_quarters
+    end = start + phrase.bars * meter.bar_quarters
+    section_offset = phrase.offset(meter) - start
+    chords = []
+    for offset, length, item in chart:
+        lo, hi = max(offset, start), min(offset + length, end)
+        if lo < hi:
+            roman = item.roman or phrase.key.roman(item.chord)
+            chords.append(ChordEvent(section_offset + lo, hi - lo, item.chord, phrase.key, roman, "chart"))
+    phrase.chords = chords
+    phrase.cadence = classify_cadence(phrase.key, [c.chord for c in chords])
+
+
+def _node_for(arrays: ChordGraphArrays, key: Key, chord) -> str | None:
+    """The chord-graph node that sounds `chord` (the triad itself, or a seventh chord on it)."""
+    want = {round(c) % 1200 for c in chord.pitch_classes_cents}
+    best = None
+    for name in arrays.names:
+        try:
+            node_chord = key.chord(name)
+        except Exception:  # noqa: BLE001 - a node that is not a Roman numeral cannot be a pivot
+            continue
+        have = {round(c) % 1200 for c in node_chord.pitch_classes_cents}
+        if node_chord.root_pc == chord.root_pc and want <= have and node_chord.bass is None:
+            if best is None or len(have) < best[0]:
+                best = (len(have), name)
+    return best[1] if best else None
+
+
+def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng: np.random.Generator,
+                 prev_chord: str | None, src_phrase: PhrasePlan | None, notes: list[str]) -> str:
+    variant = arrays.variant
+    formula_len = max(len(f) for f in variant.cadences[phrase.cadence].formulas) if phrase.cadence in variant.cadences else 1
+    slots = harmonic_slots(meter, phrase.bars, variant.chords_per_bar, min_slots=min(2, formula_len))
+    fixed: dict[int, str] = {}
+    if src_phrase is not None:
+        src_by_pos = {(c.offset - src_phrase.offset(meter)): c for c in src_phrase.chords}
+        for t, s in enumerate(slots):
+            if s.bar < phrase.kept_bars:
+                src = src_by_pos.get(s.bar * meter.bar_quarters + s.offset_in_bar)
+                if src is not None:
+                    fixed[t] = src.roman
+    first = previous = None
+    if phrase.modulation is not None and 0 not in fixed:
+        pivot = phrase.modulation.pivot
+        node = _node_for(arrays, phrase.key, pivot.chord) if pivot is not None else None
+        if node is not None:
+            first = node
+        else:
+            first = next((n for n in ("V7", "V") if n in arrays.index), None)
+            if pivot is not None:
+                notes.append(f"phrase {phrase.index + 1}: pivot {pivot.roman_to} is not in the style's chord graph; "
+                             f"entered {phrase.key} through its dominant")
+    elif 0 not in fixed:
+        previous = prev_chord
+    walk = walk_chords(arrays, len(slots), phrase.cadence, rng, previous=previous, first=first, fixed=fixed)
+    if walk.relaxed:
+        phrase.notes.append(walk.relaxed)
+    base = phrase.offset(meter)
+    phrase.chords = [
+        ChordEvent(base + s.bar * meter.bar_quarters + s.offset_in_bar, s.duration, phrase.key.chord(name),
+                   phrase.key, name, variant.functions.get(name, "other"))
+        for s, name in zip(slots, walk.names)
+    ]
+    return walk.names[-1]
+
+
+__all__ = ["Motif", "PhrasePlan", "Plan", "SectionPlan", "plan_piece", "resolve_sections", "replace"]

@@ -1,0 +1,326 @@
+"""Score specs: YAML (or a dict) -> a validated, typed `Spec`.
+
+Loading parses first (safe YAML that remembers each value's line), checks the
+document against `schemas/spec.schema.json`, then checks meaning (keys, meters,
+names of forms, styles, patterns and instruments, section references, chord
+charts). Every problem found is reported at once, each naming the file, line,
+field, value received and values accepted.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from theory import Key, Meter, Pitch, TheoryError
+from theory.datafile import YamlDocument, load_yaml
+from theory.errors import DataFileError, did_you_mean
+from theory.pack import list_packs, load_pack
+from theory.schema import Problem, validate
+
+from . import grammar
+from .errors import ComposerError, SpecError
+from .keygraph import RELATION_NAMES, check_key_text
+
+DEFAULT_RANGES = {"melody": ("C4", "A5"), "bass": ("E2", "D4"), "chords": ("F3", "D5")}
+DEFAULT_VELOCITY = {"melody": 90, "chords": 60, "bass": 76}
+DEFAULT_PARTS = ({"role": "melody"}, {"role": "chords"}, {"role": "bass"})
+CADENCES = ("authentic", "half", "plagal", "deceptive", "none")
+
+
+@lru_cache(maxsize=1)
+def spec_schema() -> dict:
+    return json.loads((resources.files("composer") / "schemas" / "spec.schema.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    name: str
+    bars: int | None = None
+    phrase_bars: int | None = None
+    key: str | None = None
+    cadence: str | None = None
+    role: str | None = None
+    repeat: str | None = None
+    vary: float | None = None
+    chords: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    role: str
+    name: str
+    instrument: grammar.InstrumentDef
+    low: Pitch
+    high: Pitch
+    pattern: str | None
+    velocity: int
+
+
+@dataclass(frozen=True)
+class Constraints:
+    max_leap: int = 9
+    chord_tones_on_strong_beats: bool = True
+    notes_per_bar: tuple[int, int] | None = None
+    end_on_tonic: bool = True
+
+
+@dataclass(frozen=True)
+class Spec:
+    title: str
+    key: Key
+    meter: Meter
+    tempo_bpm: float
+    form: str | None
+    sections: tuple[SectionSpec, ...]
+    style: str
+    parts: tuple[PartSpec, ...]
+    seed: int
+    constraints: Constraints
+    source: str = "<dict>"
+    stem: str = "piece"
+    raw: dict = field(default_factory=dict, compare=False)
+
+
+class _Checker:
+    def __init__(self, doc: YamlDocument):
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def add(self, path: tuple, message: str, **kw: Any) -> None:
+        self.problems.append(Problem(path=path, message=message, source=self.doc.source,
+                                     line=self.doc.line_of(path), **kw))
+
+
+def load_spec(spec: str | Path | dict, *, source: str | None = None) -> Spec:
+    """Read a spec from a YAML file path, YAML text or a dict; raise SpecError listing every problem."""
+    if isinstance(spec, dict):
+        doc = YamlDocument(data=spec, lines={}, source=source or "<dict>")
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "_", str(spec.get("title", "piece"))).strip("_").lower() or "piece"
+    else:
+        path = Path(spec) if not (isinstance(spec, str) and "\n" in spec) else None
+        if path is not None:
+            if not path.is_file():
+                raise SpecError([Problem(path=(), message="spec file not found", source=str(path))])
+            raw = path.read_bytes()
+            name, stem = str(path), path.stem
+        else:
+            raw, name, stem = spec, source or "<string>", "piece"
+        try:
+            doc = load_yaml(raw, name)
+        except DataFileError as exc:
+            raise SpecError([Problem(path=(), message=str(exc).split(": ", 1)[-1], source=name,
+                                     line=_line_from(str(exc)))]) from None
+    if not isinstance(doc.data, dict):
+        raise SpecError([Problem(path=(), message="a spec must be a mapping of keys (title, key, meter, ...)",
+                                 source=doc.source, received=type(doc.data).__name__)])
+    problems = validate(doc.data, spec_schema(), doc)
+    if problems:
+        raise SpecError(problems)
+    checker = _Checker(doc)
+    spec_obj = _interpret(doc.data, checker, stem)
+    if checker.problems:
+        raise SpecError(checker.problems)
+    return spec_obj
+
+
+def _line_from(message: str) -> int | None:
+    m = re.match(r"^[^:]*:(\d+):", message)
+    return int(m.group(1)) if m else None
+
+
+def _interpret(data: dict, ck: _Checker, stem: str) -> Spec:
+    key = _read_key(data, ck)
+    meter = _read_meter(data, ck)
+    form = data.get("form")
+    if form is not None:
+        _check_name(ck, ("form",), form, grammar.list_grammars("forms"), "form")
+    style = data.get("style")
+    if style is not None:
+        _check_name(ck, ("style",), style, grammar.list_grammars("chords"), "chord style")
+    elif key is not None:
+        style = "modal" if key.family == "modal" else "classical"
+    sections = tuple(_read_sections(data.get("sections") or [], ck, key, form))
+    if form is None and not sections:
+        form = "period"
+    parts = tuple(_read_parts(data.get("parts") or list(DEFAULT_PARTS), ck, "parts" in data))
+    c = data.get("constraints") or {}
+    constraints = Constraints(
+        max_leap=c.get("max_leap", 9),
+        chord_tones_on_strong_beats=c.get("chord_tones_on_strong_beats", True),
+        notes_per_bar=tuple(c["notes_per_bar"]) if "notes_per_bar" in c else None,
+        end_on_tonic=c.get("end_on_tonic", True),
+    )
+    if constraints.notes_per_bar and constraints.notes_per_bar[0] > constraints.notes_per_bar[1]:
+        ck.add(("constraints", "notes_per_bar"), "fewest is above most", received=list(constraints.notes_per_bar),
+               accepted="[fewest, most] with fewest <= most")
+    if ck.problems or key is None or meter is None:
+        return None  # type: ignore[return-value]
+    return Spec(
+        title=str(data.get("title") or stem.replace("_", " ").title()),
+        key=key, meter=meter, tempo_bpm=float(data.get("tempo", 100)), form=form, sections=sections,
+        style=style or "classical", parts=parts, seed=int(data.get("seed", 0)), constraints=constraints,
+        source=ck.doc.source, stem=stem, raw=data,
+    )
+
+
+def _check_name(ck: _Checker, path: tuple, value: str, accepted: list[str], kind: str) -> bool:
+    if value in accepted:
+        return True
+    close = did_you_mean(value, accepted)
+    ck.add(path, f"unknown {kind}", received=value, accepted=", ".join(accepted),
+           hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else None)
+    return False
+
+
+def _read_key(data: dict, ck: _Checker) -> Key | None:
+    if "key" in data and "scale" in data:
+        ck.add(("scale",), "give either 'key' or 'scale', not both", received="key and scale")
+        return None
+    if "scale" in data:
+        s = data["scale"]
+        if not _check_name(ck, ("scale", "pack"), s["pack"], list_packs(), "scale pack"):
+            return None
+        pack = load_pack(s["pack"])
+        try:
+            info = pack.mode(s["mode"])
+        except TheoryError as exc:
+            ck.add(("scale", "mode"), str(exc).split(" (accepted")[0], received=s["mode"],
+                   accepted=", ".join(pack.modes))
+            return None
+        if "tuning" in s and s["tuning"] not in pack.tunings:
+            ck.add(("scale", "tuning"), "unknown tuning", received=s["tuning"], accepted=", ".join(pack.tunings))
+        if pack.name != "western":
+            ck.add(("scale", "pack"), "this version composes with the western pack only", received=s["pack"],
+                   accepted="western")
+            return None
+        tonic = str(s.get("tonic", "C"))
+        tonic = re.sub(r"-?\d+$", "", tonic)
+        try:
+            return Key.parse(f"{tonic} {info.name}")
+        except TheoryError as exc:
+            ck.add(("scale", "tonic"), str(exc), received=s.get("tonic"))
+            return None
+    try:
+        return Key.parse(data.get("key", "C major"))
+    except TheoryError as exc:
+        ck.add(("key",), str(exc).split(" (accepted")[0], received=data.get("key"),
+               accepted="a tonic and a mode, e.g. 'G major', 'Eb major', 'F# minor', 'Bb dorian'")
+        return None
+
+
+def _read_meter(data: dict, ck: _Checker) -> Meter | None:
+    grouping = data.get("grouping")
+    try:
+        return Meter.parse(data.get("meter", "4/4"), grouping)
+    except TheoryError as exc:
+        ck.add(("grouping",) if grouping is not None and "grouping" in str(exc) else ("meter",), str(exc),
+               received=data.get("meter", "4/4"))
+        return None
+
+
+def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None):
+    names_seen: list[str] = []
+    form_names = []
+    if form is not None and form in grammar.list_grammars("forms"):
+        form_names = [s.name for s in grammar.load_form(form).sections]
+    for i, item in enumerate(items):
+        path = ("sections", i)
+        name = item["name"]
+        if form is not None and form_names and name not in form_names:
+            close = did_you_mean(name, form_names)
+            ck.add(path + ("name",), f"section is not in form {form!r}", received=name, accepted=", ".join(form_names),
+                   hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else None)
+        if form is None and "bars" not in item and "repeat" not in item and "chords" not in item:
+            ck.add(path, "a section needs 'bars' (or 'repeat' or 'chords') when the spec has no 'form'", received=name)
+        if "repeat" in item and item["repeat"] not in names_seen:
+            ck.add(path + ("repeat",), "can only repeat an earlier section", received=item["repeat"],
+                   accepted=", ".join(names_seen) or "(no earlier section)")
+        if "key" in item:
+            problem = check_key_text(item["key"], path + ("key",), ck.doc.source, ck.doc.line_of(path + ("key",)))
+            if problem:
+                ck.problems.append(problem)
+        if "chords" in item and key is not None:
+            _check_chart(item, path, ck, key)
+        if "vary" in item and "repeat" not in item:
+            ck.add(path + ("vary",), "'vary' needs 'repeat' (the section it varies)", received=item["vary"])
+        names_seen.append(name)
+        yield SectionSpec(
+            name=name, bars=item.get("bars"), phrase_bars=item.get("phrase_bars"), key=item.get("key"),
+            cadence=item.get("cadence"), role=item.get("role"), repeat=item.get("repeat"), vary=item.get("vary"),
+            chords=tuple(item["chords"]) if "chords" in item else None,
+        )
+
+
+def _check_chart(item: dict, path: tuple, ck: _Checker, home: Key) -> None:
+    from .harmony import parse_chart_item
+
+    for j, text in enumerate(item["chords"]):
+        try:
+            parse_chart_item(text, home)
+        except (TheoryError, ComposerError) as exc:
+            ck.add(path + ("chords", j), str(exc).split(" (accepted")[0], received=text,
+                   accepted="a Roman numeral (I, vi, ii7, V7, V/V) or a chord symbol (C, Am, Dm7, G7), "
+                            "optionally ':beats' (G7:2)")
+
+
+def parse_range(value: Any) -> tuple[Pitch, Pitch]:
+    if isinstance(value, str):
+        lo, hi = re.split(r"\s*(?:to|\.\.|-(?=[A-Ga-g]))\s*", value.strip(), maxsplit=1)
+    else:
+        lo, hi = value
+    return Pitch.from_name(lo), Pitch.from_name(hi)
+
+
+def _read_parts(items: list, ck: _Checker, given: bool):
+    used_names: dict[str, int] = {}
+    if given and not any(p.get("role") == "melody" for p in items):
+        ck.add(("parts",), "a spec needs at least one part with role 'melody'",
+               received=[p.get("role") for p in items], accepted="melody, bass, chords")
+    for i, item in enumerate(items):
+        path = ("parts", i)
+        role = item["role"]
+        try:
+            inst = grammar.find_instrument(item["instrument"]) if "instrument" in item else grammar.default_instrument(role)
+        except ComposerError as exc:
+            ck.add(path + ("instrument",), str(exc).split(" (accepted")[0], received=item.get("instrument"),
+                   accepted=", ".join(sorted(grammar.load_instruments())))
+            continue
+        lo_name, hi_name = DEFAULT_RANGES[role]
+        try:
+            if "range" in item:
+                low, high = parse_range(item["range"])
+            else:
+                low, high = Pitch.from_name(lo_name), Pitch.from_name(hi_name)
+                inst_lo, inst_hi = Pitch.from_name(inst.low), Pitch.from_name(inst.high)
+                if inst_hi.cents - inst_lo.cents >= 1200:
+                    # Keep the role's register where the instrument allows it; else the instrument's own.
+                    if high < inst_lo or low > inst_hi:
+                        low, high = inst_lo, min(inst_hi, inst_lo + (high - low))
+                    else:
+                        low, high = max(low, inst_lo), min(high, inst_hi)
+        except (TheoryError, ValueError) as exc:
+            ck.add(path + ("range",), f"cannot read range: {exc}", received=item.get("range"),
+                   accepted="lowest and highest note, e.g. 'C4-G5' or [C4, G5]")
+            continue
+        if high.cents - low.cents < 500:
+            ck.add(path + ("range",), "range is narrower than a fourth: too narrow to write a part in",
+                   received=item.get("range", f"{low}-{high}"), accepted="at least 5 semitones, e.g. 'C4-G5'")
+        if "pattern" in item:
+            if role == "melody":
+                ck.add(path + ("pattern",), "a melody part takes no accompaniment pattern", received=item["pattern"])
+            else:
+                _check_name(ck, path + ("pattern",), item["pattern"], grammar.list_grammars("accompaniment"),
+                            "accompaniment pattern")
+        base = item.get("name") or role
+        used_names[base] = used_names.get(base, 0) + 1
+        name = base if used_names[base] == 1 else f"{base} {used_names[base]}"
+        yield PartSpec(role=role, name=name, instrument=inst, low=low, high=high, pattern=item.get("pattern"),
+                       velocity=item.get("velocity", DEFAULT_VELOCITY[role]))
+
+
+__all__ = ["CADENCES", "Constraints", "PartSpec", "RELATION_NAMES", "SectionSpec", "Spec", "load_spec", "parse_range"]
