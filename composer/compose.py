@@ -9,7 +9,7 @@ from theory import Pitch
 
 from .arrange import arrange_bass, arrange_chords
 from .errors import ComposerError
-from .fill import FILLERS, fill_melody
+from .fill import FILLERS, fill_melody, precheck
 from .piece import Instrument, KeyChange, Part, Piece
 from .plan import plan_piece
 from .spec import Spec, load_spec
@@ -29,6 +29,7 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
             raise ComposerError(f"seed must be an integer 0..4294967295, received {seed!r}")
         spec_obj = _with_seed(spec_obj, seed)
     plan = plan_piece(spec_obj, np.random.default_rng([spec_obj.seed, 0]))
+    precheck(plan, spec_obj)
     parts = []
     for i, part in enumerate(spec_obj.parts):
         if part.role == "melody":

@@ -56,6 +56,36 @@ def cadence_pcs(plan: Plan, phrase: PhrasePlan, spec: Spec, is_last: bool) -> li
     return targets
 
 
+def precheck(plan: Plan, spec: Spec) -> None:
+    """Find impossible requests before decoding: every cadence target and every chord needs a note in range."""
+    problems = []
+    meter = plan.meter
+    for part in spec.parts:
+        if part.role != "melody":
+            continue
+        lo, hi = part.low.cents, part.high.cents
+        in_range = [c for c in range(int(np.ceil(lo / 100.0)) * 100, int(hi) + 1, 100)]
+        pcs = {c % 1200 for c in in_range}
+        for phrase in plan.phrases:
+            is_last = phrase.index == len(plan.phrases) - 1
+            targets = {round(t) % 1200 for t in cadence_pcs(plan, phrase, spec, is_last)}
+            bar = phrase.start_bar + phrase.bars
+            if not targets & pcs:
+                names = ", ".join(sorted(phrase.key.spell(int(t // 100)).name for t in targets))
+                problems.append(f"part {part.name!r}: the {phrase.cadence} cadence of section {phrase.section!r} "
+                                f"(bar {bar}) must end on {names}, which the range {part.low}-{part.high} lacks; "
+                                f"widen the range")
+            if spec.constraints.chord_tones_on_strong_beats:
+                for event in phrase.chords:
+                    if not {round(c) % 1200 for c in event.chord.pitch_classes_cents} & pcs:
+                        at = int(event.offset / meter.bar_quarters) + 1
+                        problems.append(f"part {part.name!r}: no tone of {event.chord.symbol} (bar {at}) lies in the "
+                                        f"range {part.low}-{part.high}; widen the range or set "
+                                        f"constraints.chord_tones_on_strong_beats: false")
+    if problems:
+        raise UnsatisfiableError("; ".join(dict.fromkeys(problems)))
+
+
 def fill_melody(plan: Plan, spec: Spec, part: PartSpec, part_index: int, filler: str = "rules") -> list[Note]:
     meter = plan.meter
     lookup = ChordLookup(plan.chords)

@@ -147,7 +147,7 @@ def _interpret(data: dict, ck: _Checker, stem: str) -> Spec:
     sections = tuple(_read_sections(data.get("sections") or [], ck, key, form))
     if form is None and not sections:
         form = "period"
-    parts = tuple(_read_parts(data.get("parts") or list(DEFAULT_PARTS), ck, "parts" in data))
+    parts = tuple(_read_parts(data.get("parts") or list(DEFAULT_PARTS), ck, "parts" in data, meter))
     c = data.get("constraints") or {}
     constraints = Constraints(
         max_leap=c.get("max_leap", 9),
@@ -276,7 +276,7 @@ def parse_range(value: Any) -> tuple[Pitch, Pitch]:
     return Pitch.from_name(lo), Pitch.from_name(hi)
 
 
-def _read_parts(items: list, ck: _Checker, given: bool):
+def _read_parts(items: list, ck: _Checker, given: bool, meter: Meter | None):
     used_names: dict[str, int] = {}
     if given and not any(p.get("role") == "melody" for p in items):
         ck.add(("parts",), "a spec needs at least one part with role 'melody'",
@@ -313,9 +313,13 @@ def _read_parts(items: list, ck: _Checker, given: bool):
         if "pattern" in item:
             if role == "melody":
                 ck.add(path + ("pattern",), "a melody part takes no accompaniment pattern", received=item["pattern"])
-            else:
-                _check_name(ck, path + ("pattern",), item["pattern"], grammar.list_grammars("accompaniment"),
-                            "accompaniment pattern")
+            elif _check_name(ck, path + ("pattern",), item["pattern"], grammar.list_grammars("accompaniment"),
+                             "accompaniment pattern") and meter is not None:
+                suits = grammar.load_pattern(item["pattern"]).meters
+                signature = f"{meter.numerator}/{meter.denominator}"
+                if suits and signature not in suits:
+                    ck.add(path + ("pattern",), f"pattern does not suit the meter {signature}", received=item["pattern"],
+                           accepted="patterns for any meter, or for " + ", ".join(suits))
         base = item.get("name") or role
         used_names[base] = used_names.get(base, 0) + 1
         name = base if used_names[base] == 1 else f"{base} {used_names[base]}"
