@@ -97,10 +97,19 @@ def fill_melody(plan: Plan, spec: Spec, part: PartSpec, part_index: int, filler:
         phrase_notes: list[Note] = []
         kept_end = start + phrase.kept_bars * meter.bar_quarters
         if phrase.kept_bars and phrase.copy_of is not None:
-            copied = _copy_kept(plan, phrase, by_phrase.get(phrase.copy_of, []), part)
+            previous = notes[-1].pitch.cents if notes else None
+            copied = _copy_kept(plan, phrase, by_phrase.get(phrase.copy_of, []), part, previous, spec.constraints.max_leap)
+            is_last = phrase.index == len(plan.phrases) - 1
             if copied is None:
-                phrase.notes.append(f"{part.name}: the repeat did not fit the range after transposition; written anew")
+                phrase.notes.append(f"{part.name}: the repeat did not fit the range or the leap limit after "
+                                    f"transposition; written anew")
                 kept_end = start
+            elif is_last and phrase.kept_bars == phrase.bars and spec.constraints.end_on_tonic and \
+                    copied[-1].pitch.nearest_midi % 12 != phrase.key.tonic_pc and phrase.bars > 1:
+                # The piece must close on the tonic: write the last bar anew.
+                kept_end = end - meter.bar_quarters
+                phrase_notes.extend(n for n in copied if n.offset < kept_end)
+                phrase.notes.append(f"{part.name}: final bar written anew to close on the tonic")
             else:
                 phrase_notes.extend(copied)
         first_bar = int((kept_end - start) / meter.bar_quarters)
@@ -115,7 +124,8 @@ def fill_melody(plan: Plan, spec: Spec, part: PartSpec, part_index: int, filler:
             previous = (phrase_notes or notes)[-1].pitch.cents if (phrase_notes or notes) else None
             is_last = phrase.index == len(plan.phrases) - 1
             pitches = _decode(plan, spec, part, phrase, positions, previous, cadence_pcs(plan, phrase, spec, is_last),
-                              style_variant(phrase.key).blue_notes, rng, first_bar)
+                              [(phrase.key.tonic_cents + b) % 1200.0 for b in style_variant(phrase.key).blue_notes],
+                              rng, first_bar)
             phrase_notes.extend(Note(p.offset, p.duration, Pitch(c), part.velocity)
                                 for p, c in zip(positions, pitches))
         by_phrase[phrase.index] = phrase_notes
@@ -123,7 +133,8 @@ def fill_melody(plan: Plan, spec: Spec, part: PartSpec, part_index: int, filler:
     return notes
 
 
-def _copy_kept(plan: Plan, phrase: PhrasePlan, source_notes: list[Note], part: PartSpec) -> list[Note] | None:
+def _copy_kept(plan: Plan, phrase: PhrasePlan, source_notes: list[Note], part: PartSpec,
+               previous: float | None, max_leap_semitones: int) -> list[Note] | None:
     meter = plan.meter
     src = plan.phrases[phrase.copy_of]
     src_start = src.offset(meter)
@@ -134,7 +145,8 @@ def _copy_kept(plan: Plan, phrase: PhrasePlan, source_notes: list[Note], part: P
     for octave in (0, -12, 12):
         moved = [Note(n.offset - src_start + phrase.offset(meter), n.duration,
                       Pitch(n.pitch.cents + (shift + octave) * 100.0), n.velocity) for n in chosen]
-        if all(part.low.cents <= n.pitch.cents <= part.high.cents for n in moved):
+        joins = previous is None or not moved or abs(moved[0].pitch.cents - previous) <= max_leap_semitones * 100.0
+        if joins and all(part.low.cents <= n.pitch.cents <= part.high.cents for n in moved):
             return moved
     return None
 

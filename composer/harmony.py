@@ -149,10 +149,15 @@ def walk_chords(arrays: ChordGraphArrays, n_slots: int, cadence: str, rng: np.ra
     formulas = list(variant.cadences[cadence].formulas)
     order = rng.permutation(len(formulas))
     N = len(arrays.names)
-    attempts = [(tuple(formulas[i]), None) for i in order]
-    attempts += [(tuple(formulas[i][-1:]), "shortened the cadence formula to its last chord") for i in order]
-    for formula, relaxed in attempts:
-        formula = formula[-n_slots:]
+    fitting = [i for i in order if len(formulas[i]) <= n_slots]
+    attempts = [(tuple(formulas[i]), None, True, first) for i in fitting]
+    if first is not None:
+        attempts += [(tuple(formulas[i]), f"no room for the pivot chord {first}: modulated directly", True, None)
+                     for i in fitting]
+    attempts += [(tuple(formulas[i]), "began on a chord that is not a usual opening", False, None) for i in fitting]
+    attempts += [(tuple(formulas[i][-1:]), "shortened the cadence formula to its last chord", False, None)
+                 for i in order]
+    for formula, relaxed, strict_start, first in attempts:
         allowed = np.ones((n_slots, N), dtype=bool)
         for j, name in enumerate(formula):
             if name not in arrays.index:
@@ -169,7 +174,7 @@ def walk_chords(arrays: ChordGraphArrays, n_slots: int, cadence: str, rng: np.ra
                 allowed[0] &= np.eye(N, dtype=bool)[arrays.index[first]]
             elif previous is not None and previous in arrays.index:
                 start = arrays.edges[arrays.index[previous]]
-            elif not fixed or 0 not in fixed:
+            elif strict_start and (not fixed or 0 not in fixed):
                 allowed[0] &= arrays.start > 0
             feasible = backward_feasible(allowed, arrays.edges, start=start)
             if feasible[0].any():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -119,13 +120,23 @@ def load_spec(spec: str | Path | dict, *, source: str | None = None) -> Spec:
         raise SpecError([Problem(path=(), message="a spec must be a mapping of keys (title, key, meter, ...)",
                                  source=doc.source, received=type(doc.data).__name__)])
     problems = validate(doc.data, spec_schema(), doc)
-    if problems:
-        raise SpecError(problems)
     checker = _Checker(doc)
-    spec_obj = _interpret(doc.data, checker, stem)
-    if checker.problems:
-        raise SpecError(checker.problems)
+    # Check the meaning of the keys whose shape is right, so that every problem is reported at once.
+    spec_obj = _interpret(_without_invalid(doc.data, problems), checker, stem)
+    if problems or checker.problems:
+        raise SpecError(sorted(problems + checker.problems, key=lambda p: p.line or 0))
     return spec_obj
+
+
+def _without_invalid(data: dict, problems: list[Problem]) -> dict:
+    """`data` less the top-level keys that have shape problems (and the keys read together with them)."""
+    bad = {p.path[0] for p in problems if p.path}
+    if not bad:
+        return data
+    bad |= {"grouping"} if "meter" in bad else set()
+    bad |= {"sections"} if "form" in bad else set()
+    bad |= {"key", "scale"} if bad & {"key", "scale"} else set()
+    return {k: v for k, v in data.items() if k not in bad}
 
 
 def _line_from(message: str) -> int | None:
@@ -144,7 +155,7 @@ def _interpret(data: dict, ck: _Checker, stem: str) -> Spec:
         _check_name(ck, ("style",), style, grammar.list_grammars("chords"), "chord style")
     elif key is not None:
         style = "modal" if key.family == "modal" else "classical"
-    sections = tuple(_read_sections(data.get("sections") or [], ck, key, form))
+    sections = tuple(_read_sections(data.get("sections") or [], ck, key, form, meter))
     if form is None and not sections:
         form = "period"
     parts = tuple(_read_parts(data.get("parts") or list(DEFAULT_PARTS), ck, "parts" in data, meter))
@@ -208,8 +219,10 @@ def _read_key(data: dict, ck: _Checker) -> Key | None:
     try:
         return Key.parse(data.get("key", "C major"))
     except TheoryError as exc:
-        ck.add(("key",), str(exc).split(" (accepted")[0], received=data.get("key"),
-               accepted="a tonic and a mode, e.g. 'G major', 'Eb major', 'F# minor', 'Bb dorian'")
+        message, _, close = str(exc).split(" (accepted")[0].partition("; did you mean ")
+        ck.add(("key",), message, received=data.get("key"),
+               accepted="a tonic and a mode, e.g. 'G major', 'Eb major', 'F# minor', 'Bb dorian'",
+               hint=f"did you mean {close}" if close else None)
         return None
 
 
@@ -223,7 +236,7 @@ def _read_meter(data: dict, ck: _Checker) -> Meter | None:
         return None
 
 
-def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None):
+def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None, meter: Meter | None = None):
     names_seen: list[str] = []
     form_names = []
     if form is not None and form in grammar.list_grammars("forms"):
@@ -233,7 +246,8 @@ def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None)
         name = item["name"]
         if form is not None and form_names and name not in form_names:
             close = did_you_mean(name, form_names)
-            ck.add(path + ("name",), f"section is not in form {form!r}", received=name, accepted=", ".join(form_names),
+            ck.add(path + ("name",), f"section is not in form {form!r}", received=name,
+                   accepted=", ".join(dict.fromkeys(form_names)),
                    hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else None)
         if form is None and "bars" not in item and "repeat" not in item and "chords" not in item:
             ck.add(path, "a section needs 'bars' (or 'repeat' or 'chords') when the spec has no 'form'", received=name)
@@ -245,7 +259,7 @@ def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None)
             if problem:
                 ck.problems.append(problem)
         if "chords" in item and key is not None:
-            _check_chart(item, path, ck, key)
+            _check_chart(item, path, ck, key, meter)
         if "vary" in item and "repeat" not in item:
             ck.add(path + ("vary",), "'vary' needs 'repeat' (the section it varies)", received=item["vary"])
         names_seen.append(name)
@@ -256,16 +270,33 @@ def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None)
         )
 
 
-def _check_chart(item: dict, path: tuple, ck: _Checker, home: Key) -> None:
+def _check_chart(item: dict, path: tuple, ck: _Checker, home: Key, meter: Meter | None) -> None:
     from .harmony import parse_chart_item
 
+    total, readable = Fraction(0), True
     for j, text in enumerate(item["chords"]):
         try:
-            parse_chart_item(text, home)
+            chart_item = parse_chart_item(text, home)
         except (TheoryError, ComposerError) as exc:
-            ck.add(path + ("chords", j), str(exc).split(" (accepted")[0], received=text,
+            readable = False
+            ck.add(path + ("chords", j), str(exc).split(" (", 1)[0], received=text,
                    accepted="a Roman numeral (I, vi, ii7, V7, V/V) or a chord symbol (C, Am, Dm7, G7), "
                             "optionally ':beats' (G7:2)")
+            continue
+        if meter is not None:
+            total += meter.bar_quarters if chart_item.beats is None else chart_item.beats * meter.unit
+    if not readable or meter is None:
+        return
+    beats, bars = total / meter.unit, item.get("bars")
+    if bars is not None and total != bars * meter.bar_quarters:
+        ck.add(path + ("chords",), f"chord chart lasts {beats} beats of {meter.numerator}/{meter.denominator}, "
+               f"but the section has {bars} bars = {bars * meter.bar_quarters / meter.unit} beats",
+               received=list(item["chords"]),
+               accepted=f"one chord per bar ({bars} chords), or durations in beats that add up to {bars} bars")
+    elif bars is None and (total / meter.bar_quarters).denominator != 1:
+        ck.add(path + ("chords",), f"chord chart lasts {beats} beats, not a whole number of "
+               f"{meter.numerator}/{meter.denominator} bars", received=list(item["chords"]),
+               accepted="one chord per bar, or durations in beats that add up to whole bars")
 
 
 def parse_range(value: Any) -> tuple[Pitch, Pitch]:

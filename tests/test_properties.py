@@ -1,0 +1,158 @@
+"""Property tests over random valid specs: what a musician would check on any output.
+
+The checks are written from music theory (theory/), independently of the constraint code
+that produced the notes.
+"""
+import os
+from fractions import Fraction
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from composer import compose
+from composer.grammar import list_grammars, load_chord_style, load_pattern
+
+TONICS = ["C", "G", "D", "A", "E", "F", "Bb", "Eb", "F#", "Ab"]
+MODES_BY_STYLE = {
+    "classical": ["major", "minor", "harmonic minor"],
+    "pop": ["major", "minor"],
+    "jazz": ["major", "minor"],
+    "blues": ["major"],
+    "modal": ["dorian", "mixolydian", "lydian", "phrygian", "aeolian"],
+}
+METERS = ["2/4", "3/4", "4/4", "6/8", "7/8", "5/8"]
+FORMS = ["period", "sentence", "binary", "rounded_binary", "ternary", "aaba", "rondo", "verse_chorus"]
+RELATIONS = ["tonic", "dominant", "subdominant", "relative"]
+PITCH_NAMES = ["C", "D", "E", "F", "G", "A", "B"]
+
+
+@st.composite
+def specs(draw):
+    style = draw(st.sampled_from(sorted(MODES_BY_STYLE)))
+    mode = draw(st.sampled_from(MODES_BY_STYLE[style]))
+    meter = draw(st.sampled_from(METERS))
+    spec = {"title": "random", "key": f"{draw(st.sampled_from(TONICS))} {mode}", "meter": meter, "style": style,
+            "tempo": draw(st.integers(60, 180)), "seed": draw(st.integers(0, 2**32 - 1))}
+    if draw(st.booleans()):
+        spec["form"] = draw(st.sampled_from(FORMS))
+    else:
+        sections = []
+        for i in range(draw(st.integers(1, 3))):
+            section = {"name": f"S{i}", "bars": draw(st.integers(2, 10)),
+                       "cadence": draw(st.sampled_from(["authentic", "half", "plagal", "deceptive"]))}
+            if style != "modal" and draw(st.booleans()):
+                section["key"] = draw(st.sampled_from(RELATIONS))
+            sections.append(section)
+        if draw(st.booleans()):
+            sections.append({"name": "R", "repeat": "S0", "vary": draw(st.sampled_from([0, 0.25, 0.5]))})
+        spec["sections"] = sections
+    low_octave = draw(st.integers(3, 4))
+    low_index = draw(st.integers(0, 6))
+    low = f"{PITCH_NAMES[low_index]}{low_octave}"
+    # At least an octave: a melody with a cadence on the tonic needs room (narrower ranges are errors).
+    high = f"{PITCH_NAMES[draw(st.integers(low_index, 6))]}{low_octave + draw(st.integers(1, 2))}"
+    patterns = [name for name in list_grammars("accompaniment")
+                if not load_pattern(name).meters or meter in load_pattern(name).meters]
+    parts = [{"role": "melody", "range": f"{low}-{high}"},
+             {"role": "chords", "pattern": draw(st.sampled_from(patterns))},
+             {"role": "bass", "pattern": draw(st.sampled_from(patterns))}]
+    if draw(st.booleans()):
+        parts.append({"role": "melody", "name": "descant", "range": "G4-C6"})
+    spec["parts"] = parts
+    spec["constraints"] = {"max_leap": draw(st.integers(5, 12)),
+                           "chord_tones_on_strong_beats": draw(st.booleans())}
+    return spec
+
+
+def _pcs(cents_list):
+    return {round(c / 100.0) % 12 for c in cents_list}
+
+
+def _check_piece(spec, piece):
+    meter, bar = piece.meter, piece.meter.bar_quarters
+    plan = piece.plan
+    # Chords tile the piece exactly.
+    pos = Fraction(0)
+    for event in piece.chords:
+        assert event.offset == pos
+        pos = event.end
+    assert pos == plan.bars * bar
+    for part, part_spec in zip(piece.parts, spec_parts(piece)):
+        notes = part.sorted_notes()
+        for n in notes:
+            # Ranges are respected; no note crosses a barline; all within the piece.
+            assert part_spec.low.cents <= n.pitch.cents <= part_spec.high.cents, (part.name, n)
+            assert n.duration > 0
+            assert n.offset // bar == (n.end - Fraction(1, 10**6)) // bar, ("crosses a barline", part.name, n)
+            assert n.end <= plan.bars * bar
+        if part.role != "melody":
+            continue
+        # A melody is monophonic and fills every bar exactly.
+        pos = Fraction(0)
+        for n in notes:
+            assert n.offset == pos, ("gap or overlap", part.name, n)
+            pos = n.end
+        assert pos == plan.bars * bar
+        for k in range(plan.bars):
+            assert sum(n.duration for n in notes if k * bar <= n.offset < (k + 1) * bar) == bar
+        style = load_chord_style(spec.style)
+        for n in notes:
+            key = piece.key_at(n.offset)
+            chord = piece.chord_at(n.offset)
+            pc = n.pitch.nearest_midi % 12
+            scale = _pcs(key.tonic_cents + c for c in key.scale.degree_cents)
+            blue = _pcs(key.tonic_cents + c for c in style.variant_for(key.mode, key.family).blue_notes)
+            chord_pcs = _pcs(chord.chord.pitch_classes_cents)
+            # In the scale of the local key; chromatic only as a tone of the sounding chord or a blue note.
+            assert pc in scale | chord_pcs | blue, (n, str(key), chord.chord.symbol)
+            if spec.constraints.chord_tones_on_strong_beats and meter.strength(n.offset % bar) >= 0.5:
+                assert pc in chord_pcs, ("strong beat", n, chord.chord.symbol)
+        for a, b in zip(notes, notes[1:]):
+            assert abs(b.pitch.cents - a.pitch.cents) <= spec.constraints.max_leap * 100
+        # Every phrase ends on its cadence: the chords end on one of its formulas, and the melody's last
+        # note is one of the cadence's melody degrees (or, the very end, the tonic).
+        for phrase in plan.phrases:
+            variant = style.variant_for(phrase.key.mode, phrase.key.family)
+            romans = tuple(c.roman for c in phrase.chords)
+            if not phrase.chart and not phrase.notes:
+                assert any(romans[-len(f):] == tuple(f) for f in variant.cadences[phrase.cadence].formulas), \
+                    (phrase.cadence, romans)
+            end = phrase.end(meter)
+            last = [n for n in notes if n.offset < end][-1]
+            final = phrase.chords[-1].chord
+            assert last.pitch.nearest_midi % 12 in _pcs(final.pitch_classes_cents)
+            assert meter.strength(last.offset % bar) >= 0.5  # the cadence note falls on a strong beat
+            if phrase.index == len(plan.phrases) - 1 and final.root_pc == phrase.key.tonic_pc:
+                assert last.pitch.nearest_midi % 12 == phrase.key.tonic_pc
+    # Repeated sections repeat: kept bars of the melody equal the source's, moved by the key change.
+    for phrase in plan.phrases:
+        if not phrase.kept_bars or any("written anew" in n for n in phrase.notes):
+            continue
+        src = plan.phrases[phrase.copy_of]
+        length = phrase.kept_bars * bar
+        for part in piece.parts:
+            if part.role != "melody":
+                continue
+            mine = [n for n in part.notes if phrase.offset(meter) <= n.offset < phrase.offset(meter) + length]
+            theirs = [n for n in part.notes if src.offset(meter) <= n.offset < src.offset(meter) + length]
+            assert [(n.offset - phrase.offset(meter), n.duration) for n in mine] == \
+                   [(n.offset - src.offset(meter), n.duration) for n in theirs]
+            shifts = {round((a.pitch.cents - b.pitch.cents) / 100) % 12 for a, b in zip(mine, theirs)}
+            assert shifts == {(phrase.key.tonic_pc - src.key.tonic_pc) % 12} or not mine
+            assert [c.roman for c in phrase.chords if c.offset < phrase.offset(meter) + length] == \
+                   [c.roman for c in src.chords if c.offset < src.offset(meter) + length]
+
+
+def spec_parts(piece):
+    return piece.spec.parts
+
+
+@settings(max_examples=int(os.environ.get("PARTITA_PROPERTY_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs())
+def test_random_specs_compose_and_hold_every_rule(spec_dict):
+    piece = compose(spec_dict)
+    _check_piece(piece.spec, piece)
+
+
+def test_pattern_meters_are_declared():
+    assert load_pattern("waltz").meters == ("3/4",)
