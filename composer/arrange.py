@@ -36,12 +36,13 @@ def default_pattern(meter: Meter, style: str) -> str:
 
 def _segments(meter: Meter, bar_start: Fraction, lookup: ChordLookup, per_group: bool):
     """Split a bar at chord changes (and beat groups when asked): (start, end, chord) relative to the bar."""
+    bar_end = bar_start + meter.bar_quarters
     cuts = {Fraction(0), meter.bar_quarters}
     if per_group:
         cuts.update(meter.group_offsets)
-    for event in lookup.chords:
+    for event in lookup.overlapping(bar_start, bar_end):
         for edge in (event.offset, event.end):
-            if bar_start < edge < bar_start + meter.bar_quarters:
+            if bar_start < edge < bar_end:
                 cuts.add(edge - bar_start)
     cuts = sorted(cuts)
     for a, b in zip(cuts, cuts[1:]):

@@ -97,11 +97,12 @@ def cmd_packs(args) -> int:
     print(f"{pack.name}: {pack.title}; harmony {pack.harmony}; tuning {pack.default_tuning}")
     for info in modes:
         scale = info.scale
+        period = f"{scale.period_cents:g}"
         up = " ".join(f"{scale.degree_cents[i]:g}" for i in scale.ascending)
-        line = f"  {info.name} ({info.family}): up {up}"
+        line = f"  {info.name} ({info.family}): cents up {up} {period}"
         if not scale.is_symmetric:
             down = " ".join(f"{scale.degree_cents[i]:g}" for i in reversed(scale.descending))
-            line += f" | down {down}"
+            line += f" | down {period} {down}"
         if info.aliases:
             line += f"; also {', '.join(info.aliases)}"
         print(line)

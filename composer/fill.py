@@ -35,6 +35,16 @@ class ChordLookup:
         self.chords = sorted(chords, key=lambda c: c.offset)
         self.starts = [c.offset for c in self.chords]
 
+    def overlapping(self, start: Fraction, end: Fraction) -> list[ChordEvent]:
+        """Chord events that sound somewhere in [start, end)."""
+        i = max(0, bisect_right(self.starts, start) - 1)
+        out = []
+        while i < len(self.chords) and self.chords[i].offset < end:
+            if self.chords[i].end > start:
+                out.append(self.chords[i])
+            i += 1
+        return out
+
     def at(self, offset: Fraction) -> ChordEvent | None:
         i = bisect_right(self.starts, offset) - 1
         if i >= 0 and self.chords[i].offset <= offset < self.chords[i].end:

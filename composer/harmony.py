@@ -155,9 +155,13 @@ def walk_chords(arrays: ChordGraphArrays, n_slots: int, cadence: str, rng: np.ra
         attempts += [(tuple(formulas[i]), f"no room for the pivot chord {first}: modulated directly", True, None)
                      for i in fitting]
     attempts += [(tuple(formulas[i]), "began on a chord that is not a usual opening", False, None) for i in fitting]
+    attempts += [(tuple(formulas[i]), "joined kept chords to the cadence outside the chord graph's edges", False,
+                  None) for i in fitting]
     attempts += [(tuple(formulas[i][-1:]), "shortened the cadence formula to its last chord", False, None)
                  for i in order]
+    free_edges = np.ones_like(arrays.edges)
     for formula, relaxed, strict_start, first in attempts:
+        edges = free_edges if relaxed and "outside the chord graph" in relaxed else arrays.edges
         allowed = np.ones((n_slots, N), dtype=bool)
         for j, name in enumerate(formula):
             if name not in arrays.index:
@@ -173,17 +177,17 @@ def walk_chords(arrays: ChordGraphArrays, n_slots: int, cadence: str, rng: np.ra
             if first is not None and first in arrays.index:
                 allowed[0] &= np.eye(N, dtype=bool)[arrays.index[first]]
             elif previous is not None and previous in arrays.index:
-                start = arrays.edges[arrays.index[previous]]
+                start = edges[arrays.index[previous]]
             elif strict_start and (not fixed or 0 not in fixed):
                 allowed[0] &= arrays.start > 0
-            feasible = backward_feasible(allowed, arrays.edges, start=start)
+            feasible = backward_feasible(allowed, edges, start=start)
             if feasible[0].any():
                 unary = np.ones((n_slots, N))
                 if previous is None and first is None:
                     unary[0] = np.where(arrays.start > 0, arrays.start, 1e-3)
                 prev_index = arrays.index.get(previous) if first is None else None
-                chain = sample_chain(feasible, arrays.edges, rng, unary_weights=unary,
-                                     edge_weights=arrays.weights, previous=prev_index)
+                chain = sample_chain(feasible, edges, rng, unary_weights=unary,
+                                     edge_weights=np.where(arrays.edges, arrays.weights, 0.05), previous=prev_index)
                 return ChordWalk(tuple(arrays.names[i] for i in chain), formula, relaxed)
     raise ComposerError(f"no chord walk of {n_slots} chords reaches a {cadence} cadence in style variant "
                         f"{variant.variant!r}; lengthen the phrase or choose another cadence")

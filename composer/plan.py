@@ -138,7 +138,7 @@ def resolve_sections(spec: Spec) -> list[_SectionDef]:
             defs = [_override(d, s, j == last_index) if d.name == s.name else d for d in defs]
             continue
         src = next((d for d in reversed(defs) if d.name == s.repeat), None) if s.repeat else None
-        base = _SectionDef(s.name, s.role or ("return" if s.repeat else "statement"), None,
+        base = _SectionDef(s.name, s.role or ("return" if s.repeat else "statement"), src.key if src else None,
                            src.phrases if src else (), s.repeat, 0.0, src.motifs if src else (),
                            src.chords if src and s.chords is None else None)
         defs.append(_override(base, s, j == last_index))
@@ -208,6 +208,10 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
         total_bars = sum(p[0] for p in phrase_defs)
         source = by_name.get(sdef.repeat) if sdef.repeat else None
         kept = 0
+        if source is not None and source.key.mode != section_key.mode:
+            notes.append(f"section {sdef.name}: repeats {source.name} in {section_key}, a different mode from "
+                         f"{source.key}; written anew on the same plan")
+            source = None
         if source is not None:
             kept = min(source.bars, total_bars - math.ceil(sdef.vary * total_bars - 1e-9))
             src_last = source.phrases[-1]
@@ -228,6 +232,9 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
                 phrase.modulation = plan_modulation(prev_key, pkey)
             phrase_kept = max(0, min(pbars, kept - phrase_start))
             src_phrase = _phrase_at(source, phrase_start) if source is not None and phrase_kept else None
+            if src_phrase is not None and src_phrase.key.mode != pkey.mode:
+                phrase.notes.append(f"not copied from phrase {src_phrase.index + 1}: {src_phrase.key} is another mode")
+                src_phrase = None
             if src_phrase is not None:
                 phrase.kept_bars, phrase.copy_of = phrase_kept, src_phrase.index
             if chart is not None:

@@ -251,9 +251,12 @@ def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None,
                    hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else None)
         if form is None and "bars" not in item and "repeat" not in item and "chords" not in item:
             ck.add(path, "a section needs 'bars' (or 'repeat' or 'chords') when the spec has no 'form'", received=name)
-        if "repeat" in item and item["repeat"] not in names_seen:
+        earlier = list(names_seen)
+        if form_names:
+            earlier += form_names[:form_names.index(name)] if name in form_names else form_names
+        if "repeat" in item and item["repeat"] not in earlier:
             ck.add(path + ("repeat",), "can only repeat an earlier section", received=item["repeat"],
-                   accepted=", ".join(names_seen) or "(no earlier section)")
+                   accepted=", ".join(dict.fromkeys(earlier)) or "(no earlier section)")
         if "key" in item:
             problem = check_key_text(item["key"], path + ("key",), ck.doc.source, ck.doc.line_of(path + ("key",)))
             if problem:

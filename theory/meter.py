@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .errors import ParseError
 
@@ -64,12 +64,12 @@ class Meter:
             text += f" ({'+'.join(map(str, self.grouping))})"
         return text
 
-    @property
+    @cached_property
     def unit(self) -> Fraction:
         """One denominator unit, in quarter notes."""
         return Fraction(4, self.denominator)
 
-    @property
+    @cached_property
     def bar_quarters(self) -> Fraction:
         return self.numerator * self.unit
 
@@ -96,7 +96,9 @@ class Meter:
 
     def strength(self, offset: Fraction) -> float:
         """Metrical weight of a position in the bar: 1 for the downbeat, less for weaker positions."""
-        offset = Fraction(offset) % self.bar_quarters
+        return _strength(self, Fraction(offset) % self.bar_quarters)
+
+    def _strength(self, offset: Fraction) -> float:
         if offset == 0:
             return 1.0
         groups = self.group_offsets
@@ -121,3 +123,8 @@ class Meter:
 
     def is_strong(self, offset: Fraction) -> bool:
         return self.strength(offset) >= STRONG_THRESHOLD
+
+
+@lru_cache(maxsize=4096)
+def _strength(meter: Meter, offset: Fraction) -> float:
+    return meter._strength(offset)

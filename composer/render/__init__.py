@@ -33,6 +33,10 @@ def write_piece(piece, path, force: bool = False) -> str:
     if target.exists() and not force:
         raise OutputExistsError(f"{target} exists; pass --force (force=True) to overwrite it")
     folder = target.parent if str(target.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"cannot create the folder {str(folder)!r} for {str(target)!r} ({exc.strerror})") from None
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp{ext}", dir=folder)
     os.close(fd)
     try:

@@ -1,0 +1,89 @@
+"""The README's examples run, and the facts it states are true."""
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from composer import load_spec
+from composer.cli import main
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def blocks(lang):
+    """The fenced code blocks of the README whose language is `lang` ('' for plain blocks)."""
+    out, current, fence_lang = [], None, None
+    for line in README.splitlines():
+        if line.startswith("```"):
+            if current is None:
+                current, fence_lang = [], line[3:].strip()
+            else:
+                if fence_lang == lang:
+                    out.append("\n".join(current) + "\n")
+                current = None
+        elif current is not None:
+            current.append(line)
+    return out
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("index", range(len(blocks("python"))))
+def test_python_examples_run_and_print_what_the_comments_say(index, workdir, capsys):
+    code = blocks("python")[index]
+    exec(compile(code, f"README python block {index}", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    expected = [m.group(1).strip() for m in re.finditer(r"print\(.*\)\s+# (.*)", code)]
+    assert len(printed) == len(expected)
+    for got, want in zip(printed, expected):
+        assert got.strip() == want
+
+
+def test_the_spec_reference_is_a_valid_spec(workdir):
+    (spec_text,) = blocks("yaml")
+    data = yaml.safe_load(spec_text)
+    spec = load_spec(data)
+    assert spec.key.name == "G major" and str(spec.meter) == "3/4" and spec.form == "rounded_binary"
+    assert [p.role for p in spec.parts] == ["melody", "chords", "bass"]
+    assert spec.sections[0].chords == ("I", "vi", "ii7", "V7", "I", "IV", "V7", "V")
+    assert set(data) == {"title", "key", "meter", "tempo", "form", "sections", "style", "parts", "seed", "constraints"}
+
+
+def test_spec_keys_documented_match_the_schema():
+    from composer.spec import spec_schema
+
+    props = set(spec_schema()["properties"])
+    for key in props:
+        assert re.search(rf"^#? ?{key}:", README, flags=re.M), f"spec key {key!r} is not documented in the README"
+
+
+def test_cli_lines_run(workdir, capsys):
+    shell = "\n".join(blocks(""))
+    commands = [line.split("#")[0].split() for line in shell.splitlines() if line.startswith("partita ")]
+    assert commands
+    for argv in commands:
+        assert main(argv[1:]) == 0, argv
+    assert (workdir / "out" / "minuet_in_g.mid").exists() and (workdir / "out" / "minuet_in_g.musicxml").exists()
+
+
+def test_ci_runs_the_readme_test_command():
+    test_command = next(line for line in README.splitlines() if "pytest" in line and "pip install" in line)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command.strip() in ci
+
+
+def test_error_example_is_what_the_cli_prints(workdir, capsys):
+    (workdir / "spec.yaml").write_text("title: t\nkey: C major\nmeter: 4/4\ntempi: 90\n", encoding="utf-8")
+    assert main(["compose", "spec.yaml", "-o", "out"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: spec.yaml:4: tempi: unknown key (received 'tempi'; accepted: title, key,")
+    assert err.endswith("did you mean 'tempo'?")
