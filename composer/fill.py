@@ -133,9 +133,10 @@ def fill_melody(plan: Plan, spec: Spec, part: PartSpec, part_index: int, filler:
             ]
             previous = (phrase_notes or notes)[-1].pitch.cents if (phrase_notes or notes) else None
             is_last = phrase.index == len(plan.phrases) - 1
+            following = _first_copied_pitch(plan, phrase, by_phrase, part)
             pitches = _decode(plan, spec, part, phrase, positions, previous, cadence_pcs(plan, phrase, spec, is_last),
                               [(phrase.key.tonic_cents + b) % 1200.0 for b in style_variant(phrase.key).blue_notes],
-                              rng, first_bar)
+                              rng, first_bar, following)
             phrase_notes.extend(Note(p.offset, p.duration, Pitch(c), part.velocity)
                                 for p, c in zip(positions, pitches))
         by_phrase[phrase.index] = phrase_notes
@@ -155,14 +156,26 @@ def _copy_kept(plan: Plan, phrase: PhrasePlan, source_notes: list[Note], part: P
     for octave in (0, -12, 12):
         moved = [Note(n.offset - src_start + phrase.offset(meter), n.duration,
                       Pitch(n.pitch.cents + (shift + octave) * 100.0), n.velocity) for n in chosen]
-        joins = previous is None or not moved or abs(moved[0].pitch.cents - previous) <= max_leap_semitones * 100.0
+        joins = previous is None or not moved or abs(moved[0].pitch.cents - previous) <= max_leap_semitones * 100.0 + 1e-6
         if joins and all(part.low.cents <= n.pitch.cents <= part.high.cents for n in moved):
             return moved
     return None
 
 
+def _first_copied_pitch(plan: Plan, phrase: PhrasePlan, by_phrase: dict, part: PartSpec) -> float | None:
+    """The first note of the next phrase, when that phrase starts with bars copied from earlier music."""
+    if phrase.index + 1 >= len(plan.phrases):
+        return None
+    nxt = plan.phrases[phrase.index + 1]
+    if not nxt.kept_bars or nxt.copy_of is None or nxt.copy_of not in by_phrase:
+        return None
+    copied = _copy_kept(plan, nxt, by_phrase[nxt.copy_of], part, None, 0)
+    return copied[0].pitch.cents if copied else None
+
+
 def _decode(plan: Plan, spec: Spec, part: PartSpec, phrase: PhrasePlan, positions: list[Position],
-            previous: float | None, targets: list[float], blue, rng: np.random.Generator, first_bar: int) -> list[float]:
+            previous: float | None, targets: list[float], blue, rng: np.random.Generator, first_bar: int,
+            following: float | None = None) -> list[float]:
     key, meter, c = phrase.key, plan.meter, spec.constraints
     problem = build_problem(key, meter, positions, part.low, part.high, target_pcs=targets,
                             max_leap_semitones=c.max_leap, strong_chord_tones=c.chord_tones_on_strong_beats,
@@ -171,7 +184,16 @@ def _decode(plan: Plan, spec: Spec, part: PartSpec, phrase: PhrasePlan, position
     start = None
     if previous is not None:
         start = np.abs(cands.cents - previous) <= c.max_leap * 100.0 + 1e-6
-    feasible = backward_feasible(problem.allowed, problem.edges, start=start)
+    feasible = None
+    if following is not None:
+        # Join the last note to the locked note that follows (the start of a repeat), when possible.
+        joined = problem.allowed.copy()
+        joined[-1] &= np.abs(cands.cents - following) <= c.max_leap * 100.0 + 1e-6
+        feasible = backward_feasible(joined, problem.edges, start=start)
+        if not feasible[0].any():
+            feasible = None
+    if feasible is None:
+        feasible = backward_feasible(problem.allowed, problem.edges, start=start)
     if not feasible[0].any():
         _raise_unsatisfiable(problem, start, phrase, part, meter)
     unary = fill_rules.unary_weights(problem, part.low.cents, part.high.cents)

@@ -541,6 +541,8 @@ def validate_all() -> list[str]:
     try:
         doc = _load_doc((_package_dir() / "instruments.yaml").read_bytes(), "grammars/instruments.yaml")
         problems += _check(doc, "instruments.schema.json", _instruments_semantic)[1]
+        doc = _load_doc((_package_dir() / "keys.yaml").read_bytes(), "grammars/keys.yaml")
+        problems += [str(p) for p in validate(doc.data, _schema("keys.schema.json"), doc)]
     except GrammarError as exc:
         problems.append(str(exc))
     return problems

@@ -9,6 +9,8 @@ other cent offsets ride on `Pitch.microtone`, which music21 does not export.
 """
 from __future__ import annotations
 
+import copy
+
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -275,14 +277,18 @@ def to_music21(piece: Piece) -> stream.Score:
 
 def _insert_chord_symbols(piece: Piece, m21part: stream.Part, bar_q: Fraction) -> None:
     measures = list(m21part.getElementsByClass(stream.Measure))
+    prototypes: dict[str, harmony.ChordSymbol] = {}  # parsing a figure costs ~4 ms, copying ~0.5 ms
     for event in piece.chords:
         bar = int(event.offset // bar_q)
         if bar >= len(measures):
             continue
-        symbol = harmony.ChordSymbol(chord_symbol_figure(event.chord))
-        symbol.writeAsChord = False
-        symbol.duration = duration.Duration(0)
-        measures[bar].insert(event.offset - bar * bar_q, symbol)
+        figure = chord_symbol_figure(event.chord)
+        if figure not in prototypes:
+            proto = harmony.ChordSymbol(figure)
+            proto.writeAsChord = False
+            proto.duration = duration.Duration(0)
+            prototypes[figure] = proto
+        measures[bar].insert(event.offset - bar * bar_q, copy.deepcopy(prototypes[figure]))
 
 
 def measure_fill_problems(score: stream.Score, bar_quarters: Fraction) -> list[str]:
