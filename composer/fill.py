@@ -99,49 +99,70 @@ def precheck(plan: Plan, spec: Spec) -> None:
 def fill_melody(plan: Plan, spec: Spec, part: PartSpec, part_index: int, filler: str = "rules") -> list[Note]:
     meter = plan.meter
     lookup = ChordLookup(plan.chords)
-    style_variant = lambda key: grammar.load_chord_style(spec.style).variant_for(key.mode, key.family)  # noqa: E731
     notes: list[Note] = []
     by_phrase: dict[int, list[Note]] = {}
     for phrase in plan.phrases:
         start, end = phrase.offset(meter), phrase.end(meter)
-        phrase_notes: list[Note] = []
-        kept_end = start + phrase.kept_bars * meter.bar_quarters
+        copied: list[Note] = []
+        rewrite_tail = False
         if phrase.kept_bars and phrase.copy_of is not None:
             previous = notes[-1].pitch.cents if notes else None
-            copied = _copy_kept(plan, phrase, by_phrase.get(phrase.copy_of, []), part, previous, spec.constraints.max_leap)
-            is_last = phrase.index == len(plan.phrases) - 1
-            if copied is None:
+            found = _copy_kept(plan, phrase, by_phrase.get(phrase.copy_of, []), part, previous,
+                               spec.constraints.max_leap)
+            if found is None:
                 phrase.notes.append(f"{part.name}: the repeat did not fit the range or the leap limit after "
                                     f"transposition; written anew")
-                kept_end = start
-            elif is_last and phrase.kept_bars == phrase.bars and spec.constraints.end_on_tonic and \
-                    copied[-1].pitch.nearest_midi % 12 != phrase.key.tonic_pc and phrase.bars > 1:
-                # The piece must close on the tonic: write the last bar anew.
-                kept_end = end - meter.bar_quarters
-                phrase_notes.extend(n for n in copied if n.offset < kept_end)
-                phrase.notes.append(f"{part.name}: final bar written anew to close on the tonic")
             else:
-                phrase_notes.extend(copied)
-        first_bar = int((kept_end - start) / meter.bar_quarters)
-        if kept_end < end:
-            rng = slot_rng(spec.seed, part_index, phrase.index, 0)
-            bars = phrase_rhythm(meter, phrase.bars, rng, spec.constraints.notes_per_bar, phrase.motifs, first_bar)
-            positions = [
-                Position(start + b * meter.bar_quarters + r.offset, r.duration,
-                         lookup.at(start + b * meter.bar_quarters + r.offset), meter.strength(r.offset))
-                for b in range(first_bar, phrase.bars) for r in bars[b]
-            ]
-            previous = (phrase_notes or notes)[-1].pitch.cents if (phrase_notes or notes) else None
-            is_last = phrase.index == len(plan.phrases) - 1
-            following = _first_copied_pitch(plan, phrase, by_phrase, part)
-            pitches = _decode(plan, spec, part, phrase, positions, previous, cadence_pcs(plan, phrase, spec, is_last),
-                              [(phrase.key.tonic_cents + b) % 1200.0 for b in style_variant(phrase.key).blue_notes],
-                              rng, first_bar, following)
-            phrase_notes.extend(Note(p.offset, p.duration, Pitch(c), part.velocity)
-                                for p, c in zip(positions, pitches))
+                copied = found
+                is_last = phrase.index == len(plan.phrases) - 1
+                rewrite_tail = (is_last and phrase.kept_bars == phrase.bars and spec.constraints.end_on_tonic
+                                and copied[-1].pitch.nearest_midi % 12 != phrase.key.tonic_pc)
+        kept_bars = phrase.kept_bars if copied else 0
+        if rewrite_tail:
+            # The piece must close on the tonic: write the last bar(s) anew, as few as will join.
+            for refill in range(1, phrase.bars + 1):
+                kept_end = end - refill * meter.bar_quarters
+                head = [n for n in copied if n.offset < kept_end]
+                try:
+                    tail = _fill_region(plan, spec, part, part_index, phrase, lookup, phrase.bars - refill,
+                                        head or notes, by_phrase)
+                except UnsatisfiableError:
+                    if refill == phrase.bars:
+                        raise
+                    continue
+                phrase.notes.append(f"{part.name}: last {refill} bar(s) written anew to close on the tonic")
+                phrase_notes = head + tail
+                break
+        else:
+            phrase_notes = list(copied)
+            if kept_bars < phrase.bars:
+                phrase_notes += _fill_region(plan, spec, part, part_index, phrase, lookup, kept_bars,
+                                             phrase_notes or notes, by_phrase)
         by_phrase[phrase.index] = phrase_notes
         notes.extend(phrase_notes)
     return notes
+
+
+def _fill_region(plan: Plan, spec: Spec, part: PartSpec, part_index: int, phrase: PhrasePlan,
+                 lookup: ChordLookup, first_bar: int, before: list[Note], by_phrase: dict) -> list[Note]:
+    """Rhythm then pitch for bars first_bar.. of a phrase, joined to the note before (and after)."""
+    meter = plan.meter
+    start = phrase.offset(meter)
+    rng = slot_rng(spec.seed, part_index, phrase.index, first_bar)
+    bars = phrase_rhythm(meter, phrase.bars, rng, spec.constraints.notes_per_bar, phrase.motifs, first_bar)
+    positions = [
+        Position(start + b * meter.bar_quarters + r.offset, r.duration,
+                 lookup.at(start + b * meter.bar_quarters + r.offset), meter.strength(r.offset))
+        for b in range(first_bar, phrase.bars) for r in bars[b]
+    ]
+    previous = before[-1].pitch.cents if before else None
+    is_last = phrase.index == len(plan.phrases) - 1
+    variant = grammar.load_chord_style(spec.style).variant_for(phrase.key.mode, phrase.key.family)
+    blue = [(phrase.key.tonic_cents + b) % 1200.0 for b in variant.blue_notes]
+    following = _first_copied_pitch(plan, phrase, by_phrase, part)
+    pitches = _decode(plan, spec, part, phrase, positions, previous, cadence_pcs(plan, phrase, spec, is_last),
+                      blue, rng, first_bar, following)
+    return [Note(p.offset, p.duration, Pitch(c), part.velocity) for p, c in zip(positions, pitches)]
 
 
 def _copy_kept(plan: Plan, phrase: PhrasePlan, source_notes: list[Note], part: PartSpec,
