@@ -25,6 +25,7 @@ from composer import compose, load_spec  # noqa: E402
 from composer.arrange import arrange_bass, arrange_chords  # noqa: E402
 from composer.fill import fill_melody  # noqa: E402
 from composer.plan import plan_piece  # noqa: E402
+from composer.slots import plan_slots  # noqa: E402
 from composer.render import midi_bytes, musicxml_bytes  # noqa: E402
 
 
@@ -54,7 +55,8 @@ def main() -> None:
     plans = [plan_piece(spec, np.random.default_rng([i, 0])) for i in range(args.runs)]
     plan_ms = timed(lambda i: plan_piece(spec, np.random.default_rng([i, 0])), args.runs)
     melody = next(i for i, p in enumerate(spec.parts) if p.role == "melody")
-    fill_ms = timed(lambda i: fill_melody(plans[i], spec, spec.parts[melody], melody), args.runs)
+    slots = [[s for s in plan_slots(plans[i], spec) if s.part_index == melody] for i in range(args.runs)]
+    fill_ms = timed(lambda i: fill_melody(plans[i], slots[i], i), args.runs)
 
     def arrange(i):
         for part in spec.parts:

@@ -9,7 +9,8 @@ from theory import Pitch
 
 from .arrange import arrange_bass, arrange_chords
 from .errors import ComposerError
-from .fill import FILLERS, fill_melody, precheck
+from .fill import FILLERS, fill_melody
+from .slots import plan_slots, precheck
 from .piece import Instrument, KeyChange, Part, Piece
 from .plan import plan_piece
 from .spec import Spec, load_spec
@@ -29,11 +30,12 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
             raise ComposerError(f"seed must be an integer 0..4294967295, received {seed!r}")
         spec_obj = _with_seed(spec_obj, seed)
     plan = plan_piece(spec_obj, np.random.default_rng([spec_obj.seed, 0]))
-    precheck(plan, spec_obj)
+    slots = plan_slots(plan, spec_obj)
+    precheck(plan, slots)
     parts = []
     for i, part in enumerate(spec_obj.parts):
         if part.role == "melody":
-            notes = fill_melody(plan, spec_obj, part, i, filler)
+            notes = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler)
         elif part.role == "chords":
             notes = arrange_chords(plan, part, spec_obj.style)
         else:

@@ -14,14 +14,15 @@ import numpy as np
 
 from theory import Pitch
 
-from . import fill_rules, grammar
+from . import fill_rules
 from .constraints import Position, build_problem, diagnose
 from .errors import UnsatisfiableError
 from .feasibility import backward_feasible, sample_chain
 from .piece import ChordEvent, Note
 from .plan import PhrasePlan, Plan
 from .rhythm import phrase_rhythm
-from .spec import PartSpec, Spec
+from .slots import Slot
+from .spec import PartSpec
 
 FILLERS = ("rules",)
 
@@ -52,71 +53,28 @@ class ChordLookup:
         return None
 
 
-def cadence_pcs(plan: Plan, phrase: PhrasePlan, spec: Spec, is_last: bool) -> list[float]:
-    """Pitch classes the phrase's last melody note may take."""
-    key = phrase.key
-    final = phrase.chords[-1].chord if phrase.chords else None
-    final_pcs = list(final.pitch_classes_cents) if final else [key.tonic_cents]
-    style = grammar.load_chord_style(spec.style).variant_for(key.mode, key.family)
-    degrees = style.cadences[phrase.cadence].melody_degrees if phrase.cadence in style.cadences else ()
-    targets = [key.degree_cents(d - 1) for d in degrees]
-    targets = [t for t in targets if any(abs(t - f) % 1200 < 0.5 for f in final_pcs)] or final_pcs
-    if is_last and spec.constraints.end_on_tonic and any(abs(key.tonic_cents - f) % 1200 < 0.5 for f in final_pcs):
-        targets = [key.tonic_cents]
-    return targets
-
-
-def precheck(plan: Plan, spec: Spec) -> None:
-    """Find impossible requests before decoding: every cadence target and every chord needs a note in range."""
-    problems = []
-    meter = plan.meter
-    for part in spec.parts:
-        if part.role != "melody":
-            continue
-        lo, hi = part.low.cents, part.high.cents
-        in_range = [c for c in range(int(np.ceil(lo / 100.0)) * 100, int(hi) + 1, 100)]
-        pcs = {c % 1200 for c in in_range}
-        for phrase in plan.phrases:
-            is_last = phrase.index == len(plan.phrases) - 1
-            targets = {round(t) % 1200 for t in cadence_pcs(plan, phrase, spec, is_last)}
-            bar = phrase.start_bar + phrase.bars
-            if not targets & pcs:
-                names = ", ".join(sorted(phrase.key.spell(int(t // 100)).name for t in targets))
-                problems.append(f"part {part.name!r}: the {phrase.cadence} cadence of section {phrase.section!r} "
-                                f"(bar {bar}) must end on {names}, which the range {part.low}-{part.high} lacks; "
-                                f"widen the range")
-            if spec.constraints.chord_tones_on_strong_beats:
-                for event in phrase.chords:
-                    if not {round(c) % 1200 for c in event.chord.pitch_classes_cents} & pcs:
-                        at = int(event.offset / meter.bar_quarters) + 1
-                        problems.append(f"part {part.name!r}: no tone of {event.chord.symbol} (bar {at}) lies in the "
-                                        f"range {part.low}-{part.high}; widen the range or set "
-                                        f"constraints.chord_tones_on_strong_beats: false")
-    if problems:
-        raise UnsatisfiableError("; ".join(dict.fromkeys(problems)))
-
-
-def fill_melody(plan: Plan, spec: Spec, part: PartSpec, part_index: int, filler: str = "rules") -> list[Note]:
+def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = "rules") -> list[Note]:
+    """The notes of one melody part: its slots, in time order, each copied or decoded."""
     meter = plan.meter
     lookup = ChordLookup(plan.chords)
     notes: list[Note] = []
     by_phrase: dict[int, list[Note]] = {}
-    for phrase in plan.phrases:
-        start, end = phrase.offset(meter), phrase.end(meter)
+    for slot in slots:
+        phrase, part = slot.phrase, slot.part
+        end = slot.end
         copied: list[Note] = []
         rewrite_tail = False
         if phrase.kept_bars and phrase.copy_of is not None:
             previous = notes[-1].pitch.cents if notes else None
-            found = _copy_kept(plan, phrase, by_phrase.get(phrase.copy_of, []), part, previous,
-                               spec.constraints.max_leap)
+            found = _copy_kept(plan, phrase, by_phrase.get(phrase.copy_of, []), part, previous, slot.max_leap)
             if found is None:
                 phrase.notes.append(f"{part.name}: the repeat did not fit the range or the leap limit after "
                                     f"transposition; written anew")
             else:
                 copied = found
-                is_last = phrase.index == len(plan.phrases) - 1
-                rewrite_tail = (is_last and phrase.kept_bars == phrase.bars and spec.constraints.end_on_tonic
-                                and copied[-1].pitch.nearest_midi % 12 != phrase.key.tonic_pc)
+                final_pcs = {round(t / 100.0) % 12 for t in slot.cadence_pcs}
+                rewrite_tail = (slot.is_last and phrase.kept_bars == phrase.bars
+                                and copied[-1].pitch.nearest_midi % 12 not in final_pcs)
         kept_bars = phrase.kept_bars if copied else 0
         if rewrite_tail:
             # The piece must close on the tonic: write the last bar(s) anew, as few as will join.
@@ -124,8 +82,7 @@ def fill_melody(plan: Plan, spec: Spec, part: PartSpec, part_index: int, filler:
                 kept_end = end - refill * meter.bar_quarters
                 head = [n for n in copied if n.offset < kept_end]
                 try:
-                    tail = _fill_region(plan, spec, part, part_index, phrase, lookup, phrase.bars - refill,
-                                        head or notes, by_phrase)
+                    tail = _fill_region(plan, slot, seed, lookup, phrase.bars - refill, head or notes, by_phrase)
                 except UnsatisfiableError:
                     if refill == phrase.bars:
                         raise
@@ -136,33 +93,27 @@ def fill_melody(plan: Plan, spec: Spec, part: PartSpec, part_index: int, filler:
         else:
             phrase_notes = list(copied)
             if kept_bars < phrase.bars:
-                phrase_notes += _fill_region(plan, spec, part, part_index, phrase, lookup, kept_bars,
-                                             phrase_notes or notes, by_phrase)
+                phrase_notes += _fill_region(plan, slot, seed, lookup, kept_bars, phrase_notes or notes, by_phrase)
         by_phrase[phrase.index] = phrase_notes
         notes.extend(phrase_notes)
     return notes
 
 
-def _fill_region(plan: Plan, spec: Spec, part: PartSpec, part_index: int, phrase: PhrasePlan,
-                 lookup: ChordLookup, first_bar: int, before: list[Note], by_phrase: dict) -> list[Note]:
-    """Rhythm then pitch for bars first_bar.. of a phrase, joined to the note before (and after)."""
-    meter = plan.meter
-    start = phrase.offset(meter)
-    rng = slot_rng(spec.seed, part_index, phrase.index, first_bar)
-    bars = phrase_rhythm(meter, phrase.bars, rng, spec.constraints.notes_per_bar, phrase.motifs, first_bar)
+def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_bar: int, before: list[Note],
+                 by_phrase: dict) -> list[Note]:
+    """Rhythm then pitch for bars first_bar.. of a slot, joined to the note before (and after)."""
+    meter, phrase = plan.meter, slot.phrase
+    rng = slot_rng(seed, slot.part_index, phrase.index, first_bar)
+    bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar)
     positions = [
-        Position(start + b * meter.bar_quarters + r.offset, r.duration,
-                 lookup.at(start + b * meter.bar_quarters + r.offset), meter.strength(r.offset))
+        Position(slot.start + b * meter.bar_quarters + r.offset, r.duration,
+                 lookup.at(slot.start + b * meter.bar_quarters + r.offset), meter.strength(r.offset))
         for b in range(first_bar, phrase.bars) for r in bars[b]
     ]
     previous = before[-1].pitch.cents if before else None
-    is_last = phrase.index == len(plan.phrases) - 1
-    variant = grammar.load_chord_style(spec.style).variant_for(phrase.key.mode, phrase.key.family)
-    blue = [(phrase.key.tonic_cents + b) % 1200.0 for b in variant.blue_notes]
-    following = _first_copied_pitch(plan, phrase, by_phrase, part)
-    pitches = _decode(plan, spec, part, phrase, positions, previous, cadence_pcs(plan, phrase, spec, is_last),
-                      blue, rng, first_bar, following)
-    return [Note(p.offset, p.duration, Pitch(c), part.velocity) for p, c in zip(positions, pitches)]
+    following = _first_copied_pitch(plan, phrase, by_phrase, slot.part)
+    pitches = _decode(plan, slot, positions, previous, rng, following)
+    return [Note(p.offset, p.duration, Pitch(c), slot.part.velocity) for p, c in zip(positions, pitches)]
 
 
 def _copy_kept(plan: Plan, phrase: PhrasePlan, source_notes: list[Note], part: PartSpec,
@@ -194,22 +145,21 @@ def _first_copied_pitch(plan: Plan, phrase: PhrasePlan, by_phrase: dict, part: P
     return copied[0].pitch.cents if copied else None
 
 
-def _decode(plan: Plan, spec: Spec, part: PartSpec, phrase: PhrasePlan, positions: list[Position],
-            previous: float | None, targets: list[float], blue, rng: np.random.Generator, first_bar: int,
+def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float | None, rng: np.random.Generator,
             following: float | None = None) -> list[float]:
-    key, meter, c = phrase.key, plan.meter, spec.constraints
-    problem = build_problem(key, meter, positions, part.low, part.high, target_pcs=targets,
-                            max_leap_semitones=c.max_leap, strong_chord_tones=c.chord_tones_on_strong_beats,
-                            blue_pcs=blue)
+    key, meter, part, phrase = slot.key, plan.meter, slot.part, slot.phrase
+    problem = build_problem(key, meter, positions, part.low, part.high, target_pcs=slot.cadence_pcs,
+                            max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
+                            blue_pcs=slot.blue_pcs)
     cands = problem.candidates
     start = None
     if previous is not None:
-        start = np.abs(cands.cents - previous) <= c.max_leap * 100.0 + 1e-6
+        start = np.abs(cands.cents - previous) <= slot.max_leap * 100.0 + 1e-6
     feasible = None
     if following is not None:
         # Join the last note to the locked note that follows (the start of a repeat), when possible.
         joined = problem.allowed.copy()
-        joined[-1] &= np.abs(cands.cents - following) <= c.max_leap * 100.0 + 1e-6
+        joined[-1] &= np.abs(cands.cents - following) <= slot.max_leap * 100.0 + 1e-6
         feasible = backward_feasible(joined, problem.edges, start=start)
         if not feasible[0].any():
             feasible = None
@@ -219,12 +169,12 @@ def _decode(plan: Plan, spec: Spec, part: PartSpec, phrase: PhrasePlan, position
         _raise_unsatisfiable(problem, start, phrase, part, meter)
     unary = fill_rules.unary_weights(problem, part.low.cents, part.high.cents)
     edge_w = fill_rules.edge_weights(problem, key)
-    prev_index = None
     if previous is not None:
-        prev_index = None  # the previous note may lie outside this slot's candidates; use `start` instead
+        # The previous note may lie outside this slot's candidates (another key): `start` holds the hard
+        # join, and the interval weights from it become a soft preference on the first note.
         unary = unary.copy()
         unary[0] *= _closeness(cands.cents, previous)
-    chain = sample_chain(feasible, problem.edges, rng, unary_weights=unary, edge_weights=edge_w, previous=prev_index)
+    chain = sample_chain(feasible, problem.edges, rng, unary_weights=unary, edge_weights=edge_w)
     pitches = [float(cands.cents[i]) for i in chain]
     if phrase.motifs:
         pitches = _apply_motifs(problem, positions, pitches, phrase, meter, start, rng, unary, edge_w) or pitches

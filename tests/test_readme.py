@@ -1,8 +1,6 @@
 """The README's examples run, and the facts it states are true."""
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 import yaml
