@@ -1,34 +1,59 @@
 """Scale packs: one YAML file per tradition under `theory/packs/`.
 
-`load_pack("western")` reads and validates a pack; `pack.mode("dorian")` gives a
-`Scale`. Users may add their own pack file with `load_pack_file(path)`.
+`load_pack("hindustani")` reads and validates a pack; `pack.mode("yaman")` gives its
+`ModeInfo` (movement graph, omitted notes, emphasis, final, drone, phrases, harmony
+policy, default cycles), and `pack.scale("yaman", "just")` the `Scale` in a tuning
+profile. Notes are named in a profile (`S`, `r`, `R`, ...) or given as cents above the
+tonic. Users may add their own pack file with `load_pack_file(path)`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from .datafile import read_yaml_file
 from .errors import DataFileError, ParseError, UnknownNameError
-from .scale import Scale
+from .scale import DOWN, UP, Scale
 from .schema import load_schema, validate
 from .tuning import Tuning
 
 PACKS_DIR = Path(str(resources.files("theory") / "packs"))
 SCHEMA_PATH = Path(str(resources.files("theory") / "schemas" / "pack.schema.json"))
+_OCTAVE_MARKS = re.compile(r"^([.'\u02cc]*)(.*?)([.'^\u02c8]*)$")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A characteristic phrase: cents above the tonic (octave marks resolved) and beats per note."""
+
+    name: str
+    cents: tuple[float, ...]
+    beats: tuple[float, ...]
 
 
 @dataclass(frozen=True)
 class ModeInfo:
     name: str
     family: str
-    scale: Scale
-    signature_offset: int
+    scale: Scale                        # in the pack's default tuning
+    signature_offset: int | None
     parent: str | None
     aliases: tuple[str, ...]
     source: str
+    pack: str = "western"
+    harmony: str = "functional"
+    omitted_cents: tuple[float, ...] = ()
+    emphasis: dict = field(default_factory=dict)     # role -> cents above the tonic
+    final_cents: float = 0.0
+    drone_cents: tuple[float, ...] = ()
+    phrases: tuple[Phrase, ...] = ()
+    cycles: tuple[str, ...] = ()
+    ajnas: tuple[tuple[str, float], ...] = ()         # (jins name, cents of its tonic above the mode's)
+    number: int | None = None
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_heptatonic(self) -> bool:
@@ -43,6 +68,15 @@ class ChordQuality:
 
 
 @dataclass(frozen=True)
+class Modulation:
+    from_mode: str
+    to_mode: str
+    via: str | None
+    shift_cents: float | None
+    weight: float
+
+
+@dataclass(frozen=True)
 class Pack:
     name: str
     title: str
@@ -53,14 +87,18 @@ class Pack:
     modes: dict[str, ModeInfo]
     chord_qualities: dict[str, ChordQuality]
     path: str
+    note_names: dict[str, dict[str, float]] = field(default_factory=dict)   # profile -> name -> cents
+    ajnas: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    modulations: tuple[Modulation, ...] = ()
 
-    def mode(self, name: str) -> ModeInfo:
-        key = normalise_name(name)
+    def mode(self, name: str | int) -> ModeInfo:
+        key = normalise_name(str(name))
+        number = re.sub(r"^(mela|melakarta)_?", "", key)
         for info in self.modes.values():
-            if key == info.name or key in info.aliases:
+            if key == info.name or key in info.aliases or (number.isdigit() and info.number == int(number)):
                 return info
         names = list(self.modes) + [a for m in self.modes.values() for a in m.aliases]
-        raise UnknownNameError(f"mode of pack {self.name!r}", name, names)
+        raise UnknownNameError(f"mode of pack {self.name!r}", str(name), names)
 
     def tuning(self, name: str | None = None) -> Tuning:
         name = name or self.default_tuning
@@ -68,45 +106,160 @@ class Pack:
             raise UnknownNameError(f"tuning of pack {self.name!r}", name, self.tunings)
         return self.tunings[name]
 
+    def note_cents(self, mode: ModeInfo, note, tuning: str | None = None) -> float:
+        """Cents above the tonic of a note of `mode` in a tuning profile (octave marks allowed)."""
+        profile = tuning or self.default_tuning
+        overrides = (mode.raw.get("tunings") or {}).get(profile, {})
+        return resolve_note(note, self.note_names.get(profile, {}), self.tunings[profile].period_cents,
+                            overrides, where=f"{self.name}:{mode.name}")
+
+    def scale(self, mode_name: str, tuning: str | None = None) -> Scale:
+        """The mode's scale (movement graph) in a tuning profile (default: the pack's)."""
+        mode = self.mode(mode_name)
+        profile = tuning or self.default_tuning
+        if profile == self.default_tuning:
+            return mode.scale
+        self.tuning(profile)  # raises with the names accepted
+        return _mode_scale(self, mode.name, mode.raw, profile)
+
 
 def normalise_name(name: str) -> str:
     return str(name).strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def resolve_note(note, names: dict[str, float], period: float, overrides: dict | None = None,
+                 where: str = "") -> float:
+    """'G' -> its cents; "S'" one period up; "'N" or "N." one period down; a number is cents."""
+    if isinstance(note, (int, float)) and not isinstance(note, bool):
+        return float(note)
+    m = _OCTAVE_MARKS.match(str(note).strip())
+    lead, body, trail = m.group(1), m.group(2), m.group(3)
+    table = dict(names)
+    table.update(overrides or {})
+    if body not in table:
+        try:
+            base = float(body)
+        except ValueError:
+            raise ParseError(f"{where}: unknown note {note!r} (accepted: {', '.join(table) or 'cents numbers'})") from None
+    else:
+        base = float(table[body])
+    octave = trail.count("'") + trail.count("^") + trail.count("\u02c8") - trail.count(".") \
+        - lead.count("'") - lead.count(".") - lead.count("\u02cc")
+    return base + octave * period
+
+
+def _mode_scale(pack_data: "Pack | dict", name: str, m: dict, profile: str) -> Scale:
+    if isinstance(pack_data, Pack):
+        names, period = pack_data.note_names.get(profile, {}), pack_data.tunings[profile].period_cents
+    else:
+        names, period = pack_data["names"].get(profile, {}), pack_data["periods"][profile]
+    overrides = (m.get("tunings") or {}).get(profile, {})
+    where = f"mode {name}"
+
+    def cents(note):
+        return resolve_note(note, names, period, overrides, where) % period
+
+    up = [cents(n) for n in (m.get("ascending") or m.get("degrees") or [])]
+    down = [cents(n) for n in (m.get("descending") or m.get("ascending") or m.get("degrees") or [])]
+    if not up or not down:
+        raise DataFileError(f"{where}: give 'degrees', or 'ascending' and 'descending'")
+    scale = Scale.from_cents(name, sorted(set(up)), sorted(set(down)), period_cents=period)
+    turns = []
+    for t in m.get("turns") or []:
+        a, b = scale.degree_of(cents(t["from"])), scale.degree_of(cents(t["to"]))
+        if a is None or b is None:
+            raise DataFileError(f"{where}: turn {t['from']}->{t['to']} uses a note outside the mode")
+        turns.append((a, b, UP if t["direction"] == "up" else DOWN))
+    labels = ()
+    if "names" in m and "descending" not in m and len(m["names"]) == scale.size:
+        labels = tuple(m["names"])
+    elif all(isinstance(n, str) for n in (m.get("ascending") or m.get("degrees") or [])):
+        by_cents = {}
+        for n in list(m.get("ascending") or m.get("degrees") or []) + list(m.get("descending") or []):
+            by_cents.setdefault(round(cents(n), 3), _OCTAVE_MARKS.match(str(n)).group(2))
+        labels = tuple(by_cents.get(round(c, 3), f"{c:g}") for c in scale.degree_cents)
+    return Scale(name, scale.degree_cents, scale.ascending, scale.descending, labels, period, tuple(turns))
 
 
 def _build_pack(doc, path: str) -> Pack:
     problems = validate(doc.data, load_schema(SCHEMA_PATH), doc)
     if problems:
         raise DataFileError("; ".join(str(p) for p in problems))
+    data = doc.data
+    tunings, note_names = {}, {}
     try:
-        return _pack_from_data(doc.data, path)
-    except ParseError as exc:  # e.g. cents that do not rise: still a problem of this file
+        for name, prof in data["tuning"]["profiles"].items():
+            period = float(prof.get("period", 1200.0))
+            named = {str(k): float(v) for k, v in (prof.get("notes") or {}).items()}
+            cents = prof.get("cents") or sorted(set(v % period for v in named.values()))
+            if not cents:
+                raise DataFileError(f"{path}: tuning profile {name!r} needs 'cents' or 'notes'")
+            tunings[name] = Tuning(name, tuple(float(c) for c in cents), period)  # checks that they rise
+            note_names[name] = named
+    except ParseError as exc:
         raise DataFileError(f"{path}: {exc}") from None
+    default = data["tuning"]["default"]
+    if default not in tunings:
+        raise DataFileError(f"{path}: tuning.default {default!r} is not a profile (accepted: {', '.join(tunings)})")
+    mode_defs = dict(data["modes"])
+    if data.get("generator"):
+        from .melakarta import generate_modes
 
-
-def _pack_from_data(data, path: str) -> Pack:
-    tunings = {
-        name: Tuning(name, tuple(float(c) for c in prof["cents"]), float(prof.get("period", 1200.0)))
-        for name, prof in data["tuning"]["profiles"].items()
-    }
-    if data["tuning"]["default"] not in tunings:
-        raise DataFileError(f"{path}: tuning.default {data['tuning']['default']!r} is not a profile "
-                            f"(accepted: {', '.join(tunings)})")
+        for name, m in generate_modes(data["generator"]).items():
+            mode_defs.setdefault(name, m)
     modes = {}
-    for name, m in data["modes"].items():
-        scale = Scale.from_cents(name, m["degrees"], m.get("descending"), names=())
-        if "names" in m and "descending" not in m and len(m["names"]) == scale.size:
-            scale = Scale(name, scale.degree_cents, scale.ascending, scale.descending, tuple(m["names"]))
-        modes[name] = ModeInfo(
-            name=name, family=m["family"], scale=scale, signature_offset=int(m.get("signature_offset", 0)),
-            parent=m.get("parent"), aliases=tuple(normalise_name(a) for a in m.get("aliases", [])),
-            source=m["source"],
-        )
+    pack_harmony = data["harmony"]
+    info = {"names": note_names, "periods": {k: t.period_cents for k, t in tunings.items()}}
+    for name, m in mode_defs.items():
+        try:
+            scale = _mode_scale(info, name, m, default)
+            period = tunings[default].period_cents
+            names, overrides = note_names[default], (m.get("tunings") or {}).get(default, {})
+
+            def cents(note, names=names, period=period, overrides=overrides, name=name):
+                return resolve_note(note, names, period, overrides, f"{path}: mode {name}")
+
+            modes[name] = ModeInfo(
+                name=name, family=m["family"], scale=scale,
+                signature_offset=m.get("signature_offset"), parent=m.get("parent"),
+                aliases=tuple(normalise_name(a) for a in m.get("aliases", [])), source=m["source"],
+                pack=data["pack"], harmony=m.get("harmony", pack_harmony),
+                omitted_cents=tuple(cents(n) % period for n in m.get("omitted", [])),
+                emphasis={k: cents(v) % period for k, v in (m.get("emphasis") or {}).items()},
+                final_cents=cents(m["final"]) % period if "final" in m else 0.0,
+                drone_cents=tuple(cents(n) for n in m.get("drone", [])),
+                phrases=tuple(Phrase(p.get("name", f"phrase {i + 1}"), tuple(cents(n) for n in p["notes"]),
+                                     tuple(float(b) for b in p.get("beats", [1] * len(p["notes"]))))
+                              for i, p in enumerate(m.get("phrases", []))),
+                cycles=tuple(m.get("cycles", [])),
+                ajnas=tuple((j["jins"], cents(j["on"]) % period) for j in m.get("ajnas", [])),
+                number=m.get("number"), raw=m,
+            )
+        except ParseError as exc:
+            raise DataFileError(f"{path}: mode {name!r}: {exc}") from None
+        for p in modes[name].phrases:
+            if len(p.beats) != len(p.cents):
+                raise DataFileError(f"{path}: mode {name!r}: phrase {p.name!r} has {len(p.cents)} notes "
+                                    f"and {len(p.beats)} beats")
     qualities = {
         name: ChordQuality(name, tuple(float(c) for c in q["intervals"]), tuple(q["symbols"]))
         for name, q in (data.get("chord_qualities") or {}).items()
     }
-    return Pack(data["pack"], data["title"], data["harmony"], data["source"], tunings,
-                data["tuning"]["default"], modes, qualities, path)
+    ajnas = {name: tuple(float(c) for c in j["cents"]) for name, j in (data.get("ajnas") or {}).items()}
+    mods = []
+    for e in data.get("modulations") or []:
+        for end in (e["from"], e["to"]):
+            if normalise_name(end) not in modes:
+                raise DataFileError(f"{path}: modulation names an unknown mode {end!r} (modes: {', '.join(modes)})")
+        shift = None
+        if "shift" in e:
+            src = modes[normalise_name(e["from"])]
+            shift = resolve_note(e["shift"], note_names[default], tunings[default].period_cents,
+                                 (src.raw.get("tunings") or {}).get(default, {}), f"{path}: modulation")
+        mods.append(Modulation(normalise_name(e["from"]), normalise_name(e["to"]), e.get("via"), shift,
+                               float(e.get("weight", 1.0))))
+    return Pack(data["pack"], data["title"], pack_harmony, data["source"], tunings, default, modes, qualities, path,
+                note_names, ajnas, tuple(mods))
 
 
 def load_pack_file(path: str | Path) -> Pack:
@@ -124,4 +277,9 @@ def load_pack(name: str) -> Pack:
     key = normalise_name(name)
     if key not in list_packs():
         raise UnknownNameError("pack", name, list_packs())
+    return _load_pack_cached(key)
+
+
+@lru_cache(maxsize=None)
+def _load_pack_cached(key: str) -> Pack:
     return load_pack_file(PACKS_DIR / f"{key}.yaml")
