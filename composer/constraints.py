@@ -19,11 +19,14 @@ from .piece import ChordEvent
 
 @dataclass(frozen=True)
 class Candidates:
-    """The pitches a slot may use: absolute cents, pitch classes, scale degree (-1 = chromatic)."""
+    """The pitches a slot may use: absolute cents; pitch classes (cents above C, mod 1200);
+    cents above the tonic within the scale's period; scale degree (-1 = chromatic)."""
 
     cents: np.ndarray
     pcs: np.ndarray
+    rel: np.ndarray
     degrees: np.ndarray
+    period: float = 1200.0
 
     @property
     def size(self) -> int:
@@ -50,18 +53,28 @@ class SlotProblem:
 
 
 def candidates_for(key: Key, low: Pitch, high: Pitch, extra_pcs: set[float]) -> Candidates:
-    """Every 12-EDO pitch in range whose pitch class is in the key's scale or in `extra_pcs`."""
-    scale_pcs = [(key.tonic_cents + c) % 1200.0 for c in key.scale.degree_cents]
-    cents, pcs, degrees = [], [], []
-    lo, hi = int(np.ceil(low.cents / 100.0)), int(np.floor(high.cents / 100.0))
-    for midi in range(lo, hi + 1):
-        pc = (midi * 100.0) % 1200.0
-        deg = next((i for i, s in enumerate(scale_pcs) if abs(s - pc) < 0.5), -1)
-        if deg >= 0 or any(abs(pc - e) < 0.5 for e in extra_pcs):
-            cents.append(midi * 100.0)
-            pcs.append(pc)
-            degrees.append(deg)
-    return Candidates(np.array(cents), np.array(pcs), np.array(degrees, dtype=int))
+    """Every pitch in range that is a degree of the key's scale in its tuning, plus 12-EDO pitches
+    whose pitch class is in `extra_pcs` (chord tones, blue notes; cents above C)."""
+    scale = key.scale
+    period = scale.period_cents
+    tonic = key.tonic_cents
+    found: dict[float, int] = {}
+    k = int(np.floor((low.cents - tonic) / period)) - 1
+    while tonic + k * period <= high.cents + 1e-6:
+        for i, d in enumerate(scale.degree_cents):
+            c = round(tonic + k * period + d, 6)
+            if low.cents - 1e-6 <= c <= high.cents + 1e-6:
+                found[c] = i
+        k += 1
+    if extra_pcs:
+        for midi in range(int(np.ceil(low.cents / 100.0 - 1e-9)), int(np.floor(high.cents / 100.0 + 1e-9)) + 1):
+            c = midi * 100.0
+            if any(abs((c - e) % 1200.0) < 0.5 or abs((c - e) % 1200.0) > 1199.5 for e in extra_pcs) \
+                    and not any(abs(c - f) < 1.0 for f in found):
+                found[c] = -1
+    cents = np.array(sorted(found))
+    degrees = np.array([found[c] for c in cents], dtype=int)
+    return Candidates(cents, cents % 1200.0, (cents - tonic) % period, degrees, period)
 
 
 def _pc_in(pcs: np.ndarray, targets) -> np.ndarray:
@@ -96,12 +109,21 @@ def chord_tone_on_strong_beats(cands: Candidates, positions: list[Position], thr
     return np.array(rows, dtype=bool).reshape(len(positions), cands.size)
 
 
-def cadence_target(cands: Candidates, positions: list[Position], target_pcs) -> np.ndarray:
-    """The phrase's last note is one of the cadence's melody degrees."""
+def cadence_target(cands: Candidates, positions: list[Position], targets_rel) -> np.ndarray:
+    """The phrase's last note is one of its targets (cents above the tonic, within the period):
+    the cadence's melody degrees, or a mode's final and emphasised notes."""
     out = np.ones((len(positions), cands.size), dtype=bool)
     if positions:
-        out[-1] = _pc_in(cands.pcs, target_pcs)
+        out[-1] = _rel_in(cands, targets_rel)
     return out
+
+
+def _rel_in(cands: Candidates, targets_rel) -> np.ndarray:
+    targets = np.asarray(list(targets_rel), dtype=float)
+    if targets.size == 0:
+        return np.zeros(cands.size, dtype=bool)
+    diff = np.abs(cands.rel[:, None] - targets[None, :] % cands.period)
+    return (np.minimum(diff, cands.period - diff) < 0.5).any(axis=1)
 
 
 def fixed_notes(cands: Candidates, positions: list[Position], fixed: dict[int, float]) -> np.ndarray:
@@ -133,7 +155,7 @@ def scale_movement(cands: Candidates, key: Key) -> np.ndarray:
 # --- assembling a slot ---------------------------------------------------------------------
 
 def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch, high: Pitch, *,
-                  target_pcs=None, fixed: dict[int, float] | None = None, max_leap_semitones: int = 9,
+                  targets_rel=None, fixed: dict[int, float] | None = None, max_leap_semitones: int = 9,
                   strong_chord_tones: bool = True, blue_pcs=()) -> SlotProblem:
     extra = set(blue_pcs)
     for p in positions:
@@ -146,8 +168,8 @@ def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch,
     }
     if strong_chord_tones:
         masks["chord tone on a strong beat"] = chord_tone_on_strong_beats(cands, positions)
-    if target_pcs is not None:
-        masks["cadence target"] = cadence_target(cands, positions, target_pcs)
+    if targets_rel is not None:
+        masks["cadence target"] = cadence_target(cands, positions, targets_rel)
     if fixed:
         masks["fixed note (motif or locked)"] = fixed_notes(cands, positions, fixed)
     allowed = np.ones((len(positions), cands.size), dtype=bool)

@@ -72,9 +72,11 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = "rules")
                                     f"transposition; written anew")
             else:
                 copied = found
-                final_pcs = {round(t / 100.0) % 12 for t in slot.cadence_pcs}
+                period = slot.key.scale.period_cents
+                last_rel = (copied[-1].pitch.cents - slot.key.tonic_cents) % period
                 rewrite_tail = (slot.is_last and phrase.kept_bars == phrase.bars
-                                and copied[-1].pitch.nearest_midi % 12 not in final_pcs)
+                                and not any(min(abs(last_rel - t), period - abs(last_rel - t)) < 0.5
+                                            for t in slot.targets))
         kept_bars = phrase.kept_bars if copied else 0
         if rewrite_tail:
             # The piece must close on the tonic: write the last bar(s) anew, as few as will join.
@@ -148,7 +150,7 @@ def _first_copied_pitch(plan: Plan, phrase: PhrasePlan, by_phrase: dict, part: P
 def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float | None, rng: np.random.Generator,
             following: float | None = None) -> list[float]:
     key, meter, part, phrase = slot.key, plan.meter, slot.part, slot.phrase
-    problem = build_problem(key, meter, positions, part.low, part.high, target_pcs=slot.cadence_pcs,
+    problem = build_problem(key, meter, positions, part.low, part.high, targets_rel=slot.targets,
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
                             blue_pcs=slot.blue_pcs)
     cands = problem.candidates

@@ -29,7 +29,7 @@ class Slot:
     start: Fraction
     end: Fraction
     key: Key
-    cadence_pcs: tuple[float, ...]     # pitch classes (cents above C) the last note may take
+    targets: tuple[float, ...]         # cents above the tonic (within the period) the last note may take
     blue_pcs: tuple[float, ...]        # chromatic pitch classes the style allows anywhere
     motifs: tuple[Motif, ...]
     kept_bars: int                     # leading bars copied from phrase `copy_of`
@@ -38,6 +38,8 @@ class Slot:
     max_leap: int
     strong_chord_tones: bool
     notes_per_bar: tuple[int, int] | None
+    harmony: str = "functional"        # the harmony policy the slot is written under
+    emphasis: tuple[tuple[float, float], ...] = ()   # (cents above the tonic, weight): soft emphasis
 
     @property
     def low(self) -> Pitch:
@@ -48,10 +50,24 @@ class Slot:
         return self.part.high
 
 
-def cadence_pcs(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float, ...]:
-    """Pitch classes the phrase's last melody note may take: the cadence's melody degrees that are
-    tones of the final chord (the tonic alone at the very end, when asked)."""
+EMPHASIS_WEIGHTS = {"vadi": 2.0, "samvadi": 1.6, "ghammaz": 1.8, "dominant": 1.8, "stressed": 1.8, "strong": 1.5,
+                    "avoid": 0.25, "avoided": 0.25, "rare": 0.4}
+
+
+def phrase_targets(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float, ...]:
+    """Cents above the tonic that the phrase's last melody note may take.
+
+    Functional harmony: the cadence's melody degrees that are tones of the final chord (the tonic
+    alone at the very end, when asked). Modal traditions: the final at the very end; elsewhere the
+    final or an emphasised note (vadi, samvadi, ghammaz, dominant, stressed...)."""
     key = phrase.key
+    period = key.scale.period_cents
+    if key.harmony != "functional" and not phrase.chords:
+        info = key.info
+        if is_last:
+            return (info.final_cents,)
+        rests = {info.final_cents} | {c for role, c in info.emphasis.items() if EMPHASIS_WEIGHTS.get(role, 1) >= 1}
+        return tuple(sorted(r % period for r in rests))
     final = phrase.chords[-1].chord if phrase.chords else None
     final_pcs = list(final.pitch_classes_cents) if final else [key.tonic_cents]
     variant = grammar.load_chord_style(spec.style).variant_for(key.mode, key.family)
@@ -60,7 +76,7 @@ def cadence_pcs(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float, .
     targets = [t for t in targets if any(abs(t - f) % 1200 < 0.5 for f in final_pcs)] or final_pcs
     if is_last and spec.constraints.end_on_tonic and any(abs(key.tonic_cents - f) % 1200 < 0.5 for f in final_pcs):
         targets = [key.tonic_cents]
-    return tuple(targets)
+    return tuple(sorted((t - key.tonic_cents) % 1200.0 for t in targets))
 
 
 def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
@@ -73,32 +89,40 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
             continue
         for phrase in plan.phrases:
             is_last = phrase.index == len(plan.phrases) - 1
-            variant = style.variant_for(phrase.key.mode, phrase.key.family)
+            functional = bool(phrase.chords)
+            variant = style.variant_for(phrase.key.mode, phrase.key.family) if functional else None
+            info = phrase.key.info
             slots.append(Slot(
                 part_index=i, part=part, phrase=phrase, start=phrase.offset(plan.meter), end=phrase.end(plan.meter),
-                key=phrase.key, cadence_pcs=cadence_pcs(phrase, spec, is_last),
-                blue_pcs=tuple((phrase.key.tonic_cents + b) % 1200.0 for b in variant.blue_notes),
+                key=phrase.key, targets=phrase_targets(phrase, spec, is_last),
+                blue_pcs=tuple((phrase.key.tonic_cents + b) % 1200.0 for b in variant.blue_notes) if variant else (),
                 motifs=phrase.motifs, kept_bars=phrase.kept_bars, copy_of=phrase.copy_of, is_last=is_last,
                 max_leap=c.max_leap, strong_chord_tones=c.chord_tones_on_strong_beats, notes_per_bar=c.notes_per_bar,
+                harmony="functional" if functional else phrase.key.harmony,
+                emphasis=tuple((cents, EMPHASIS_WEIGHTS.get(role, 1.3)) for role, cents in info.emphasis.items()),
             ))
     return slots
 
 
 def precheck(plan: Plan, slots: list[Slot]) -> None:
-    """Find impossible requests before decoding: every cadence target and every chord needs a note in range."""
+    """Find impossible requests before decoding: every phrase's target and every chord needs a note in range."""
+    from .constraints import candidates_for
+
     problems = []
     meter = plan.meter
     for slot in slots:
         part, phrase = slot.part, slot.phrase
-        lo, hi = part.low.cents, part.high.cents
-        pcs = {c % 1200 for c in range(int(np.ceil(lo / 100.0)) * 100, int(hi) + 1, 100)}
-        targets = {round(t) % 1200 for t in slot.cadence_pcs}
-        if not targets & pcs:
-            names = ", ".join(sorted(phrase.key.spell(int(t // 100)).name for t in targets))
-            problems.append(f"part {part.name!r}: the {phrase.cadence} cadence of section {phrase.section!r} "
+        cands = candidates_for(slot.key, part.low, part.high, set())
+        period = cands.period
+        rel = {round(r, 3) % period for r in cands.rel}
+        if not any(min(abs(r - t % period), period - abs(r - t % period)) < 0.5 for r in rel for t in slot.targets):
+            names = ", ".join(_note_name(slot.key, t) for t in slot.targets)
+            what = f"the {phrase.cadence} cadence" if phrase.chords else "the phrase ending"
+            problems.append(f"part {part.name!r}: {what} of section {phrase.section!r} "
                             f"(bar {phrase.start_bar + phrase.bars}) must end on {names}, which the range "
                             f"{part.low}-{part.high} lacks; widen the range")
         if slot.strong_chord_tones:
+            pcs = {round(c) % 1200 for c in cands.pcs}
             for event in phrase.chords:
                 if not {round(c) % 1200 for c in event.chord.pitch_classes_cents} & pcs:
                     at = int(event.offset / meter.bar_quarters) + 1
@@ -107,3 +131,15 @@ def precheck(plan: Plan, slots: list[Slot]) -> None:
                                     f"constraints.chord_tones_on_strong_beats: false")
     if problems:
         raise UnsatisfiableError("; ".join(dict.fromkeys(problems)))
+
+
+def _note_name(key: Key, rel_cents: float) -> str:
+    """A target note for a message: its degree name in the mode where it has one, else a spelling."""
+    scale = key.scale
+    index = scale.degree_of(rel_cents)
+    if index is not None and scale.degree_names:
+        return scale.degree_names[index]
+    cents = key.tonic_cents + rel_cents
+    name = key.spell(int(round(cents / 100.0)) % 12).name
+    off = cents - round(cents / 100.0) * 100.0
+    return name + (f"{off:+.0f}c" if abs(off) >= 0.5 else "")

@@ -30,9 +30,14 @@ _LOWER_QUALITIES = {"min", "dim", "min7", "hdim7", "dim7", "min6", "min9"}
 
 @dataclass(frozen=True)
 class Key:
+    """A tonic and a mode of a pack, in a tuning profile (None: the pack's default; or a Scala
+    `.scl` path). `tonic_offset_cents` moves the tonic off 12-EDO (a maqam on E half-flat)."""
+
     tonic: Spelling
     mode: str = "major"
     pack: str = "western"
+    tuning: str | None = None
+    tonic_offset_cents: float = 0.0
 
     @classmethod
     def parse(cls, text: str) -> "Key":
@@ -51,7 +56,11 @@ class Key:
 
     def __str__(self) -> str:
         mode = "minor" if self.mode == "natural_minor" else self.mode.replace("_", " ")
-        return f"{self.tonic.name} {mode}"
+        tonic = self.tonic.name + (f"{self.tonic_offset_cents:+g}c" if self.tonic_offset_cents else "")
+        if self.pack == "western":
+            return f"{tonic} {mode}"
+        tuning = f", {self.tuning}" if self.tuning and self.tuning != load_pack(self.pack).default_tuning else ""
+        return f"{tonic} {mode} ({self.pack}{tuning})"
 
     @property
     def name(self) -> str:
@@ -61,9 +70,20 @@ class Key:
     def info(self) -> ModeInfo:
         return load_pack(self.pack).mode(self.mode)
 
-    @property
+    @cached_property
     def scale(self) -> Scale:
-        return self.info.scale
+        """The mode's scale (movement graph) in this key's tuning."""
+        pack = load_pack(self.pack)
+        if self.tuning and self.tuning.lower().endswith(".scl"):
+            from .scala import read_scl
+
+            return pack.scale_in_user_tuning(self.mode, read_scl(self.tuning))
+        return pack.scale(self.mode, self.tuning)
+
+    @property
+    def harmony(self) -> str:
+        """The harmony policy of the mode: functional, drone, heterophony or colotomic."""
+        return self.info.harmony
 
     @property
     def family(self) -> str:
@@ -79,7 +99,7 @@ class Key:
 
     @property
     def tonic_cents(self) -> float:
-        return self.tonic.semitones * 100.0
+        return self.tonic.semitones * 100.0 + self.tonic_offset_cents
 
     @cached_property
     def harmonic_mode(self) -> ModeInfo:
@@ -96,6 +116,8 @@ class Key:
     @property
     def fifths(self) -> int:
         """Key signature: sharps (> 0) or flats (< 0)."""
+        if self.info.signature_offset is None:
+            return 0  # no conventional signature: every altered note carries its accidental
         base = _LETTER_FIFTHS[self.tonic.letter] + 7 * self.tonic.alter
         return base + self.info.signature_offset
 

@@ -123,6 +123,36 @@ class Pack:
         return _mode_scale(self, mode.name, mode.raw, profile)
 
 
+    def scale_in_user_tuning(self, mode_name: str, tuning: Tuning) -> Scale:
+        """The mode's scale with the pack's default notes retuned by a user tuning (a Scala file):
+        the n-th note of the default profile, by rising cents, takes the n-th degree of `tuning`."""
+        mode = self.mode(mode_name)
+        names = self.note_names.get(self.default_tuning, {})
+        if names:
+            ordered = sorted(names, key=lambda n: (names[n], n))
+            distinct = sorted(set(round(v, 6) for v in names.values()))
+            if len(distinct) != tuning.size:
+                raise DataFileError(f"tuning {tuning.name!r} has {tuning.size} degrees; pack {self.name!r} names "
+                                    f"{len(distinct)} notes in its profile {self.default_tuning!r}")
+            mapping = {n: tuning.degree_cents[distinct.index(round(names[n], 6))] for n in ordered}
+        else:
+            default = self.tunings[self.default_tuning]
+            if default.size != tuning.size:
+                raise DataFileError(f"tuning {tuning.name!r} has {tuning.size} degrees; pack {self.name!r} "
+                                    f"has {default.size} in its profile {self.default_tuning!r}")
+            mapping = None
+        if mapping is None:
+            lookup = dict(zip(self.tunings[self.default_tuning].degree_cents, tuning.degree_cents))
+            raw = dict(mode.raw)
+            for k in ("degrees", "ascending", "descending", "omitted"):
+                if k in raw:
+                    raw[k] = [lookup.get(float(v), v) if isinstance(v, (int, float)) else v for v in raw[k]]
+            info = {"names": {"user": {}}, "periods": {"user": tuning.period_cents}}
+            return _mode_scale(info, mode.name, raw, "user")
+        info = {"names": {"user": mapping}, "periods": {"user": tuning.period_cents}}
+        return _mode_scale(info, mode.name, {k: v for k, v in mode.raw.items() if k != "tunings"}, "user")
+
+
 def normalise_name(name: str) -> str:
     return str(name).strip().lower().replace(" ", "_").replace("-", "_")
 
