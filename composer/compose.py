@@ -7,7 +7,7 @@ import numpy as np
 
 from theory import Pitch
 
-from .arrange import arrange_bass, arrange_chords
+from .arrange import arrange_bass, arrange_chords, arrange_drone, arrange_percussion, heterophony
 from .errors import ComposerError
 from .fill import FILLERS, fill_melody
 from .slots import plan_slots, precheck
@@ -33,13 +33,22 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
     slots = plan_slots(plan, spec_obj)
     precheck(plan, slots)
     parts = []
+    lead: list | None = None
     for i, part in enumerate(spec_obj.parts):
         if part.role == "melody":
-            notes = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler)
+            if lead is not None and spec_obj.harmony == "heterophony":
+                notes = heterophony(lead, plan, part)
+            else:
+                notes = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler)
+                lead = notes if lead is None else lead
         elif part.role == "chords":
             notes = arrange_chords(plan, part, spec_obj.style)
-        else:
+        elif part.role == "bass":
             notes = arrange_bass(plan, part, spec_obj.style)
+        elif part.role == "drone":
+            notes = arrange_drone(plan, part)
+        else:
+            notes = arrange_percussion(plan, part, spec_obj.cycle)
         inst = part.instrument
         instrument = Instrument(inst.musicxml_name, inst.program, Pitch.from_name(inst.low), Pitch.from_name(inst.high))
         parts.append(Part(part.name, part.role, instrument, notes))

@@ -20,7 +20,7 @@ from .errors import UnsatisfiableError
 from .feasibility import backward_feasible, sample_chain
 from .piece import ChordEvent, Note
 from .plan import PhrasePlan, Plan
-from .rhythm import phrase_rhythm
+from .rhythm import phrase_rhythm, seeded_bar
 from .slots import Slot
 from .spec import PartSpec
 
@@ -106,7 +106,11 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
     """Rhythm then pitch for bars first_bar.. of a slot, joined to the note before (and after)."""
     meter, phrase = plan.meter, slot.phrase
     rng = slot_rng(seed, slot.part_index, phrase.index, first_bar)
-    bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar)
+    bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
+                         even=slot.harmony == "colotomic")
+    seed_phrase = _choose_characteristic_phrase(slot, meter, rng) if first_bar == 0 else None
+    if seed_phrase is not None:
+        bars[0] = seed_phrase[1]
     positions = [
         Position(slot.start + b * meter.bar_quarters + r.offset, r.duration,
                  lookup.at(slot.start + b * meter.bar_quarters + r.offset), meter.strength(r.offset))
@@ -114,7 +118,16 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
     ]
     previous = before[-1].pitch.cents if before else None
     following = _first_copied_pitch(plan, phrase, by_phrase, slot.part)
-    pitches = _decode(plan, slot, positions, previous, rng, following)
+    pitches = None
+    if seed_phrase is not None:
+        fixed = dict(enumerate(seed_phrase[2]))
+        try:
+            pitches = _decode(plan, slot, positions, previous, rng, following, fixed)
+            phrase.notes.append(f"{slot.part.name}: opens with the characteristic phrase {seed_phrase[0]!r}")
+        except UnsatisfiableError:
+            pitches = None
+    if pitches is None:
+        pitches = _decode(plan, slot, positions, previous, rng, following)
     return [Note(p.offset, p.duration, Pitch(c), slot.part.velocity) for p, c in zip(positions, pitches)]
 
 
@@ -147,12 +160,40 @@ def _first_copied_pitch(plan: Plan, phrase: PhrasePlan, by_phrase: dict, part: P
     return copied[0].pitch.cents if copied else None
 
 
+PHRASE_SEED_PROBABILITY = 0.6
+
+
+def _choose_characteristic_phrase(slot: Slot, meter, rng: np.random.Generator):
+    """(name, first bar's rhythm, pitches) of a characteristic phrase of the mode that fits the range
+    and the bar, chosen with the slot's rng; or None."""
+    info = slot.key.info
+    if slot.key.pack == "western" or not info.phrases or rng.random() >= PHRASE_SEED_PROBABILITY:
+        return None
+    phrase = info.phrases[int(rng.integers(len(info.phrases)))]
+    durations = [Fraction(str(b)) * meter.unit for b in phrase.beats]
+    bar = seeded_bar(meter, durations, rng)
+    if bar is None:
+        return None
+    period = slot.key.scale.period_cents
+    lo, hi = slot.part.low.cents, slot.part.high.cents
+    fits = []
+    for k in range(-6, 8):
+        cents = [slot.key.tonic_cents + c + k * period for c in phrase.cents]
+        if lo - 1e-6 <= min(cents) and max(cents) <= hi + 1e-6:
+            fits.append(cents)
+    if not fits:
+        return None
+    middle = (lo + hi) / 2.0
+    best = min(fits, key=lambda cs: abs(sum(cs) / len(cs) - middle))
+    return phrase.name, bar, best
+
+
 def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float | None, rng: np.random.Generator,
-            following: float | None = None) -> list[float]:
+            following: float | None = None, fixed: dict[int, float] | None = None) -> list[float]:
     key, meter, part, phrase = slot.key, plan.meter, slot.part, slot.phrase
     problem = build_problem(key, meter, positions, part.low, part.high, targets_rel=slot.targets,
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
-                            blue_pcs=slot.blue_pcs)
+                            blue_pcs=slot.blue_pcs, fixed=fixed)
     cands = problem.candidates
     start = None
     if previous is not None:
@@ -169,7 +210,7 @@ def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float |
         feasible = backward_feasible(problem.allowed, problem.edges, start=start)
     if not feasible[0].any():
         _raise_unsatisfiable(problem, start, phrase, part, meter)
-    unary = fill_rules.unary_weights(problem, part.low.cents, part.high.cents)
+    unary = fill_rules.unary_weights(problem, part.low.cents, part.high.cents, slot.emphasis)
     edge_w = fill_rules.edge_weights(problem, key)
     if previous is not None:
         # The previous note may lie outside this slot's candidates (another key): `start` holds the hard

@@ -30,7 +30,7 @@ def edge_weights(problem: SlotProblem, key: Key) -> np.ndarray:
     return weights
 
 
-def unary_weights(problem: SlotProblem, low_cents: float, high_cents: float) -> np.ndarray:
+def unary_weights(problem: SlotProblem, low_cents: float, high_cents: float, emphasis=()) -> np.ndarray:
     cands = problem.candidates
     T = len(problem.positions)
     center, span = (low_cents + high_cents) / 2.0, max(high_cents - low_cents, 100.0)
@@ -41,4 +41,7 @@ def unary_weights(problem: SlotProblem, low_cents: float, high_cents: float) -> 
             tones = _pc_in(cands.pcs, p.chord.chord.pitch_classes_cents)
             out[t] *= np.where(tones, CHORD_TONE_BONUS, 1.0)
     out *= np.where(cands.degrees >= 0, 1.0, CHROMATIC_FACTOR)[None, :]
+    for rel, weight in emphasis:  # vadi, samvadi, ghammaz, dominant... (soft); 'avoid' below 1
+        diff = np.abs(cands.rel - rel % cands.period)
+        out[:, np.minimum(diff, cands.period - diff) < 0.5] *= weight
     return out

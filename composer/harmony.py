@@ -26,6 +26,8 @@ CADENCE_LABELS = {
     "plagal": "plagal cadence",
     "deceptive": "deceptive cadence",
     "none": "no cadence",
+    "final": "ends on the final",
+    "rest": "rests on the final or an emphasised note",
 }
 
 

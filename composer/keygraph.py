@@ -60,10 +60,15 @@ def key_graph() -> nx.Graph:
     return graph
 
 
-def resolve_key(home: Key, text: str | None) -> Key:
-    """A section's key: None/'tonic' -> home; a relation name; or an explicit key name."""
+def resolve_key(home: Key, text: str | None, previous: Key | None = None, rng=None) -> Key:
+    """A section's key: None/'tonic' -> home; a relation name; or an explicit key name.
+
+    In a non-Western pack: another mode of the pack (reached by the modulation graph when an edge
+    leads there, else on the same tonic), or 'modulate' for a step along the graph."""
     if text is None or text == "tonic":
         return home
+    if home.pack != "western":
+        return _resolve_mode(home, text, previous or home, rng)
     if text in RELATION_NAMES:
         family = "minor" if node_of(home)[1] == "minor" else "major"
         rel = key_data()["relations"][family][text]
@@ -144,7 +149,43 @@ def _relation(u: tuple[int, str], v: tuple[int, str]) -> str:
     return "relative"
 
 
+def _mode_edges(pack_name: str):
+    from theory import load_pack
+
+    return load_pack(pack_name).modulations
+
+
+def _shifted(key: Key, mode: str, shift_cents: float | None) -> Key:
+    """`mode` with its tonic on the note `shift_cents` above `key`'s tonic."""
+    if not shift_cents:
+        return Key(key.tonic, mode, key.pack, key.tuning, key.tonic_offset_cents)
+    total = key.tonic_cents + shift_cents
+    semis = int(round(total / 100.0))
+    moved = key.transposed_spelling(semis - key.tonic_pc)
+    return Key(moved, mode, key.pack, key.tuning, round(total - semis * 100.0, 6))
+
+
+def _resolve_mode(home: Key, text: str, previous: Key, rng) -> Key:
+    from theory import load_pack
+
+    pack = load_pack(home.pack)
+    edges = [e for e in _mode_edges(home.pack) if e.from_mode == previous.mode]
+    if text == "modulate":
+        if not edges:
+            return previous
+        weights = [e.weight or 1.0 for e in edges]
+        index = int(rng.choice(len(edges), p=[w / sum(weights) for w in weights])) if rng is not None else 0
+        return _shifted(previous, edges[index].to_mode, edges[index].shift_cents)
+    target = pack.mode(text).name
+    for e in edges:
+        if e.to_mode == target:
+            return _shifted(previous, target, e.shift_cents)
+    return Key(home.tonic, target, home.pack, home.tuning, home.tonic_offset_cents)
+
+
 def plan_modulation(a: Key, b: Key) -> Modulation:
+    if a.pack != "western" or b.pack != "western":
+        return _mode_modulation(a, b)
     graph = key_graph()
     src, dst = node_of(a), node_of(b)
     nodes = nx.shortest_path(graph, src, dst, weight="distance")
@@ -169,3 +210,13 @@ def check_key_text(text: str, path: tuple, source: str, line: int | None) -> Pro
 
 __all__ = ["Modulation", "Pivot", "RELATION_NAMES", "find_pivot", "key_graph", "plan_modulation", "resolve_key",
            "SpecError"]
+
+
+def _mode_modulation(a: Key, b: Key) -> Modulation:
+    """A modulation between two modes of a pack: along a modulation-graph edge when there is one."""
+    edge = next((e for e in _mode_edges(a.pack) if e.from_mode == a.mode and e.to_mode == b.mode), None)
+    if edge is not None:
+        via = f"via {edge.via}" if edge.via else "by the pack's modulation graph"
+        where = f" on the note {edge.shift_cents:g} cents above {a.tonic.name}" if edge.shift_cents else ""
+        return Modulation(a, b, (str(a), str(b)), (f"{via}{where}",), 1.0, None)
+    return Modulation(a, b, (str(a), str(b)), ("direct change of mode (no edge in the modulation graph)",), 2.0, None)

@@ -183,7 +183,7 @@ def _chart_bars(chords: tuple[str, ...], key: Key, meter: Meter) -> int:
 
 def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
     meter, home = spec.meter, spec.key
-    style = grammar.load_chord_style(spec.style)
+    style = grammar.load_chord_style(spec.style) if spec.harmony == "functional" else None
     arrays_cache: dict[str, ChordGraphArrays] = {}
 
     def arrays_for(key: Key) -> ChordGraphArrays:
@@ -199,8 +199,10 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
     prev_key: Key | None = None
     prev_chord: str | None = None
     notes: list[str] = []
-    for sdef in resolve_sections(spec):
-        section_key = resolve_key(home, sdef.key)
+    section_defs = resolve_sections(spec)
+    last_section = section_defs[-1] if section_defs else None
+    for sdef in section_defs:
+        section_key = resolve_key(home, sdef.key, prev_key, rng)
         phrase_defs = list(sdef.phrases)
         if sdef.chords is not None and phrase_defs and phrase_defs[0][0] == 0:
             total = _chart_bars(sdef.chords, section_key, meter)
@@ -224,7 +226,7 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
         chart = chart_events(sdef.chords, section_key, meter, total_bars) if sdef.chords is not None else None
         phrase_start = 0
         for number, (pbars, cadence, pkey_text) in enumerate(phrase_defs, start=1):
-            pkey = resolve_key(home, pkey_text) if pkey_text else section_key
+            pkey = resolve_key(home, pkey_text, prev_key, rng) if pkey_text else section_key
             phrase = PhrasePlan(len(phrases), sdef.name, number, bar + phrase_start, pbars, pkey, cadence,
                                 motifs=tuple(m for m in sdef.motifs if m.from_bar >= 0 and m.to_bar + m.bars <= pbars),
                                 chart=chart is not None)
@@ -239,6 +241,10 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
                 phrase.kept_bars, phrase.copy_of = phrase_kept, src_phrase.index
             if chart is not None:
                 _chart_phrase(phrase, chart, phrase_start, meter)
+                prev_chord = None
+            elif spec.harmony != "functional":
+                # A drone, heterophony or colotomic tradition: no chord progression under the melody.
+                phrase.cadence = "final" if number == len(phrase_defs) and sdef is last_section else "rest"
                 prev_chord = None
             else:
                 prev_chord = _walk_phrase(phrase, meter, arrays_for(pkey), rng, prev_chord, src_phrase, notes)

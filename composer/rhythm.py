@@ -102,9 +102,38 @@ def cadence_bar(meter: Meter) -> list[RhythmNote]:
     return [RhythmNote(Fraction(0), meter.bar_quarters)]
 
 
+def even_bar(meter: Meter) -> list[RhythmNote]:
+    """One note on every beat (a gamelan balungan, a skeleton melody)."""
+    return [RhythmNote(i * meter.unit, meter.unit) for i in range(meter.numerator)]
+
+
+def seeded_bar(meter: Meter, durations: list[Fraction], rng: np.random.Generator) -> list[RhythmNote] | None:
+    """A bar that opens with the given durations (a characteristic phrase) and is completed exactly;
+    None when they do not fit in the bar or off the grid."""
+    grid = grid_of(meter)
+    total = sum(durations, Fraction(0))
+    if total > meter.bar_quarters or any((d / grid).denominator != 1 for d in durations):
+        return None
+    out, pos = [], Fraction(0)
+    for d in durations:
+        out.append(RhythmNote(pos, d))
+        pos += d
+    table = duration_weights(meter)
+    while pos < meter.bar_quarters:
+        options = [d for d in table if pos + d <= meter.bar_quarters]
+        w = np.array([table[d] * _syncopation_factor(meter, pos, d) for d in options])
+        d = options[int(rng.choice(len(options), p=w / w.sum()))]
+        out.append(RhythmNote(pos, d))
+        pos += d
+    return out
+
+
 def phrase_rhythm(meter: Meter, bars: int, rng: np.random.Generator, notes_range: tuple[int, int] | None = None,
-                  motifs=(), first_bar: int = 0, cadence: bool = True) -> list[list[RhythmNote]]:
-    """Rhythm for bars first_bar..bars-1 of a phrase: a few recurring bar patterns and a cadence bar."""
+                  motifs=(), first_bar: int = 0, cadence: bool = True, even: bool = False) -> list[list[RhythmNote]]:
+    """Rhythm for bars first_bar..bars-1 of a phrase: a few recurring bar patterns and a cadence bar
+    (or, `even`, one note per beat throughout, the last on the cycle's final beat)."""
+    if even:
+        return [even_bar(meter) if b >= first_bar else [] for b in range(bars)]
     palette = [sample_bar(meter, rng, notes_range) for _ in range(2)]
     out: list[list[RhythmNote]] = [[] for _ in range(bars)]
     for b in range(first_bar, bars):

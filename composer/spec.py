@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from theory import Key, Meter, Pitch, TheoryError
+from theory.cycle import Cycle, list_cycles, load_cycle
 from theory.datafile import YamlDocument, load_yaml
 from theory.errors import DataFileError, did_you_mean
 from theory.pack import list_packs, load_pack
@@ -27,9 +28,11 @@ from . import grammar
 from .errors import ComposerError, SpecError
 from .keygraph import RELATION_NAMES, check_key_text
 
-DEFAULT_RANGES = {"melody": ("C4", "A5"), "bass": ("E2", "D4"), "chords": ("F3", "D5")}
-DEFAULT_VELOCITY = {"melody": 90, "chords": 60, "bass": 76}
+DEFAULT_RANGES = {"melody": ("C4", "A5"), "bass": ("E2", "D4"), "chords": ("F3", "D5"), "drone": ("C3", "B3"),
+                  "percussion": ("B1", "D#6")}
+DEFAULT_VELOCITY = {"melody": 90, "chords": 60, "bass": 76, "drone": 52, "percussion": 84}
 DEFAULT_PARTS = ({"role": "melody"}, {"role": "chords"}, {"role": "bass"})
+MODAL_PARTS = ({"role": "melody"}, {"role": "drone"})
 CADENCES = ("authentic", "half", "plagal", "deceptive", "none")
 
 
@@ -85,6 +88,8 @@ class Spec:
     source: str = "<dict>"
     stem: str = "piece"
     raw: dict = field(default_factory=dict, compare=False)
+    cycle: Cycle | None = None
+    harmony: str = "functional"   # the harmony policy: functional, drone, heterophony, colotomic
 
 
 class _Checker:
@@ -146,19 +151,28 @@ def _line_from(message: str) -> int | None:
 
 def _interpret(data: dict, ck: _Checker, stem: str) -> Spec:
     key = _read_key(data, ck)
-    meter = _read_meter(data, ck)
+    meter, cycle = _read_meter(data, ck, key)
     form = data.get("form")
     if form is not None:
         _check_name(ck, ("form",), form, grammar.list_grammars("forms"), "form")
     style = data.get("style")
+    harmony = key.harmony if key is not None else "functional"
     if style is not None:
-        _check_name(ck, ("style",), style, grammar.list_grammars("chords"), "chord style")
-    elif key is not None:
-        style = "modal" if key.family == "modal" else "classical"
-    sections = tuple(_read_sections(data.get("sections") or [], ck, key, form, meter))
+        if _check_name(ck, ("style",), style, grammar.list_grammars("chords"), "chord style") and key is not None:
+            harmony = "functional"  # the spec asks for chords, whatever the tradition's policy
+            try:
+                grammar.load_chord_style(style).variant_for(key.mode, key.family)
+            except ComposerError as exc:
+                ck.add(("style",), str(exc).split(" (")[0], received=style)
+    elif key is not None and harmony == "functional":
+        style = _default_style(key)
+    sections = tuple(_read_sections(data.get("sections") or [], ck, key, form, meter, cycle))
     if form is None and not sections:
         form = "period"
-    parts = tuple(_read_parts(data.get("parts") or list(DEFAULT_PARTS), ck, "parts" in data, meter))
+    default_parts = DEFAULT_PARTS if harmony == "functional" else MODAL_PARTS
+    if harmony != "functional" and cycle is not None:
+        default_parts = default_parts + ({"role": "percussion"},)
+    parts = tuple(_read_parts(data.get("parts") or list(default_parts), ck, "parts" in data, meter, harmony, cycle))
     c = data.get("constraints") or {}
     constraints = Constraints(
         max_leap=c.get("max_leap", 9),
@@ -175,8 +189,15 @@ def _interpret(data: dict, ck: _Checker, stem: str) -> Spec:
         title=str(data.get("title") or stem.replace("_", " ").title()),
         key=key, meter=meter, tempo_bpm=float(data.get("tempo", 100)), form=form, sections=sections,
         style=style or "classical", parts=parts, seed=int(data.get("seed", 0)), constraints=constraints,
-        source=ck.doc.source, stem=stem, raw=data,
+        source=ck.doc.source, stem=stem, raw=data, cycle=cycle, harmony=harmony,
     )
+
+
+def _default_style(key: Key) -> str:
+    """A chord style for a functional key: the pack's own grammar if there is one, else by family."""
+    if key.pack != "western" and key.pack in grammar.list_grammars("chords"):
+        return key.pack
+    return "modal" if key.family == "modal" else "classical"
 
 
 def _check_name(ck: _Checker, path: tuple, value: str, accepted: list[str], kind: str) -> bool:
@@ -200,22 +221,44 @@ def _read_key(data: dict, ck: _Checker) -> Key | None:
         try:
             info = pack.mode(s["mode"])
         except TheoryError as exc:
-            ck.add(("scale", "mode"), str(exc).split(" (accepted")[0], received=s["mode"],
-                   accepted=", ".join(pack.modes))
+            close = getattr(exc, "suggestions", [])
+            names = list(pack.modes)
+            ck.add(("scale", "mode"), f"unknown mode of pack {pack.name!r}", received=s["mode"],
+                   accepted=", ".join(names) if len(names) <= 40 else
+                   ", ".join(names[:40]) + f" ... ({len(names)} modes: see `partita packs show {pack.name}`)",
+                   hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else None)
             return None
-        if "tuning" in s and s["tuning"] not in pack.tunings:
-            ck.add(("scale", "tuning"), "unknown tuning", received=s["tuning"], accepted=", ".join(pack.tunings))
-        if pack.name != "western":
-            ck.add(("scale", "pack"), "this version composes with the western pack only", received=s["pack"],
-                   accepted="western")
+        tuning = s.get("tuning")
+        if tuning is not None and tuning not in pack.tunings:
+            if tuning.lower().endswith(".scl"):
+                tuning = _scala_path(tuning, ck)
+                if tuning is None:
+                    return None
+            else:
+                close = did_you_mean(tuning, list(pack.tunings))
+                ck.add(("scale", "tuning"), "unknown tuning", received=s["tuning"],
+                       accepted=", ".join(pack.tunings) + ", or a Scala .scl file",
+                       hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else None)
+                return None
+        tonic_text = str(s.get("tonic", "C"))
+        m = re.match(r"^\s*([A-Ga-g](?:#|b|♯|♭)?)(-?\d+)?\s*(?:([+-]\d+(?:\.\d+)?)\s*c)?\s*$", tonic_text)
+        if not m:
+            ck.add(("scale", "tonic"), "cannot read the tonic", received=s.get("tonic"),
+                   accepted="a note name such as 'C', 'F#', 'Bb', 'C#4', or with cents off 12-EDO: 'E-50c'")
             return None
-        tonic = str(s.get("tonic", "C"))
-        tonic = re.sub(r"-?\d+$", "", tonic)
+        from theory.pitch import parse_spelling
+
+        tonic, _ = parse_spelling(m.group(1))
+        offset = float(m.group(3)) if m.group(3) else 0.0
+        if pack.name == "western" and not offset and tuning is None:
+            return Key(tonic, info.name)
+        key = Key(tonic, info.name, pack.name, tuning if tuning != pack.default_tuning else None, offset)
         try:
-            return Key.parse(f"{tonic} {info.name}")
+            key.scale  # a Scala tuning must fit the pack's notes
         except TheoryError as exc:
-            ck.add(("scale", "tonic"), str(exc), received=s.get("tonic"))
+            ck.add(("scale", "tuning"), str(exc), received=s.get("tuning"))
             return None
+        return key
     try:
         return Key.parse(data.get("key", "C major"))
     except TheoryError as exc:
@@ -226,17 +269,49 @@ def _read_key(data: dict, ck: _Checker) -> Key | None:
         return None
 
 
-def _read_meter(data: dict, ck: _Checker) -> Meter | None:
+def _scala_path(text: str, ck: _Checker) -> str | None:
+    """A Scala file named by the spec, relative to the spec's folder."""
+    path = Path(text)
+    if not path.is_absolute() and ck.doc.source not in ("<dict>", "<string>"):
+        path = Path(ck.doc.source).parent / path
+    if not path.is_file():
+        ck.add(("scale", "tuning"), "Scala file not found", received=text,
+               accepted="a tuning profile of the pack, or the path of a .scl file (relative to the spec)")
+        return None
+    return str(path)
+
+
+def _read_meter(data: dict, ck: _Checker, key: Key | None) -> tuple[Meter | None, Cycle | None]:
     grouping = data.get("grouping")
+    if "cycle" in data:
+        if "meter" in data or grouping is not None:
+            ck.add(("cycle",), "give either 'cycle' or 'meter' (and 'grouping'), not both", received=data["cycle"])
+            return None, None
+        try:
+            cycle = load_cycle(data["cycle"])
+        except TheoryError as exc:
+            close = getattr(exc, "suggestions", [])
+            ck.add(("cycle",), "unknown cycle", received=data["cycle"], accepted=", ".join(list_cycles()),
+                   hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else None)
+            return None, None
+        return cycle.meter, cycle
+    if "meter" not in data and key is not None and key.pack != "western" and key.info.cycles:
+        try:
+            cycle = load_cycle(key.info.cycles[0])  # the mode's default cycle
+            return cycle.meter, cycle
+        except TheoryError:
+            pass
     try:
-        return Meter.parse(data.get("meter", "4/4"), grouping)
+        return Meter.parse(data.get("meter", "4/4"), grouping), None
     except TheoryError as exc:
         ck.add(("grouping",) if grouping is not None and "grouping" in str(exc) else ("meter",), str(exc),
                received=data.get("meter", "4/4"))
-        return None
+        return None, None
 
 
-def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None, meter: Meter | None = None):
+
+def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None, meter: Meter | None = None,
+                   cycle: Cycle | None = None):
     names_seen: list[str] = []
     form_names = []
     if form is not None and form in grammar.list_grammars("forms"):
@@ -249,15 +324,33 @@ def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None,
             ck.add(path + ("name",), f"section is not in form {form!r}", received=name,
                    accepted=", ".join(dict.fromkeys(form_names)),
                    hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else None)
+        if "cycles" in item:
+            if cycle is None:
+                ck.add(path + ("cycles",), "'cycles' needs a 'cycle' in the spec (or use 'bars')", received=item["cycles"])
+            elif "bars" in item:
+                ck.add(path + ("cycles",), "give either 'bars' or 'cycles', not both", received=item["cycles"])
+            else:
+                item = dict(item, bars=item["cycles"])  # one bar holds one cycle
         if form is None and "bars" not in item and "repeat" not in item and "chords" not in item:
-            ck.add(path, "a section needs 'bars' (or 'repeat' or 'chords') when the spec has no 'form'", received=name)
+            ck.add(path, "a section needs 'bars' or 'cycles' (or 'repeat' or 'chords') when the spec has no 'form'",
+                   received=name)
         earlier = list(names_seen)
         if form_names:
             earlier += form_names[:form_names.index(name)] if name in form_names else form_names
         if "repeat" in item and item["repeat"] not in earlier:
             ck.add(path + ("repeat",), "can only repeat an earlier section", received=item["repeat"],
                    accepted=", ".join(dict.fromkeys(earlier)) or "(no earlier section)")
-        if "key" in item:
+        if "key" in item and key is not None and key.pack != "western":
+            pack = load_pack(key.pack)
+            if item["key"] not in ("tonic", "modulate"):
+                try:
+                    pack.mode(item["key"])
+                except TheoryError:
+                    close = did_you_mean(item["key"], ["tonic", "modulate"] + list(pack.modes))
+                    ck.add(path + ("key",), f"not a mode of pack {pack.name!r}", received=item["key"],
+                           accepted="tonic, modulate (follow the pack's modulation graph), or a mode of the pack",
+                           hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else None)
+        elif "key" in item:
             problem = check_key_text(item["key"], path + ("key",), ck.doc.source, ck.doc.line_of(path + ("key",)))
             if problem:
                 ck.problems.append(problem)
@@ -310,7 +403,8 @@ def parse_range(value: Any) -> tuple[Pitch, Pitch]:
     return Pitch.from_name(lo), Pitch.from_name(hi)
 
 
-def _read_parts(items: list, ck: _Checker, given: bool, meter: Meter | None):
+def _read_parts(items: list, ck: _Checker, given: bool, meter: Meter | None, harmony: str = "functional",
+                cycle: Cycle | None = None):
     used_names: dict[str, int] = {}
     if given and not any(p.get("role") == "melody" for p in items):
         ck.add(("parts",), "a spec needs at least one part with role 'melody'",
@@ -318,6 +412,14 @@ def _read_parts(items: list, ck: _Checker, given: bool, meter: Meter | None):
     for i, item in enumerate(items):
         path = ("parts", i)
         role = item["role"]
+        if role in ("chords", "bass") and harmony != "functional":
+            ck.add(path + ("role",), f"this mode's harmony policy is {harmony!r}: it has no chord progression",
+                   received=role, accepted="melody, drone, percussion; or give 'style' to harmonise it anyway")
+            continue
+        if role == "percussion" and cycle is None:
+            ck.add(path + ("role",), "a percussion part plays a rhythmic cycle: give the spec a 'cycle'",
+                   received=role, accepted="a spec with cycle: teentaal, adi, maqsum, aksak, lancaran, ...")
+            continue
         try:
             inst = grammar.find_instrument(item["instrument"]) if "instrument" in item else grammar.default_instrument(role)
         except ComposerError as exc:
@@ -345,8 +447,8 @@ def _read_parts(items: list, ck: _Checker, given: bool, meter: Meter | None):
             ck.add(path + ("range",), "range is narrower than a fourth: too narrow to write a part in",
                    received=item.get("range", f"{low}-{high}"), accepted="at least 5 semitones, e.g. 'C4-G5'")
         if "pattern" in item:
-            if role == "melody":
-                ck.add(path + ("pattern",), "a melody part takes no accompaniment pattern", received=item["pattern"])
+            if role not in ("chords", "bass"):
+                ck.add(path + ("pattern",), f"a {role} part takes no accompaniment pattern", received=item["pattern"])
             elif _check_name(ck, path + ("pattern",), item["pattern"], grammar.list_grammars("accompaniment"),
                              "accompaniment pattern") and meter is not None:
                 suits = grammar.load_pattern(item["pattern"]).meters

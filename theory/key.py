@@ -106,7 +106,7 @@ class Key:
         """The seven-note mode Roman numerals count in (a pentatonic key uses its parent)."""
         info = self.info
         if info.is_heptatonic:
-            if info.name in ("harmonic_minor", "melodic_minor"):
+            if self.pack == "western" and info.name in ("harmonic_minor", "melodic_minor"):
                 return load_pack(self.pack).mode("natural_minor")
             return info
         if info.parent:
@@ -250,6 +250,10 @@ class Key:
             if best is None or abs(fifths) < abs(best[0]) or (abs(fifths) == abs(best[0]) and fifths < best[0]):
                 best = (fifths, Spelling(letter, alter))
         return Key(best[1], mode, self.pack)
+
+    def transposed_spelling(self, semitones: int) -> Spelling:
+        """The tonic moved by `semitones`, spelled with the smallest signature."""
+        return Key(self.tonic, "major").transposed(semitones, "major").tonic
 
     def relative(self) -> "Key":
         """The key with the same signature: the major key on degree 3 of a minor key, the minor on degree 6."""

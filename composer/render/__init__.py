@@ -1,7 +1,9 @@
 """Writing pieces to files: MIDI (mido) and MusicXML (music21), chosen by extension.
 
 `write_piece(piece, "out.mid")` writes atomically (a temporary file in the same
-folder, then `os.replace`) and refuses to overwrite unless `force=True`.
+folder, then `os.replace`) and refuses to overwrite unless `force=True`. Writer
+options are named `<format>_<option>` (`midi_tuning="mts"`); options for another
+format than the one written are ignored, so one set can serve every output.
 """
 from __future__ import annotations
 
@@ -10,26 +12,43 @@ import tempfile
 from pathlib import Path
 
 from ..errors import OutputExistsError, RenderError
-from .midi import midi_bytes, read_midi_notes, write_midi
+from .midi import detect_midi_tuning, midi_bytes, read_midi_notes, write_midi
 from .musicxml import musicxml_bytes, to_music21, write_musicxml
 
 FORMATS = {"mid": ".mid", "musicxml": ".musicxml"}
 WRITERS = {".mid": write_midi, ".midi": write_midi, ".musicxml": write_musicxml, ".xml": write_musicxml}
+# Option name given to write_piece -> (format prefix, keyword of the writer).
+WRITER_OPTIONS = {"midi_tuning": ("midi", "tuning")}
+_FORMAT_OF = {".mid": "midi", ".midi": "midi", ".musicxml": "musicxml", ".xml": "musicxml"}
 
 __all__ = [
-    "FORMATS", "WRITERS", "midi_bytes", "musicxml_bytes", "read_midi_notes", "to_music21", "write_midi",
-    "write_musicxml", "write_piece",
+    "FORMATS", "WRITERS", "WRITER_OPTIONS", "detect_midi_tuning", "midi_bytes", "musicxml_bytes", "read_midi_notes",
+    "to_music21", "write_midi", "write_musicxml", "write_piece",
 ]
 
 
-def write_piece(piece, path, force: bool = False) -> str:
-    """Write `piece` to `path` in the format its extension names; returns the path written."""
+def _writer_kwargs(ext: str, options: dict) -> dict:
+    unknown = sorted(set(options) - set(WRITER_OPTIONS))
+    if unknown:
+        raise RenderError(f"unknown writer option {unknown[0]!r} (accepted: {', '.join(WRITER_OPTIONS)})")
+    fmt = _FORMAT_OF.get(ext)
+    return {kw: options[name] for name, (prefix, kw) in WRITER_OPTIONS.items()
+            if options.get(name) is not None and prefix == fmt}
+
+
+def write_piece(piece, path, force: bool = False, **options) -> str:
+    """Write `piece` to `path` in the format its extension names; returns the path written.
+
+    `options` go to the writer of that format: `midi_tuning="bend"|"mts"` for MIDI
+    (None means the writer's default). An unknown option raises RenderError.
+    """
     target = Path(path)
     ext = target.suffix.lower()
     writer = WRITERS.get(ext)
     if writer is None:
         raise RenderError(f"cannot write {str(target)!r}: unknown extension {ext or '(none)'!r} "
                           f"(accepted: {', '.join(WRITERS)})")
+    kwargs = _writer_kwargs(ext, options)
     if target.exists() and not force:
         raise OutputExistsError(f"{target} exists; pass --force (force=True) to overwrite it")
     folder = target.parent if str(target.parent) else Path(".")
@@ -40,7 +59,7 @@ def write_piece(piece, path, force: bool = False) -> str:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp{ext}", dir=folder)
     os.close(fd)
     try:
-        writer(piece, tmp)
+        writer(piece, tmp, **kwargs)
         os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         os.replace(tmp, target)
     except BaseException:

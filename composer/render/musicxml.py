@@ -4,8 +4,30 @@ Every measure is filled exactly to the bar: gaps become rests, durations that ar
 no single written value are split into tied pieces, notes crossing a barline are
 split at it with a tie. Notes of one part that start together with the same
 length form a chord; overlapping notes of different lengths go to separate voices,
-each filled with rests. Quarter tones are written as `<alter>` of +-0.5 or +-1.5;
-other cent offsets ride on `Pitch.microtone`, which music21 does not export.
+each filled with rests.
+
+Microtones: quarter tones are written as `<alter>` of +-0.5 (half-sharp/half-flat,
+exported as quarter-sharp/quarter-flat) or +-1.5 (three-quarters-sharp/-flat). Any
+other cent offset keeps its exact alteration: `<alter>` holds the decimal semitones
+rounded to 4 places (22.64 cents above D: step D, `<alter>0.2264</alter>`), because
+music21 itself drops `Pitch.microtone` on export. The accidental shown is chosen so:
+
+* offsets that are a whole number k of Holdrian commas (1200/53 = 22.6415 cents,
+  within 0.5 cent) use Turkish signs. The Arel-Ezgi-Uzdilek (AEU) ones where MusicXML
+  4.0 has a value (SMuFL glyph in brackets): k=+5 `slash-quarter-sharp` (kucuk
+  mucennep sharp), +8 `slash-sharp` (buyuk mucennep sharp), -4 `slash-flat` (bakiye
+  flat), -8 `double-slash-flat` (buyuk mucennep flat); the numbered Turkish-folk signs
+  for small counts: +1..+3 `sharp-1`..`sharp-3`, -1..-3 `flat-1`..`flat-3` (so a koma
+  flat is `flat-1`, as MusicXML has no AEU koma sign). The letter is the key's
+  spelling of the nearest 12-EDO key, or its neighbour letter where only that gives a
+  comma count in this table (D + 5 commas rather than E - 3.83 commas);
+* every other offset uses the arrow signs: the nearest whole alteration
+  (flat-flat, flat, natural, sharp, double-sharp) with `-up` or `-down` (bakiye sharp,
+  +4 commas = 90.6 cents, is `sharp-down`).
+
+Percussion parts (role "percussion") are unpitched: a percussion clef, no key
+signature, each General MIDI key shown at a fixed staff position and notehead
+(`PERCUSSION_DISPLAY`; other keys cycle over the staff).
 """
 from __future__ import annotations
 
@@ -18,6 +40,7 @@ from pathlib import Path
 from music21 import (clef, duration, harmony, instrument, key as m21key, metadata, meter as m21meter,
                      note, pitch as m21pitch, stream, tempo, tie)
 from music21 import chord as m21chord
+from music21 import percussion as m21percussion
 from music21.musicxml.m21ToXml import GeneralObjectExporter
 from music21.stream.makeNotation import makeTupletBrackets
 
@@ -44,6 +67,27 @@ CHORD_SYMBOL_SUFFIXES = {
     "dom9": "9", "min9": "m9", "maj9": "M9",
 }
 _VARYING_XML = re.compile(rb"<encoding-date>[^<]*</encoding-date>\s*")
+_ALTER_XML = re.compile(rb"<alter>([^<]*)</alter>")
+ALTER_DECIMALS = 4
+COMMA_CENTS = 1200.0 / 53
+COMMA_TOLERANCE_CENTS = 0.5
+# Whole Holdrian commas of alteration -> MusicXML accidental value (see the module docstring).
+COMMA_ACCIDENTALS = {
+    1: "sharp-1", 2: "sharp-2", 3: "sharp-3", 5: "slash-quarter-sharp", 8: "slash-sharp",
+    -1: "flat-1", -2: "flat-2", -3: "flat-3", -4: "slash-flat", -8: "double-slash-flat",
+}
+_ARROW_BASES = {-2: "flat-flat", -1: "flat", 0: "natural", 1: "sharp", 2: "double-sharp"}
+_LETTERS = "CDEFGAB"
+PERCUSSION_ROLE = "percussion"
+# General MIDI percussion key -> (display step+octave on a five-line percussion staff, notehead).
+PERCUSSION_DISPLAY = {
+    35: ("E4", "normal"), 36: ("F4", "normal"), 37: ("C5", "x"), 38: ("C5", "normal"), 39: ("D5", "x"),
+    40: ("C5", "normal"), 41: ("G4", "normal"), 42: ("G5", "x"), 43: ("A4", "normal"), 44: ("D4", "x"),
+    45: ("B4", "normal"), 46: ("G5", "circle-x"), 47: ("D5", "normal"), 48: ("E5", "normal"),
+    49: ("A5", "x"), 50: ("E5", "normal"), 51: ("F5", "x"), 52: ("A5", "x"), 53: ("F5", "diamond"),
+    54: ("E5", "x"), 55: ("B5", "x"), 56: ("E5", "triangle"), 57: ("A5", "x"), 59: ("F5", "x"),
+}
+_PERCUSSION_FALLBACK = ("F4", "G4", "A4", "B4", "C5", "D5", "E5", "F5", "G5", "A5")
 
 
 def split_duration(quarters: Fraction) -> list[Fraction]:
@@ -68,10 +112,51 @@ def split_duration(quarters: Fraction) -> list[Fraction]:
                       f"128th values and their dotted forms, or a single triplet value)")
 
 
+def _natural_octave(cents: float, letter: str, alter: float) -> int:
+    return int(round(cents / 100.0 - alter - LETTER_SEMITONES[letter])) // 12 - 1
+
+
+def _accidental(name: str, alter: float) -> m21pitch.Accidental:
+    acc = m21pitch.Accidental()
+    acc.set(name, allowNonStandardValue=True)
+    acc.set(alter, allowNonStandardValue=True)  # the exact alteration, whatever the sign's nominal one
+    return acc
+
+
+def exact_spelling(cents_pitch, key) -> tuple[str, float, int, str]:
+    """(letter, alter in semitones to 4 decimals, octave, MusicXML accidental) of a microtone
+    that is not a quarter tone (see the module docstring for the choice of sign)."""
+    cents = cents_pitch.cents
+    spelling = key.spell(cents_pitch.nearest_midi % 12)
+    own = spelling.letter
+    i = _LETTERS.index(own)
+    options = []
+    for rank, letter in enumerate((own, _LETTERS[(i + 1) % 7], _LETTERS[(i - 1) % 7])):
+        alter = spelling.alter + cents_pitch.bend_cents / 100.0 if letter == own else None
+        if alter is None:
+            natural = LETTER_SEMITONES[letter] * 100.0
+            alter = ((cents - natural + 600.0) % 1200.0 - 600.0) / 100.0
+        commas = alter * 100.0 / COMMA_CENTS
+        k = round(commas)
+        if abs(commas - k) * COMMA_CENTS <= COMMA_TOLERANCE_CENTS and k in COMMA_ACCIDENTALS:
+            options.append((rank > 0, abs(k), rank, letter, alter, COMMA_ACCIDENTALS[k]))
+    if options:
+        _, _, _, letter, alter, name = min(options)
+    else:
+        letter, alter = own, spelling.alter + cents_pitch.bend_cents / 100.0
+        base = int(round(alter))
+        if base not in _ARROW_BASES:
+            raise RenderError(f"cannot write alteration {alter:+g} semitones for {cents_pitch}")
+        name = _ARROW_BASES[base] + ("-up" if alter > base else "-down")
+    alter = round(alter, ALTER_DECIMALS)
+    return letter, alter, _natural_octave(cents, letter, alter), name
+
+
 def m21_pitch(cents_pitch, key) -> m21pitch.Pitch:
-    """A spelled music21 pitch in `key`; quarter tones get half-sharp/half-flat alters."""
+    """A spelled music21 pitch in `key`; quarter tones get half-sharp/half-flat alters, other
+    microtones an exact decimal alter with a Turkish or arrow accidental."""
     midi, bend = cents_pitch.nearest_midi, cents_pitch.bend_cents
-    microtone = 0.0
+    p = m21pitch.Pitch()
     if abs(abs(bend) - 50.0) < QUARTER_TONE_TOLERANCE_CENTS:
         lower = midi if bend > 0 else midi - 1
         low, high = key.spell(lower % 12), key.spell((lower + 1) % 12)
@@ -80,12 +165,16 @@ def m21_pitch(cents_pitch, key) -> m21pitch.Pitch:
         else:
             letter, alter = low.letter, low.alter + 0.5
         natural_midi = lower + 0.5 - alter
+    elif abs(bend) >= QUARTER_TONE_TOLERANCE_CENTS:
+        letter, alter, octave, name = exact_spelling(cents_pitch, key)
+        p.step = letter
+        p.accidental = _accidental(name, alter)
+        p.octave = octave
+        return p
     else:
         spelling = key.spell(midi % 12)
         letter, alter, natural_midi = spelling.letter, float(spelling.alter), midi - spelling.alter
-        microtone = bend
     octave = int(round(natural_midi - LETTER_SEMITONES[letter])) // 12 - 1
-    p = m21pitch.Pitch()
     p.step = letter
     if alter:
         name = _ACCIDENTAL_NAMES.get(alter)
@@ -93,9 +182,12 @@ def m21_pitch(cents_pitch, key) -> m21pitch.Pitch:
             raise RenderError(f"cannot write alteration {alter:+g} semitones for {cents_pitch}")
         p.accidental = m21pitch.Accidental(name)
     p.octave = octave
-    if abs(microtone) >= QUARTER_TONE_TOLERANCE_CENTS:
-        p.microtone = microtone
     return p
+
+
+def percussion_display(key: int) -> tuple[str, str]:
+    """(display pitch such as 'C5', notehead) of a General MIDI percussion key."""
+    return PERCUSSION_DISPLAY.get(key) or (_PERCUSSION_FALLBACK[key % len(_PERCUSSION_FALLBACK)], "normal")
 
 
 def chord_symbol_figure(chord) -> str:
@@ -157,10 +249,17 @@ def _tie_type(tie_in: bool, tie_out: bool) -> str | None:
     return {(False, True): "start", (True, True): "continue", (True, False): "stop"}.get((tie_in, tie_out))
 
 
-def _sounding(members: list[tuple], length: Fraction, piece: Piece, first: bool, last: bool):
+def _sounding(members: list[tuple], length: Fraction, piece: Piece, first: bool, last: bool,
+              percussive: bool = False):
     pieces = []
     for m in members:
-        n = note.Note(m21_pitch(m[2].pitch, piece.key_at(m[2].offset)))
+        if percussive:
+            display, head = percussion_display(m[2].pitch.nearest_midi)
+            n = note.Unpitched(displayName=display)
+            if head != "normal":
+                n.notehead = head
+        else:
+            n = note.Note(m21_pitch(m[2].pitch, piece.key_at(m[2].offset)))
         n.duration = duration.Duration(length)
         n.volume.velocity = m[2].velocity
         kind = _tie_type(m[3] or not first, m[4] or not last)
@@ -169,10 +268,12 @@ def _sounding(members: list[tuple], length: Fraction, piece: Piece, first: bool,
         pieces.append(n)
     if len(pieces) == 1:
         return pieces[0]
+    if percussive:
+        return m21percussion.PercussionChord(pieces, duration=duration.Duration(length))
     return m21chord.Chord(pieces, duration=duration.Duration(length))
 
 
-def _fill_voice(container, voice: list, bar_q: Fraction, piece: Piece) -> None:
+def _fill_voice(container, voice: list, bar_q: Fraction, piece: Piece, percussive: bool = False) -> None:
     """Insert the voice's chords and the rests between them so it sums to the bar."""
     pos = Fraction(0)
     for start, length, members in voice + [(bar_q, Fraction(0), [])]:
@@ -184,7 +285,7 @@ def _fill_voice(container, voice: list, bar_q: Fraction, piece: Piece) -> None:
             break
         values = split_duration(length)
         for i, value in enumerate(values):
-            container.insert(pos, _sounding(members, value, piece, i == 0, i == len(values) - 1))
+            container.insert(pos, _sounding(members, value, piece, i == 0, i == len(values) - 1, percussive))
             pos += value
     if any(el.duration.tuplets for el in container.notesAndRests):
         makeTupletBrackets(container, inPlace=True)
@@ -215,6 +316,8 @@ def _mark_accidentals(measure: stream.Measure, fifths: int) -> None:
 
 
 def _clef_for(part: Part) -> clef.Clef:
+    if part.role == PERCUSSION_ROLE:
+        return clef.PercussionClef()
     low = sum(1 for n in part.notes if n.pitch.cents < BASS_CLEF_BELOW_CENTS)
     return clef.BassClef() if low * 2 > len(part.notes) else clef.TrebleClef()
 
@@ -226,6 +329,8 @@ def _m21_instrument(part: Part, index: int) -> instrument.Instrument:
     inst.midiProgram = part.instrument.program
     inst.partId = f"P{index + 1}"
     inst.instrumentId = f"P{index + 1}-I1"
+    if part.role == PERCUSSION_ROLE:
+        inst.midiChannel = 9
     return inst
 
 
@@ -246,12 +351,13 @@ def to_music21(piece: Piece) -> stream.Score:
         m21part.partName = part.name
         m21part.insert(0, _m21_instrument(part, index))
         fifths = None
+        percussive = part.role == PERCUSSION_ROLE
         for bar, segments in enumerate(_bar_segments(part, bar_q, n_bars)):
             measure = stream.Measure(number=bar + 1)
             if bar == 0:
                 measure.insert(0, _clef_for(part))
             bar_fifths = key_bars.get(bar, fifths if bar else piece.key.fifths)
-            if bar_fifths != fifths:
+            if bar_fifths != fifths and not percussive:
                 measure.insert(0, m21key.KeySignature(bar_fifths))
                 fifths = bar_fifths
             if bar == 0:
@@ -260,13 +366,14 @@ def to_music21(piece: Piece) -> stream.Score:
                     measure.insert(0, tempo.MetronomeMark(number=piece.tempo_bpm, referent=duration.Duration(1)))
             voices = _voices(segments) or [[]]
             if len(voices) == 1:
-                _fill_voice(measure, voices[0], bar_q, piece)
+                _fill_voice(measure, voices[0], bar_q, piece, percussive)
             else:
                 for number, voice in enumerate(voices, start=1):
                     v = stream.Voice(id=str(number))
-                    _fill_voice(v, voice, bar_q, piece)
+                    _fill_voice(v, voice, bar_q, piece, percussive)
                     measure.insert(0, v)
-            _mark_accidentals(measure, fifths)
+            if not percussive:
+                _mark_accidentals(measure, fifths)
             m21part.insert(bar * bar_q, measure)
         m21part.makeBeams(inPlace=True)
         if index == melody:
@@ -311,7 +418,21 @@ def musicxml_bytes(piece: Piece) -> bytes:
     """The piece as MusicXML, identical bytes for the same piece (no encoding date)."""
     exporter = GeneralObjectExporter(to_music21(piece))
     exporter.makeNotation = False
-    return _VARYING_XML.sub(b"", exporter.parse())
+    return exact_alters(_VARYING_XML.sub(b"", exporter.parse()))
+
+
+def _alter_text(match: re.Match) -> bytes:
+    try:
+        value = round(float(match.group(1)), ALTER_DECIMALS)
+    except ValueError:
+        return match.group(0)
+    text = f"{value:.{ALTER_DECIMALS}f}".rstrip("0").rstrip(".")
+    return b"<alter>" + (b"0" if text in ("", "-0") else text.encode()) + b"</alter>"
+
+
+def exact_alters(xml: bytes) -> bytes:
+    """Every `<alter>` as decimal semitones with at most 4 decimals (1, -0.5, 0.2264)."""
+    return _ALTER_XML.sub(_alter_text, xml)
 
 
 def write_musicxml(piece: Piece, path) -> str:
