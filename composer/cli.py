@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"comma-separated: {', '.join(FORMAT_EXTENSIONS)} (default {DEFAULT_FORMATS})")
     p.add_argument("--filler", default="rules", choices=["rules"], help="what writes the melodies")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--midi-tuning", default="bend", choices=["bend", "mts"],
+                   help="microtones in MIDI: a pitch bend per note (default) or MIDI Tuning Standard")
 
     p = sub.add_parser("explain", help="print the plan: form, keys, chords, cadences")
     p.add_argument("spec")
@@ -38,6 +40,17 @@ def _parser() -> argparse.ArgumentParser:
     psub.add_parser("list", help="list the packs and their modes")
     show = psub.add_parser("show", help="show a pack or one mode: PACK or PACK:MODE")
     show.add_argument("name")
+    scl = psub.add_parser("scala", help="export a pack's tuning profile as a Scala .scl file")
+    scl.add_argument("name", help="a pack")
+    scl.add_argument("--tuning", help="a tuning profile (default: the pack's)")
+    scl.add_argument("-o", "--output", help="the .scl file to write (default: print it)")
+    scl.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    p = sub.add_parser("cycles", help="rhythmic cycles: talas, iqa'at, usul, gamelan forms, aksak, clave")
+    csub = p.add_subparsers(dest="cycles_command", required=True, metavar="ACTION")
+    csub.add_parser("list", help="list the cycles")
+    cshow = csub.add_parser("show", help="show a cycle's groups and strokes")
+    cshow.add_argument("name")
 
     p = sub.add_parser("grammars", help="form, chord-style and accompaniment grammars")
     gsub = p.add_subparsers(dest="grammars_command", required=True, metavar="ACTION")
@@ -70,7 +83,7 @@ def cmd_compose(args) -> int:
     except OSError as exc:
         raise ComposerError(f"-o {out}: cannot create the folder ({exc.strerror})") from None
     for target in targets:
-        piece.write(target, force=True if args.force else False)
+        piece.write(target, force=bool(args.force), midi_tuning=args.midi_tuning)
         print(target)
     return 0
 
@@ -89,23 +102,90 @@ def cmd_packs(args) -> int:
     if args.packs_command == "list":
         for name in list_packs():
             pack = load_pack(name)
-            print(f"{name}: {pack.title} ({len(pack.modes)} modes: {', '.join(pack.modes)})")
+            modes = list(pack.modes)
+            shown = ", ".join(modes[:12]) + (f", ... ({len(modes)} in all)" if len(modes) > 12 else "")
+            print(f"{name}: {pack.title}; harmony {pack.harmony}; tunings {', '.join(pack.tunings)}; modes {shown}")
+        return 0
+    if args.packs_command == "scala":
+        from theory.scala import pack_tuning_to_scl
+
+        text = pack_tuning_to_scl(args.name, args.tuning)
+        if args.output:
+            from .render import atomic_write_text
+
+            atomic_write_text(args.output, text, force=args.force)
+            print(args.output)
+        else:
+            print(text, end="")
         return 0
     name, _, mode = args.name.partition(":")
     pack = load_pack(name)
     modes = [pack.mode(mode)] if mode else list(pack.modes.values())
-    print(f"{pack.name}: {pack.title}; harmony {pack.harmony}; tuning {pack.default_tuning}")
+    print(f"{pack.name}: {pack.title}; harmony {pack.harmony}; tuning {pack.default_tuning} "
+          f"(also {', '.join(t for t in pack.tunings if t != pack.default_tuning) or 'none'})")
     for info in modes:
-        scale = info.scale
-        period = f"{scale.period_cents:g}"
-        up = " ".join(f"{scale.degree_cents[i]:g}" for i in scale.ascending)
-        line = f"  {info.name} ({info.family}): cents up {up} {period}"
-        if not scale.is_symmetric:
-            down = " ".join(f"{scale.degree_cents[i]:g}" for i in reversed(scale.descending))
-            line += f" | down {period} {down}"
-        if info.aliases:
-            line += f"; also {', '.join(info.aliases)}"
-        print(line)
+        print(describe_mode(pack, info, detailed=bool(mode)))
+    return 0
+
+
+def describe_mode(pack, info, detailed: bool) -> str:
+    """A mode's degrees in cents, up and down, and (in detail) its movement rules."""
+    scale = info.scale
+    names = scale.degree_names or tuple(f"{c:g}" for c in scale.degree_cents)
+    period = f"{scale.period_cents:g}"
+
+    def cents(indices):
+        return " ".join(f"{scale.degree_cents[i]:g}" for i in indices)
+
+    line = f"  {info.name} ({info.family}): cents up {cents(scale.ascending)} {period}"
+    if not scale.is_symmetric or info.pack != "western":
+        line += f" | down {period} {cents(reversed(scale.descending))}"
+    if info.aliases:
+        line += f"; also {', '.join(info.aliases)}"
+    if not detailed:
+        return line
+    out = [line]
+    if any(n != f"{c:g}" for n, c in zip(names, scale.degree_cents)):
+        out.append("    notes: " + ", ".join(f"{n} = {c:g}" for n, c in zip(names, scale.degree_cents)))
+        out.append(f"    ascending: {' '.join(names[i] for i in scale.ascending)}")
+        out.append(f"    descending: {' '.join(names[i] for i in reversed(scale.descending))}")
+    for a, b, direction in scale.extra_edges:
+        out.append(f"    turn: {names[a]} -> {names[b]} ({direction})")
+    out.append("    movement: a rising step follows the ascending notes, a falling step the descending ones")
+    if info.omitted_cents:
+        out.append("    never sounds: " + ", ".join(f"{c:g}" for c in info.omitted_cents))
+    for role, c in info.emphasis.items():
+        out.append(f"    {role}: {c:g}")
+    out.append(f"    final: {info.final_cents:g}; harmony: {info.harmony}")
+    if info.drone_cents:
+        out.append("    drone: " + ", ".join(f"{c:g}" for c in info.drone_cents))
+    for jins, on in info.ajnas:
+        out.append(f"    jins {jins} on {on:g}")
+    for p in info.phrases:
+        out.append(f"    phrase {p.name}: " + " ".join(f"{c:g}" for c in p.cents))
+    if info.cycles:
+        out.append("    cycles: " + ", ".join(info.cycles))
+    out.append(f"    source: {info.source}")
+    return "\n".join(out)
+
+
+def cmd_cycles(args) -> int:
+    from theory.cycle import list_cycles, load_cycle
+
+    if args.cycles_command == "list":
+        for name in list_cycles():
+            c = load_cycle(name)
+            print(f"{name}: {c.title} ({c.tradition}), {c.beats} beats "
+                  f"{'+'.join(map(str, c.meter.grouping))}")
+        return 0
+    c = load_cycle(args.name)
+    print(f"{c.name}: {c.title} ({c.tradition}); {c.beats} beats of 1/{c.meter.denominator}, groups "
+          f"{'+'.join(map(str, c.meter.grouping))}" + (f", marks {' '.join(c.marks)}" if c.marks else "")
+          + f"; sam {c.sam}" + (f"; khali {', '.join(map(str, c.khali))}" if c.khali else ""))
+    for s in c.strokes:
+        beat = s.offset / c.meter.unit + 1
+        print(f"  beat {float(beat):g}: {s.name} (accent {s.accent}; GM keys {', '.join(map(str, s.keys))})")
+    print(f"  source: {c.source}")
     return 0
 
 
@@ -120,7 +200,8 @@ def cmd_grammars(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    handlers = {"compose": cmd_compose, "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars}
+    handlers = {"compose": cmd_compose, "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars,
+                "cycles": cmd_cycles}
     try:
         return handlers[args.command](args)
     except SpecError as exc:

@@ -2,8 +2,17 @@
 Roman numerals and functions, and cadences by name."""
 from __future__ import annotations
 
+from theory import load_pack
+
 from .harmony import CADENCE_LABELS
 from .plan import Plan
+
+
+def _name(scale, cents: float) -> str:
+    index = scale.degree_of(cents)
+    if index is not None and scale.degree_names:
+        return scale.degree_names[index]
+    return f"{cents:g} cents"
 
 
 def _bars(start: int, count: int) -> str:
@@ -14,11 +23,31 @@ def explain_text(plan: Plan) -> str:
     if plan is None:
         return "(no plan)"
     meter = plan.meter
+    harmony = (f"chord style {plan.style}" if plan.harmony == "functional"
+               else f"harmony: {plan.harmony} (the tradition has no chord progression)")
+    time = f"cycle {plan.cycle} ({meter.numerator} beats, {'+'.join(map(str, meter.grouping))})" if plan.cycle \
+        else f"meter {meter}"
     lines = [
         f"{plan.title}",
-        f"  key {plan.home_key}, meter {meter}, tempo {plan.tempo_bpm:g} bpm, {plan.bars} bars, "
-        f"form {plan.form or '(sections given by the spec)'}, chord style {plan.style}",
+        f"  key {plan.home_key}, {time}, tempo {plan.tempo_bpm:g} bpm, {plan.bars} "
+        f"{'cycles' if plan.cycle else 'bars'}, form {plan.form or '(sections given by the spec)'}, {harmony}",
     ]
+    key = plan.home_key
+    if key.pack != "western":
+        info, scale = key.info, key.scale
+        names = scale.degree_names or tuple(f"{c:g}" for c in scale.degree_cents)
+        up = " ".join(names[i] for i in scale.ascending)
+        down = " ".join(names[i] for i in reversed(scale.descending))
+        lines.append(f"  mode {info.name}: up {up} | down {down}; tuning "
+                     f"{key.tuning or load_pack(key.pack).default_tuning} "
+                     f"({', '.join(f'{n} {c:g}' for n, c in zip(names, scale.degree_cents))} cents)")
+        extras = []
+        if info.emphasis:
+            extras.append("emphasis " + ", ".join(f"{role} {_name(scale, c)}" for role, c in info.emphasis.items()))
+        extras.append(f"final {_name(scale, info.final_cents)}")
+        if info.omitted_cents:
+            extras.append("never sounds " + ", ".join(f"{c:g}" for c in info.omitted_cents))
+        lines.append("  " + "; ".join(extras))
     for s_i, section in enumerate(plan.sections):
         last_s = s_i == len(plan.sections) - 1
         branch = "└─" if last_s else "├─"

@@ -132,9 +132,9 @@ class ChordStyle:
     source: str
     variants: dict[str, ChordGraphDef]
 
-    def variant_for(self, mode: str, family: str) -> ChordGraphDef:
-        """The variant for a mode: the exact mode name first, then its family."""
-        names = [mode, *_MINOR_SYNONYMS.get(mode, ())]
+    def variant_for(self, mode: str, family: str, parent: str | None = None) -> ChordGraphDef:
+        """The variant for a mode: the exact mode name first, then its parent mode, then its family."""
+        names = [mode, *([parent] if parent else []), *_MINOR_SYNONYMS.get(mode, ())]
         if family in ("major", "minor"):
             names.append(family)
         else:
@@ -180,6 +180,17 @@ class InstrumentDef:
 
 
 # --- reading and checking ----------------------------------------------------------------
+def variant_for_key(style: "ChordStyle", key: Key) -> "ChordGraphDef":
+    """The style's variant for a key: by its mode, its parent mode, then its family."""
+    scale = key.scale
+    if key.family not in ("major", "minor"):
+        minor = scale.degree_of(300.0, tolerance=60.0) is not None and scale.degree_of(400.0, tolerance=30.0) is None
+        family = "minor" if minor else "major"
+    else:
+        family = key.family
+    return style.variant_for(key.mode, family, key.info.parent)
+
+
 def _has_minor_third(mode: str) -> bool:
     from theory.pack import load_pack
 
@@ -302,7 +313,19 @@ def _form_semantic(doc: YamlDocument) -> tuple[FormGrammar, list[str]]:
 
 # --- chord styles ------------------------------------------------------------------------
 def _variant_key(variant: str) -> Key:
-    return Key.parse("C major" if variant == "major" else "C minor" if variant == "minor" else f"C {variant}")
+    """A key on C in the variant's mode: a Western mode, or a mode of another pack (freygish...)."""
+    from theory.pack import list_packs, load_pack
+    from theory.pitch import Spelling
+
+    try:
+        return Key.parse("C major" if variant == "major" else "C minor" if variant == "minor" else f"C {variant}")
+    except TheoryError:
+        for pack in list_packs():
+            try:
+                return Key(Spelling("C"), load_pack(pack).mode(variant).name, pack)
+            except TheoryError:
+                continue
+        raise
 
 
 def _variant_problems(doc: YamlDocument, name: str, v: ChordGraphDef) -> list[str]:

@@ -169,6 +169,13 @@ def _resolve_mode(home: Key, text: str, previous: Key, rng) -> Key:
     from theory import load_pack
 
     pack = load_pack(home.pack)
+    if text in RELATION_NAMES:
+        if home.harmony != "functional":
+            return home  # a modal tradition stays on its tonic where a form asks for a related key
+        family = "minor" if node_of(home)[1] == "minor" else "major"
+        rel = key_data()["relations"][family][text]
+        moved = home.transposed_spelling(rel["semitones"])
+        return Key(moved, home.mode, home.pack, home.tuning, home.tonic_offset_cents)
     edges = [e for e in _mode_edges(home.pack) if e.from_mode == previous.mode]
     if text == "modulate":
         if not edges:

@@ -115,11 +115,14 @@ class Piece:
 
         return to_music21(self)
 
-    def write(self, path, force: bool = False) -> str:
-        """Write by extension: .mid/.midi, .musicxml/.xml. Returns the path written."""
+    def write(self, path, force: bool = False, **options) -> str:
+        """Write by extension: .mid/.midi, .musicxml/.xml. Returns the path written.
+
+        Options: `midi_tuning="bend"` (default: a pitch bend per microtonal note, on as many
+        channels as simultaneous tunings need) or `"mts"` (MIDI Tuning Standard retunings)."""
         from .render import write_piece
 
-        return write_piece(self, path, force=force)
+        return write_piece(self, path, force=force, **options)
 
     def explain(self) -> str:
         from .explain import explain_text

@@ -83,6 +83,8 @@ class Plan:
     phrases: list[PhrasePlan]
     bars: int
     notes: list[str] = field(default_factory=list)
+    harmony: str = "functional"
+    cycle: str | None = None
 
     @property
     def chords(self) -> list[ChordEvent]:
@@ -187,7 +189,7 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
     arrays_cache: dict[str, ChordGraphArrays] = {}
 
     def arrays_for(key: Key) -> ChordGraphArrays:
-        variant = style.variant_for(key.mode, key.family)
+        variant = grammar.variant_for_key(style, key)
         if variant.variant not in arrays_cache:
             arrays_cache[variant.variant] = ChordGraphArrays(variant)
         return arrays_cache[variant.variant]
@@ -256,7 +258,8 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
         bar += total_bars
     if not phrases:
         raise ComposerError("the piece has no bars: give a form or sections with bars")
-    return Plan(spec.title, meter, spec.tempo_bpm, home, spec.form, spec.style, sections, phrases, bar, notes)
+    return Plan(spec.title, meter, spec.tempo_bpm, home, spec.form, spec.style, sections, phrases, bar, notes,
+                spec.harmony, spec.cycle.name if spec.cycle else None)
 
 
 def _phrase_at(section: SectionPlan, bar_in_section: int) -> PhrasePlan | None:

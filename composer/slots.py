@@ -69,7 +69,7 @@ def phrase_targets(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float
         return tuple(sorted(r % period for r in rests))
     final = phrase.chords[-1].chord if phrase.chords else None
     final_pcs = list(final.pitch_classes_cents) if final else [key.tonic_cents]
-    variant = grammar.load_chord_style(spec.style).variant_for(key.mode, key.family)
+    variant = grammar.variant_for_key(grammar.load_chord_style(spec.style), key)
     degrees = variant.cadences[phrase.cadence].melody_degrees if phrase.cadence in variant.cadences else ()
     targets = [key.degree_cents(d - 1) for d in degrees]
     targets = [t for t in targets if any(abs(t - f) % 1200 < 0.5 for f in final_pcs)] or final_pcs
@@ -89,7 +89,7 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
         for phrase in plan.phrases:
             is_last = phrase.index == len(plan.phrases) - 1
             functional = bool(phrase.chords)
-            variant = style.variant_for(phrase.key.mode, phrase.key.family) if functional else None
+            variant = grammar.variant_for_key(style, phrase.key) if functional else None
             info = phrase.key.info
             slots.append(Slot(
                 part_index=i, part=part, phrase=phrase, start=phrase.offset(plan.meter), end=phrase.end(plan.meter),

@@ -161,7 +161,7 @@ def _interpret(data: dict, ck: _Checker, stem: str) -> Spec:
         if _check_name(ck, ("style",), style, grammar.list_grammars("chords"), "chord style") and key is not None:
             harmony = "functional"  # the spec asks for chords, whatever the tradition's policy
             try:
-                grammar.load_chord_style(style).variant_for(key.mode, key.family)
+                grammar.variant_for_key(grammar.load_chord_style(style), key)
             except ComposerError as exc:
                 ck.add(("style",), str(exc).split(" (")[0], received=style)
     elif key is not None and harmony == "functional":
@@ -331,7 +331,7 @@ def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None,
                 ck.add(path + ("cycles",), "give either 'bars' or 'cycles', not both", received=item["cycles"])
             else:
                 item = dict(item, bars=item["cycles"])  # one bar holds one cycle
-        if form is None and "bars" not in item and "repeat" not in item and "chords" not in item:
+        if form is None and not {"bars", "cycles", "repeat", "chords"} & set(item):
             ck.add(path, "a section needs 'bars' or 'cycles' (or 'repeat' or 'chords') when the spec has no 'form'",
                    received=name)
         earlier = list(names_seen)

@@ -110,7 +110,14 @@ class Key:
                 return load_pack(self.pack).mode("natural_minor")
             return info
         if info.parent:
-            return load_pack(self.pack).mode(info.parent)
+            try:
+                return load_pack(self.pack).mode(info.parent)
+            except TheoryError:
+                pass
+        if self.pack != "western":
+            # A pentatonic or hexatonic mode of another pack: count in its Western major or minor.
+            minor = info.scale.degree_of(300.0) is not None and info.scale.degree_of(400.0) is None
+            return load_pack("western").mode("natural_minor" if minor else "major")
         raise TheoryError(f"key {self} has no seven-note parent mode for Roman numerals")
 
     @property

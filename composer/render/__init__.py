@@ -69,3 +69,25 @@ def write_piece(piece, path, force: bool = False, **options) -> str:
             pass
         raise
     return str(target)
+
+
+def atomic_write_text(path, text: str, force: bool = False) -> str:
+    """Write text to `path` atomically (temporary file, then rename); refuse to overwrite without force."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise OutputExistsError(f"{target} exists; pass --force (force=True) to overwrite it")
+    folder = target.parent if str(target.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return str(target)

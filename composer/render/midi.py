@@ -139,11 +139,11 @@ def _conductor_track(piece: Piece, end_tick: int) -> mido.MidiTrack:
 def mts_frequency_data(cents: float) -> tuple[int, int, int]:
     """Cents above MIDI 0 -> the MTS frequency bytes (xx, yy, zz): semitone and 14-bit fraction."""
     steps = round(cents / 100.0 * 16384)
+    if 0 <= cents < 12800.0:
+        steps = min(steps, 128 * 16384 - 2)  # the top of the range, short of 7F 7F 7F ("no change")
     semitone, fraction = divmod(steps, 16384)
     if not 0 <= semitone <= 127:
         raise RenderError(f"pitch {cents:g} cents is outside the MIDI Tuning Standard range 0-12799.99 cents")
-    if (semitone, fraction) == (127, 16383):  # 7F 7F 7F means "no change"
-        fraction = 16382
     return semitone, fraction >> 7, fraction & 0x7F
 
 

@@ -25,6 +25,10 @@ music21 itself drops `Pitch.microtone` on export. The accidental shown is chosen
   (flat-flat, flat, natural, sharp, double-sharp) with `-up` or `-down` (bakiye sharp,
   +4 commas = 90.6 cents, is `sharp-down`).
 
+Such an exact accidental is printed on every note that carries it (also after a tie or
+earlier in the bar): readers, music21 among them, do not read a decimal `<alter>` without
+its `<accidental>` back.
+
 Percussion parts (role "percussion") are unpitched: a percussion clef, no key
 signature, each General MIDI key shown at a fixed staff position and notehead
 (`PERCUSSION_DISPLAY`; other keys cycle over the staff).
@@ -305,7 +309,9 @@ def _mark_accidentals(measure: stream.Measure, fifths: int) -> None:
         alter = p.accidental.alter if p.accidental is not None else 0.0
         place = (p.step, p.octave)
         tied_over = head.tie is not None and head.tie.type in ("stop", "continue")
-        if tied_over or alter == implied.get(place, implied.get(p.step, 0.0)):
+        if (alter * 2) % 1:  # exact microtone: music21 cannot read a bare decimal <alter> back
+            p.accidental.displayStatus = True
+        elif tied_over or alter == implied.get(place, implied.get(p.step, 0.0)):
             if p.accidental is not None:
                 p.accidental.displayStatus = False
         else:
