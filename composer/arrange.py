@@ -165,7 +165,7 @@ def arrange_drone(plan: Plan, part: PartSpec) -> list[Note]:
         drone = key.info.drone_cents if key.pack != "western" and key.info.drone_cents else (0.0, 700.0)
         pitches = []
         for rel in drone:
-            base = key.tonic_cents + rel
+            base = key.anchor_cents + rel
             options = [base + k * period for k in range(-8, 10)
                        if part.low.cents - 1e-6 <= base + k * period <= part.high.cents + 1e-6]
             if options:

@@ -57,7 +57,7 @@ def candidates_for(key: Key, low: Pitch, high: Pitch, extra_pcs: set[float]) -> 
     whose pitch class is in `extra_pcs` (chord tones, blue notes; cents above C)."""
     scale = key.scale
     period = scale.period_cents
-    tonic = key.tonic_cents
+    tonic = key.anchor_cents
     found: dict[float, int] = {}
     k = int(np.floor((low.cents - tonic) / period)) - 1
     while tonic + k * period <= high.cents + 1e-6:

@@ -73,7 +73,7 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = "rules")
             else:
                 copied = found
                 period = slot.key.scale.period_cents
-                last_rel = (copied[-1].pitch.cents - slot.key.tonic_cents) % period
+                last_rel = slot.key.rel_cents(copied[-1].pitch.cents)
                 rewrite_tail = (slot.is_last and phrase.kept_bars == phrase.bars
                                 and not any(min(abs(last_rel - t), period - abs(last_rel - t)) < 0.5
                                             for t in slot.targets))
@@ -143,10 +143,25 @@ def _copy_kept(plan: Plan, phrase: PhrasePlan, source_notes: list[Note], part: P
     for octave in (0, -12, 12):
         moved = [Note(n.offset - src_start + phrase.offset(meter), n.duration,
                       Pitch(n.pitch.cents + (shift + octave) * 100.0), n.velocity) for n in chosen]
-        joins = previous is None or not moved or abs(moved[0].pitch.cents - previous) <= max_leap_semitones * 100.0 + 1e-6
+        joins = previous is None or not moved or step_ok(phrase.key, previous, moved[0].pitch.cents, max_leap_semitones)
         if joins and all(part.low.cents <= n.pitch.cents <= part.high.cents for n in moved):
             return moved
     return None
+
+
+def step_ok(key, a: float, b: float, max_leap_semitones: int) -> bool:
+    """May a melody in `key` step from `a` to `b` cents: within the leap limit and, when both are
+    notes of the scale, along the movement graph of the step's direction."""
+    if abs(b - a) > max_leap_semitones * 100.0 + 1e-6:
+        return False
+    scale = key.scale
+    if scale.is_symmetric:
+        return True
+    da = scale.degree_of(key.rel_cents(a), tolerance=0.5)
+    db = scale.degree_of(key.rel_cents(b), tolerance=0.5)
+    if da is None or db is None:
+        return True  # a chromatic chord tone: governed by the chord, not the scale
+    return bool(scale.movement_matrix(np.array([da, db]), np.array([a, b]))[0, 1])
 
 
 def _first_copied_pitch(plan: Plan, phrase: PhrasePlan, by_phrase: dict, part: PartSpec) -> float | None:
@@ -178,7 +193,7 @@ def _choose_characteristic_phrase(slot: Slot, meter, rng: np.random.Generator):
     lo, hi = slot.part.low.cents, slot.part.high.cents
     fits = []
     for k in range(-6, 8):
-        cents = [slot.key.tonic_cents + c + k * period for c in phrase.cents]
+        cents = [slot.key.anchor_cents + c + k * period for c in phrase.cents]
         if lo - 1e-6 <= min(cents) and max(cents) <= hi + 1e-6:
             fits.append(cents)
     if not fits:
@@ -197,12 +212,12 @@ def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float |
     cands = problem.candidates
     start = None
     if previous is not None:
-        start = np.abs(cands.cents - previous) <= slot.max_leap * 100.0 + 1e-6
+        start = np.array([step_ok(key, previous, c, slot.max_leap) for c in cands.cents], dtype=bool)
     feasible = None
     if following is not None:
         # Join the last note to the locked note that follows (the start of a repeat), when possible.
         joined = problem.allowed.copy()
-        joined[-1] &= np.abs(cands.cents - following) <= slot.max_leap * 100.0 + 1e-6
+        joined[-1] &= np.array([step_ok(key, c, following, slot.max_leap) for c in cands.cents], dtype=bool)
         feasible = backward_feasible(joined, problem.edges, start=start)
         if not feasible[0].any():
             feasible = None

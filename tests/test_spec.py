@@ -159,7 +159,7 @@ def test_unknown_style(tmp_path):
     msg = only_problem(path)
     assert msg.startswith(f"{path}:2: style: unknown chord style")
     assert "received 'clasical'" in msg
-    assert "accepted: blues, classical, jazz, modal, pop" in msg
+    assert "accepted: blues, classical, flamenco, jazz, klezmer, modal, pop" in msg
     assert "did you mean 'classical'" in msg
 
 

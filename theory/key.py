@@ -68,17 +68,27 @@ class Key:
 
     @cached_property
     def info(self) -> ModeInfo:
-        return load_pack(self.pack).mode(self.mode)
-
-    @cached_property
-    def scale(self) -> Scale:
-        """The mode's scale (movement graph) in this key's tuning."""
+        """The mode's facts (scale, final, emphasis, drone, phrases...) in this key's tuning."""
         pack = load_pack(self.pack)
         if self.tuning and self.tuning.lower().endswith(".scl"):
             from .scala import read_scl
 
-            return pack.scale_in_user_tuning(self.mode, read_scl(self.tuning))
-        return pack.scale(self.mode, self.tuning)
+            return pack.mode_info_in_user_tuning(self.mode, read_scl(self.tuning))
+        return pack.mode_info(self.mode, self.tuning)
+
+    @property
+    def scale(self) -> Scale:
+        """The mode's scale (movement graph) in this key's tuning."""
+        return self.info.scale
+
+    @property
+    def anchor_cents(self) -> float:
+        """The tonic in the octave of middle C: scales with a stretched period repeat from here."""
+        return 6000.0 + self.tonic_cents
+
+    def rel_cents(self, cents: float) -> float:
+        """Cents above the tonic, within the scale's period (0 <= x < period)."""
+        return (cents - self.anchor_cents) % self.scale.period_cents
 
     @property
     def harmony(self) -> str:

@@ -90,6 +90,7 @@ class Pack:
     note_names: dict[str, dict[str, float]] = field(default_factory=dict)   # profile -> name -> cents
     ajnas: dict[str, tuple[float, ...]] = field(default_factory=dict)
     modulations: tuple[Modulation, ...] = ()
+    _profile_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def mode(self, name: str | int) -> ModeInfo:
         key = normalise_name(str(name))
@@ -115,15 +116,27 @@ class Pack:
 
     def scale(self, mode_name: str, tuning: str | None = None) -> Scale:
         """The mode's scale (movement graph) in a tuning profile (default: the pack's)."""
+        return self.mode_info(mode_name, tuning).scale
+
+    def mode_info(self, mode_name: str, tuning: str | None = None) -> ModeInfo:
+        """The mode's facts with every note in a tuning profile (default: the pack's)."""
         mode = self.mode(mode_name)
         profile = tuning or self.default_tuning
         if profile == self.default_tuning:
-            return mode.scale
+            return mode
         self.tuning(profile)  # raises with the names accepted
-        return _mode_scale(self, mode.name, mode.raw, profile)
+        cache = self._profile_cache
+        if (mode.name, profile) not in cache:
+            info = {"names": self.note_names, "periods": {k: t.period_cents for k, t in self.tunings.items()}}
+            cache[(mode.name, profile)] = _mode_info(info, mode.name, mode.raw, profile, self.name, mode.harmony,
+                                                     self.path)
+        return cache[(mode.name, profile)]
 
 
     def scale_in_user_tuning(self, mode_name: str, tuning: Tuning) -> Scale:
+        return self.mode_info_in_user_tuning(mode_name, tuning).scale
+
+    def mode_info_in_user_tuning(self, mode_name: str, tuning: Tuning) -> ModeInfo:
         """The mode's scale with the pack's default notes retuned by a user tuning (a Scala file):
         the n-th note of the default profile, by rising cents, takes the n-th degree of `tuning`."""
         mode = self.mode(mode_name)
@@ -148,9 +161,10 @@ class Pack:
                 if k in raw:
                     raw[k] = [lookup.get(float(v), v) if isinstance(v, (int, float)) else v for v in raw[k]]
             info = {"names": {"user": {}}, "periods": {"user": tuning.period_cents}}
-            return _mode_scale(info, mode.name, raw, "user")
+            return _mode_info(info, mode.name, raw, "user", self.name, mode.harmony, tuning.name)
         info = {"names": {"user": mapping}, "periods": {"user": tuning.period_cents}}
-        return _mode_scale(info, mode.name, {k: v for k, v in mode.raw.items() if k != "tunings"}, "user")
+        raw = {k: v for k, v in mode.raw.items() if k != "tunings"}
+        return _mode_info(info, mode.name, raw, "user", self.name, mode.harmony, tuning.name)
 
 
 def normalise_name(name: str) -> str:
@@ -241,36 +255,7 @@ def _build_pack(doc, path: str) -> Pack:
     pack_harmony = data["harmony"]
     info = {"names": note_names, "periods": {k: t.period_cents for k, t in tunings.items()}}
     for name, m in mode_defs.items():
-        try:
-            scale = _mode_scale(info, name, m, default)
-            period = tunings[default].period_cents
-            names, overrides = note_names[default], (m.get("tunings") or {}).get(default, {})
-
-            def cents(note, names=names, period=period, overrides=overrides, name=name):
-                return resolve_note(note, names, period, overrides, f"{path}: mode {name}")
-
-            modes[name] = ModeInfo(
-                name=name, family=m["family"], scale=scale,
-                signature_offset=m.get("signature_offset"), parent=m.get("parent"),
-                aliases=tuple(normalise_name(a) for a in m.get("aliases", [])), source=m["source"],
-                pack=data["pack"], harmony=m.get("harmony", pack_harmony),
-                omitted_cents=tuple(cents(n) % period for n in m.get("omitted", [])),
-                emphasis={k: cents(v) % period for k, v in (m.get("emphasis") or {}).items()},
-                final_cents=cents(m["final"]) % period if "final" in m else 0.0,
-                drone_cents=tuple(cents(n) for n in m.get("drone", [])),
-                phrases=tuple(Phrase(p.get("name", f"phrase {i + 1}"), tuple(cents(n) for n in p["notes"]),
-                                     tuple(float(b) for b in p.get("beats", [1] * len(p["notes"]))))
-                              for i, p in enumerate(m.get("phrases", []))),
-                cycles=tuple(m.get("cycles", [])),
-                ajnas=tuple((j["jins"], cents(j["on"]) % period) for j in m.get("ajnas", [])),
-                number=m.get("number"), raw=m,
-            )
-        except ParseError as exc:
-            raise DataFileError(f"{path}: mode {name!r}: {exc}") from None
-        for p in modes[name].phrases:
-            if len(p.beats) != len(p.cents):
-                raise DataFileError(f"{path}: mode {name!r}: phrase {p.name!r} has {len(p.cents)} notes "
-                                    f"and {len(p.beats)} beats")
+        modes[name] = _mode_info(info, name, m, default, data["pack"], pack_harmony, path)
     qualities = {
         name: ChordQuality(name, tuple(float(c) for c in q["intervals"]), tuple(q["symbols"]))
         for name, q in (data.get("chord_qualities") or {}).items()
@@ -290,6 +275,42 @@ def _build_pack(doc, path: str) -> Pack:
                                float(e.get("weight", 1.0))))
     return Pack(data["pack"], data["title"], pack_harmony, data["source"], tunings, default, modes, qualities, path,
                 note_names, ajnas, tuple(mods))
+
+
+def _mode_info(info: dict, name: str, m: dict, profile: str, pack_name: str, pack_harmony: str,
+               path: str) -> ModeInfo:
+    """A mode's facts (scale, omitted notes, emphasis, final, drone, phrases...) in one tuning profile."""
+    try:
+        scale = _mode_scale(info, name, m, profile)
+        period = info["periods"][profile]
+        names, overrides = info["names"].get(profile, {}), (m.get("tunings") or {}).get(profile, {})
+
+        def cents(note):
+            return resolve_note(note, names, period, overrides, f"{path}: mode {name}")
+
+        mode = ModeInfo(
+            name=name, family=m["family"], scale=scale,
+            signature_offset=m.get("signature_offset"), parent=m.get("parent"),
+            aliases=tuple(normalise_name(a) for a in m.get("aliases", [])), source=m["source"],
+            pack=pack_name, harmony=m.get("harmony", pack_harmony),
+            omitted_cents=tuple(cents(n) % period for n in m.get("omitted", [])),
+            emphasis={k: cents(v) % period for k, v in (m.get("emphasis") or {}).items()},
+            final_cents=cents(m["final"]) % period if "final" in m else 0.0,
+            drone_cents=tuple(cents(n) for n in m.get("drone", [])),
+            phrases=tuple(Phrase(p.get("name", f"phrase {i + 1}"), tuple(cents(n) for n in p["notes"]),
+                                 tuple(float(b) for b in p.get("beats", [1] * len(p["notes"]))))
+                          for i, p in enumerate(m.get("phrases", []))),
+            cycles=tuple(m.get("cycles", [])),
+            ajnas=tuple((j["jins"], cents(j["on"]) % period) for j in m.get("ajnas", [])),
+            number=m.get("number"), raw=m,
+        )
+    except ParseError as exc:
+        raise DataFileError(f"{path}: mode {name!r}: {exc}") from None
+    for p in mode.phrases:
+        if len(p.beats) != len(p.cents):
+            raise DataFileError(f"{path}: mode {name!r}: phrase {p.name!r} has {len(p.cents)} notes "
+                                f"and {len(p.beats)} beats")
+    return mode
 
 
 def load_pack_file(path: str | Path) -> Pack:
