@@ -142,12 +142,18 @@ class Pack:
         mode = self.mode(mode_name)
         names = self.note_names.get(self.default_tuning, {})
         if names:
-            ordered = sorted(names, key=lambda n: (names[n], n))
-            distinct = sorted(set(round(v, 6) for v in names.values()))
+            # The mode's own notes take the file's degrees in rising order when the counts agree
+            # (a 5-note slendro file for a slendro mode); else the whole profile's notes do.
+            mode_cents = {round(c, 6) for c in mode.scale.degree_cents}
+            used = {n: v for n, v in names.items() if round(v % self.tunings[self.default_tuning].period_cents, 6)
+                    in mode_cents}
+            pool = used if len(mode_cents) == tuning.size else names
+            distinct = sorted(set(round(v, 6) for v in pool.values()))
             if len(distinct) != tuning.size:
-                raise DataFileError(f"tuning {tuning.name!r} has {tuning.size} degrees; pack {self.name!r} names "
-                                    f"{len(distinct)} notes in its profile {self.default_tuning!r}")
-            mapping = {n: tuning.degree_cents[distinct.index(round(names[n], 6))] for n in ordered}
+                raise DataFileError(f"tuning {tuning.name!r} has {tuning.size} degrees; mode {mode.name!r} of pack "
+                                    f"{self.name!r} has {len(mode_cents)} notes and its profile "
+                                    f"{self.default_tuning!r} names {len(set(round(v, 6) for v in names.values()))}")
+            mapping = {n: tuning.degree_cents[distinct.index(round(v, 6))] for n, v in pool.items()}
         else:
             default = self.tunings[self.default_tuning]
             if default.size != tuning.size:
