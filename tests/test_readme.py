@@ -47,7 +47,7 @@ def test_python_examples_run_and_print_what_the_comments_say(index, workdir, cap
 
 
 def test_the_spec_reference_is_a_valid_spec(workdir):
-    (spec_text,) = blocks("yaml")
+    spec_text = blocks("yaml")[0]
     data = yaml.safe_load(spec_text)
     spec = load_spec(data)
     assert spec.key.name == "G major" and str(spec.meter) == "3/4" and spec.form == "rounded_binary"
@@ -85,3 +85,21 @@ def test_error_example_is_what_the_cli_prints(workdir, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: spec.yaml:4: tempi: unknown key (received 'tempi'; accepted: title, key,")
     assert err.endswith("did you mean 'tempo'?")
+
+
+def test_the_tradition_example_composes_as_described(workdir):
+    from composer import compose
+
+    data = yaml.safe_load(blocks("yaml")[1])
+    piece = compose(data, seed=1)
+    assert piece.key.pack == "hindustani" and piece.key.mode == "yaman" and piece.key.tuning is None  # just = default
+    assert piece.spec.cycle.name == "teentaal" and piece.plan.bars == 8
+    assert [p.role for p in piece.parts] == ["melody", "drone", "percussion"] and piece.chords == []
+
+
+def test_every_pack_in_the_readme_table_exists():
+    from theory import list_packs
+
+    rows = [line.split("|")[1].strip().strip("`") for line in README.splitlines()
+            if line.startswith("| `") and line.count("|") == 5]
+    assert set(list_packs()) <= set(rows)
