@@ -8,6 +8,8 @@ pack, with each note's pitch read back from the MIDI bytes (note number plus pit
 - the piece ends on the mode's final;
 - every cycle is complete: each bar holds exactly one cycle of strokes.
 """
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -211,7 +213,8 @@ def world_specs(draw):
     return spec
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("PARTITA_PROPERTY_EXAMPLES", "40")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(world_specs())
 def test_random_specs_in_every_pack_are_exact(spec):
     piece = compose(spec)
