@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"comma-separated: {', '.join(FORMAT_EXTENSIONS)} (default {DEFAULT_FORMATS})")
     p.add_argument("--filler", default="rules", choices=["rules"], help="what writes the melodies")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--time-budget", type=float, default=60.0, metavar="SECONDS",
+                   help="stop with an error if composing takes longer (default 60)")
     p.add_argument("--midi-tuning", default="bend", choices=["bend", "mts"],
                    help="microtones in MIDI: a pitch bend per note (default) or MIDI Tuning Standard")
 
@@ -77,7 +79,7 @@ def cmd_compose(args) -> int:
     existing = [str(t) for t in targets if t.exists()]
     if existing and not args.force:
         raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --force to overwrite")
-    piece = compose(args.spec, seed=args.seed, filler=args.filler)
+    piece = compose(args.spec, seed=args.seed, filler=args.filler, time_budget_s=args.time_budget)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -119,7 +121,12 @@ def cmd_packs(args) -> int:
             print(text, end="")
         return 0
     name, _, mode = args.name.partition(":")
-    pack = load_pack(name)
+    if name.lower().endswith((".yaml", ".yml")):
+        from theory import load_pack_file
+
+        pack = load_pack_file(name)  # a user's pack: validated, with file and line on any problem
+    else:
+        pack = load_pack(name)
     modes = [pack.mode(mode)] if mode else list(pack.modes.values())
     print(f"{pack.name}: {pack.title}; harmony {pack.harmony}; tuning {pack.default_tuning} "
           f"(also {', '.join(t for t in pack.tunings if t != pack.default_tuning) or 'none'})")

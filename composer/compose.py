@@ -10,18 +10,22 @@ from theory import Pitch
 from .arrange import arrange_bass, arrange_chords, arrange_drone, arrange_percussion, heterophony
 from .errors import ComposerError
 from .fill import FILLERS, fill_melody
+from .limits import DEFAULT_TIME_BUDGET_S, Budget, check_notes
 from .slots import plan_slots, precheck
 from .piece import Instrument, KeyChange, Part, Piece
 from .plan import plan_piece
 from .spec import Spec, load_spec
 
 
-def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str = "rules") -> Piece:
+def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str = "rules",
+            time_budget_s: float | None = DEFAULT_TIME_BUDGET_S) -> Piece:
     """Compose a piece from a spec (a YAML path, YAML text, a dict or a loaded `Spec`).
 
     `seed` overrides the spec's seed; the same spec and seed give the same piece.
     `filler` chooses what writes the melodies: 'rules' (hand-weighted choices under the constraints).
+    `time_budget_s` bounds the time compose may take (None: no bound); past it, LimitError.
     """
+    budget = Budget(time_budget_s)
     if filler not in FILLERS:
         raise ComposerError(f"unknown filler {filler!r} (accepted: {', '.join(FILLERS)})")
     spec_obj = spec if isinstance(spec, Spec) else load_spec(spec)
@@ -33,7 +37,9 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
     slots = plan_slots(plan, spec_obj)
     precheck(plan, slots)
     parts = []
+    budget.check("after planning")
     lead: list | None = None
+    total_notes = 0
     for i, part in enumerate(spec_obj.parts):
         if part.role == "melody":
             if lead is not None and spec_obj.harmony == "heterophony":
@@ -49,6 +55,9 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
             notes = arrange_drone(plan, part)
         else:
             notes = arrange_percussion(plan, part, spec_obj.cycle)
+        total_notes += len(notes)
+        check_notes(total_notes)
+        budget.check(f"after part {part.name!r}")
         inst = part.instrument
         instrument = Instrument(inst.musicxml_name, inst.program, Pitch.from_name(inst.low), Pitch.from_name(inst.high))
         parts.append(Part(part.name, part.role, instrument, notes))

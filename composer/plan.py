@@ -16,6 +16,7 @@ from theory import Key, Meter
 from . import grammar
 from .errors import ComposerError
 from .harmony import (ChordGraphArrays, chart_events, classify_cadence, harmonic_slots, walk_chords)
+from .limits import check_bars
 from .keygraph import Modulation, plan_modulation, resolve_key
 from .piece import ChordEvent
 from .spec import Spec
@@ -202,6 +203,7 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
     prev_chord: str | None = None
     notes: list[str] = []
     section_defs = resolve_sections(spec)
+    check_bars(sum(p[0] for d in section_defs for p in d.phrases))
     last_section = section_defs[-1] if section_defs else None
     for sdef in section_defs:
         section_key = resolve_key(home, sdef.key, prev_key, rng)

@@ -215,9 +215,14 @@ def _read_key(data: dict, ck: _Checker) -> Key | None:
         return None
     if "scale" in data:
         s = data["scale"]
-        if not _check_name(ck, ("scale", "pack"), s["pack"], list_packs(), "scale pack"):
+        if str(s["pack"]).lower().endswith((".yaml", ".yml")):
+            pack = _user_pack(s["pack"], ck)
+            if pack is None:
+                return None
+        elif not _check_name(ck, ("scale", "pack"), s["pack"], list_packs(), "scale pack"):
             return None
-        pack = load_pack(s["pack"])
+        else:
+            pack = load_pack(s["pack"])
         try:
             info = pack.mode(s["mode"])
         except TheoryError as exc:
@@ -267,6 +272,26 @@ def _read_key(data: dict, ck: _Checker) -> Key | None:
                accepted="a tonic and a mode, e.g. 'G major', 'Eb major', 'F# minor', 'Bb dorian'",
                hint=f"did you mean {close}" if close else None)
         return None
+
+
+def _user_pack(text: str, ck: _Checker):
+    """A user's pack file named by the spec (relative to the spec's folder), loaded and registered."""
+    from theory.pack import load_pack_file, register_pack
+
+    path = Path(text)
+    if not path.is_absolute() and ck.doc.source not in ("<dict>", "<string>"):
+        path = Path(ck.doc.source).parent / path
+    if not path.is_file():
+        ck.add(("scale", "pack"), "pack file not found", received=text,
+               accepted="a shipped pack (" + ", ".join(list_packs()) + ") or the path of a pack .yaml file")
+        return None
+    try:
+        pack = load_pack_file(path)
+        register_pack(pack)
+    except TheoryError as exc:
+        ck.add(("scale", "pack"), f"the pack file is not valid: {exc}", received=text)
+        return None
+    return pack
 
 
 def _scala_path(text: str, ck: _Checker) -> str | None:

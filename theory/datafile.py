@@ -17,6 +17,7 @@ from .errors import DataFileError
 
 MAX_YAML_BYTES = 1_000_000
 MAX_YAML_NODES = 200_000
+MAX_YAML_DEPTH = 50
 
 Path_ = tuple  # a path into a document: keys and list indices
 
@@ -38,10 +39,41 @@ class YamlDocument:
             path = path[:-1]
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses deep nesting while scanning (PyYAML's scanner slows down
+    quadratically with flow depth and its composer recurses), and turns a scalar that its
+    tag cannot read (``2001-13-45``, ``!!int abc``) into a YAML error at that line."""
+
+    def _deeper(self) -> None:
+        if self.flow_level + len(self.indents) >= MAX_YAML_DEPTH:
+            raise yaml.scanner.ScannerError(None, None, f"document is nested deeper than the limit of "
+                                            f"{MAX_YAML_DEPTH} levels", self.get_mark())
+
+    def fetch_flow_collection_start(self, TokenClass):
+        self._deeper()
+        return super().fetch_flow_collection_start(TokenClass)
+
+    def add_indent(self, column):
+        if self.indent < column:
+            self._deeper()
+        return super().add_indent(column)
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {str(node.value)[:40]!r} as {kind} ({exc}); quote it to give text",
+                node.start_mark) from None
+
+
 def _walk(node: yaml.Node, path: tuple, lines: dict, budget: list[int]) -> None:
     budget[0] -= 1
     if budget[0] < 0:
         raise DataFileError(f"document has more than {MAX_YAML_NODES} nodes (alias expansion?)")
+    if len(path) > MAX_YAML_DEPTH:
+        raise DataFileError(f"document is nested deeper than the limit of {MAX_YAML_DEPTH} levels")
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -65,7 +97,7 @@ def load_yaml(text: str | bytes, source: str = "<string>") -> YamlDocument:
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         raise DataFileError(f"{source}: document is above the limit of {MAX_YAML_BYTES} bytes")
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
             lines: dict[tuple, int] = {}
@@ -79,6 +111,11 @@ def load_yaml(text: str | bytes, source: str = "<string>") -> YamlDocument:
                 data = None
         finally:
             loader.dispose()
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
+        line = text[:exc.position].count("\n") + 1 if isinstance(text, str) else None
+        where = f"{source}:{line}" if line else source
+        raise DataFileError(f"{where}: invalid YAML: character {chr(exc.character)!r} (#x{exc.character:04x}) "
+                            f"is not allowed; {exc.reason}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}" if mark else source

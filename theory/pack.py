@@ -329,11 +329,22 @@ def list_packs() -> list[str]:
     return sorted(p.stem for p in PACKS_DIR.glob("*.yaml"))
 
 
-@lru_cache(maxsize=None)
+_USER_PACKS: dict[str, Pack] = {}
+
+
+def register_pack(pack: Pack) -> None:
+    """Make a user's pack (from `load_pack_file`) available by name, as the shipped ones are."""
+    if pack.name in list_packs():
+        raise DataFileError(f"{pack.path}: pack name {pack.name!r} is taken by a shipped pack; rename it")
+    _USER_PACKS[pack.name] = pack
+
+
 def load_pack(name: str) -> Pack:
     key = normalise_name(name)
+    if key in _USER_PACKS:
+        return _USER_PACKS[key]
     if key not in list_packs():
-        raise UnknownNameError("pack", name, list_packs())
+        raise UnknownNameError("pack", name, list_packs() + sorted(_USER_PACKS))
     return _load_pack_cached(key)
 
 

@@ -9,6 +9,7 @@ and what is accepted, with a did-you-mean for misspelt keys and names.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +118,10 @@ class SchemaChecker:
             close = did_you_mean(value, options)
             self.problem(path, "value not allowed", received=value, accepted=", ".join(options),
                          hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else None)
+            return False
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(path, "not a finite number", received=value, accepted=_range_text(schema)
+                         if "minimum" in schema or "maximum" in schema else "a finite number")
             return False
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if "minimum" in schema and value < schema["minimum"]:

@@ -1,0 +1,46 @@
+"""Limits on the size of a request, and the compose time budget.
+
+Each limit is named in the error that enforces it, so a person knows what to change.
+The spec schema carries the per-field limits (bars per section, parts, tempo, ...);
+these are the whole-piece ones.
+"""
+from __future__ import annotations
+
+import time
+
+from .errors import ComposerError
+
+MAX_BARS = 1024              # bars (or cycles) in a whole piece, repeats included
+MAX_NOTES = 200_000          # notes in a whole piece, all parts
+DEFAULT_TIME_BUDGET_S = 60.0  # seconds compose may take before it stops with an error
+
+
+class LimitError(ComposerError):
+    """A request exceeds a size limit or the time budget."""
+
+
+class Budget:
+    """A deadline for one compose call; `check` raises LimitError once it has passed."""
+
+    def __init__(self, seconds: float | None = DEFAULT_TIME_BUDGET_S):
+        if seconds is not None and not seconds > 0:
+            raise LimitError(f"time budget must be a positive number of seconds, received {seconds!r}")
+        self.seconds = seconds
+        self.start = time.monotonic()
+
+    def check(self, where: str) -> None:
+        if self.seconds is not None and time.monotonic() - self.start > self.seconds:
+            raise LimitError(f"compose ran past its time budget of {self.seconds:g} s ({where}); "
+                             f"shorten the piece or raise the budget (--time-budget)")
+
+
+def check_bars(bars: int) -> None:
+    if bars > MAX_BARS:
+        raise LimitError(f"the piece has {bars} bars, above the limit of {MAX_BARS} bars (repeats included); "
+                         f"shorten the form or its sections")
+
+
+def check_notes(count: int) -> None:
+    if count > MAX_NOTES:
+        raise LimitError(f"the piece has {count} notes, above the limit of {MAX_NOTES}; "
+                         f"use fewer bars, parts or notes per bar")
