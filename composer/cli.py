@@ -10,14 +10,22 @@ from pathlib import Path
 
 from theory import TheoryError
 
-from .errors import ComposerError, OutputExistsError, SpecError
+from .errors import ComposerError, OutputExistsError, SpecError, UnsatisfiableError
 
-FORMAT_EXTENSIONS = {"mid": ".mid", "musicxml": ".musicxml"}
+FORMAT_EXTENSIONS = {"mid": ".mid", "musicxml": ".musicxml", "svg": ".svg", "wav": ".wav", "html": ".html"}
 DEFAULT_FORMATS = "mid,musicxml"
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a bad command line as one `error:` line (exit 2), without the usage block."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's hook
+        usage = " ".join(self.format_usage().split())
+        self.exit(2, f"error: {self.prog}: {message} ({usage}; see `{self.prog} --help`)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="partita", description="Compose structured music from a YAML spec.")
+    parser = _ArgumentParser(prog="partita", description="Compose structured music from a YAML spec.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("compose", help="compose a spec into files")
@@ -36,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("explain", help="print the plan: form, keys, chords, cadences")
     p.add_argument("spec")
     p.add_argument("--seed", type=int)
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument("--note", metavar="BAR[:BEAT]", help="explain the melody note at this bar (and beat)")
+    p.add_argument("--part", help="the melody part for --note (default: the first)")
 
     p = sub.add_parser("packs", help="scale packs")
     psub = p.add_subparsers(dest="packs_command", required=True, metavar="ACTION")
@@ -57,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("grammars", help="form, chord-style and accompaniment grammars")
     gsub = p.add_subparsers(dest="grammars_command", required=True, metavar="ACTION")
     gsub.add_parser("list", help="list the grammars by kind")
+
+    sub.add_parser("schema", help="print the JSON Schema of a spec (for editors' YAML plugins)")
     return parser
 
 
@@ -94,7 +107,23 @@ def cmd_explain(args) -> int:
     from .compose import compose
 
     piece = compose(args.spec, seed=args.seed)
-    print(piece.explain())
+    if args.note:
+        from .explain import explain_note
+
+        bar_text, _, beat_text = args.note.partition(":")
+        try:
+            bar, beat = int(bar_text), float(beat_text or 1)
+        except ValueError:
+            raise ComposerError(f"--note: cannot read {args.note!r} (accepted: BAR or BAR:BEAT, e.g. 5 or 5:2.5)") from None
+        print(explain_note(piece, bar, beat, args.part))
+    elif args.json:
+        import json
+
+        from .explain import explain_json
+
+        print(json.dumps(explain_json(piece.plan), indent=2, ensure_ascii=False))
+    else:
+        print(piece.explain())
     return 0
 
 
@@ -204,11 +233,20 @@ def cmd_grammars(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    import json
+
+    from .spec import spec_schema
+
+    print(json.dumps(spec_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     handlers = {"compose": cmd_compose, "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars,
-                "cycles": cmd_cycles}
+                "cycles": cmd_cycles, "schema": cmd_schema}
     try:
         return handlers[args.command](args)
     except SpecError as exc:
@@ -216,11 +254,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         return 2
     except (ComposerError, TheoryError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # An impossible request comes from the spec's content: name the file it came from.
+        where = f"{args.spec}: " if isinstance(exc, UnsatisfiableError) and getattr(args, "spec", None) else ""
+        print(f"error: {where}{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader closed the pipe (| head): stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into a short message
         print(f"internal error: {type(exc).__name__}: {exc} (please report it)", file=sys.stderr)
         return 1

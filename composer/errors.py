@@ -30,3 +30,7 @@ class OutputExistsError(ComposerError):
 
 class RenderError(ComposerError):
     """A piece could not be written in the asked format."""
+
+
+class ReadError(ComposerError):
+    """A foreign file (MIDI, MusicXML) is missing, unreadable or not what its name says; names file and reason."""

@@ -90,3 +90,71 @@ def explain_text(plan: Plan) -> str:
     for note in plan.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines)
+
+
+def explain_json(plan: Plan) -> dict:
+    """The plan as plain data: form tree, keys and modulations, chords with Roman numerals and
+    functions, cadences (for `explain --json`)."""
+    meter = plan.meter
+
+    def where(offset):
+        bar = int(offset / meter.bar_quarters) + 1
+        return {"bar": bar, "beat": float((offset % meter.bar_quarters) / meter.unit + 1)}
+
+    sections = []
+    for section in plan.sections:
+        phrases = []
+        for p in section.phrases:
+            mod = p.modulation
+            phrases.append({
+                "number": p.number, "bars": [p.start_bar + 1, p.start_bar + p.bars], "key": str(p.key),
+                "cadence": p.cadence, "cadence_name": CADENCE_LABELS.get(p.cadence, p.cadence),
+                "chords": [{**where(c.offset), "duration_quarters": float(c.duration), "roman": c.roman,
+                            "symbol": c.chord.symbol, "function": c.function} for c in p.chords],
+                "modulation": None if mod is None else {
+                    "from": str(mod.from_key), "to": str(mod.to_key), "path": list(mod.path),
+                    "distance": mod.distance, "reason": mod.reason,
+                    "pivot": None if mod.pivot is None else {"chord": mod.pivot.chord.symbol,
+                                                             "from": mod.pivot.roman_from, "to": mod.pivot.roman_to}},
+                "copied_bars": p.kept_bars, "copied_from_phrase": None if p.copy_of is None else p.copy_of + 1,
+                "motifs": [{"from_bar": m.from_bar + 1, "to_bar": m.to_bar + 1, "bars": m.bars,
+                            "transpose": m.transpose} for m in p.motifs],
+                "notes": list(p.notes),
+            })
+        sections.append({"name": section.name, "role": section.role, "bars": [section.start_bar + 1,
+                         section.start_bar + section.bars], "key": str(section.key), "repeat_of": section.repeat_of,
+                         "kept_bars": section.kept_bars, "chart": section.chart, "phrases": phrases})
+    return {"title": plan.title, "key": str(plan.home_key), "meter": str(meter), "cycle": plan.cycle,
+            "tempo_bpm": plan.tempo_bpm, "bars": plan.bars, "form": plan.form,
+            "harmony": plan.harmony, "style": plan.style if plan.harmony == "functional" else None,
+            "sections": sections, "notes": list(plan.notes)}
+
+
+def explain_note(piece, bar: int, beat: float = 1.0, part: str | None = None) -> str:
+    """Why the melody note sounding at bar/beat is what it is: the hard constraints that shaped it."""
+    from fractions import Fraction
+
+    from .errors import ComposerError
+
+    plan, meter = piece.plan, piece.meter
+    if not 1 <= bar <= plan.bars:
+        raise ComposerError(f"--note: bar {bar} is outside the piece (bars 1-{plan.bars})")
+    melodies = [p for p in piece.parts if p.role == "melody" and (part is None or p.name == part)]
+    if not melodies:
+        names = ", ".join(p.name for p in piece.parts if p.role == "melody")
+        raise ComposerError(f"--part: no melody part {part!r} (melody parts: {names})")
+    target = (bar - 1) * meter.bar_quarters + (Fraction(str(beat)) - 1) * meter.unit
+    mel = melodies[0]
+    sounding = [n for n in mel.sorted_notes() if n.offset <= target < n.end]
+    if not sounding:
+        raise ComposerError(f"--note: no note of {mel.name!r} sounds at bar {bar} beat {beat:g}")
+    note = sounding[0]
+    phrase = next(p for p in plan.phrases if p.offset(meter) <= note.offset < p.end(meter))
+    key = piece.key_at(note.offset)
+    onset_bar = int(note.offset / meter.bar_quarters) + 1
+    onset_beat = (note.offset % meter.bar_quarters) / meter.unit + 1
+    head = (f"{mel.name}, bar {onset_bar} beat {float(onset_beat):g}: {note.pitch.name(key.prefers_flats)} "
+            f"({note.pitch.cents:g} cents), {float(note.duration):g} quarter(s); phrase {phrase.number} of section "
+            f"{phrase.section!r}")
+    reasons = phrase.note_reasons.get((mel.name, note.offset), ["(no record: the note was derived from another part)"])
+    return "\n".join([head] + [f"  - {r}" for r in reasons])

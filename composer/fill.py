@@ -72,6 +72,12 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = "rules")
                                     f"transposition; written anew")
             else:
                 copied = found
+                src = plan.phrases[phrase.copy_of]
+                for n in copied:
+                    phrase.note_reasons[(part.name, n.offset)] = [
+                        f"copied from phrase {src.number} of section {src.section!r} (bar "
+                        f"{src.start_bar + 1}): the section repeats it"
+                        + (f", moved into {phrase.key}" if src.key != phrase.key else "")]
                 period = slot.key.scale.period_cents
                 last_rel = slot.key.rel_cents(copied[-1].pitch.cents)
                 rewrite_tail = (slot.is_last and phrase.kept_bars == phrase.bars
@@ -236,7 +242,41 @@ def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float |
     pitches = [float(cands.cents[i]) for i in chain]
     if phrase.motifs:
         pitches = _apply_motifs(problem, positions, pitches, phrase, meter, start, rng, unary, edge_w) or pitches
+    _record_reasons(slot, problem, feasible, positions, pitches, previous, fixed)
     return pitches
+
+
+CONSTRAINT_WORDS = {
+    "in scale": "in the scale of {key} (a chromatic note only as a tone of the sounding chord or a blue note)",
+    "in range": "within the range {low}-{high} of part {part!r}",
+    "chord tone on a strong beat": "a strong beat: must be a tone of {chord}",
+    "cadence target": "the last note of the phrase: must be {targets}",
+    "fixed note (motif or locked)": "fixed by a motif copy or a characteristic phrase",
+}
+
+
+def _record_reasons(slot: Slot, problem, feasible, positions, pitches, previous, fixed) -> None:
+    """Keep, for every note, the hard constraints that shaped it (for `explain --note`)."""
+    from .slots import _note_name
+
+    key, part = slot.key, slot.part
+    for t, (pos, cents) in enumerate(zip(positions, pitches)):
+        chord = f"{pos.chord.chord.symbol} ({pos.chord.roman}, {pos.chord.function})" if pos.chord else "no chord"
+        lines = [f"key {key}; {chord}; metrical strength {pos.strength:g}"]
+        for name, mask in problem.masks.items():
+            if not mask[t].all():
+                lines.append(CONSTRAINT_WORDS.get(name, name).format(
+                    key=key, low=part.low, high=part.high, part=part.name, chord=chord,
+                    targets=", ".join(_note_name(key, x) for x in slot.targets)))
+        before = pitches[t - 1] if t else previous
+        if before is not None:
+            lines.append(f"at most {slot.max_leap} semitones from the note before ({Pitch(before).name()})"
+                         + ("" if key.scale.is_symmetric else
+                            "; rising steps use the ascending notes, falling steps the descending ones"))
+        lines.append(f"{int(problem.allowed[t].sum())} of {problem.candidates.size} candidate pitches met this "
+                     f"note's own constraints; {int(feasible[t].sum())} could still reach the phrase's end; "
+                     f"chosen by the {FILLERS[0]} filler's weights")
+        slot.phrase.note_reasons[(part.name, pos.offset)] = lines
 
 
 def _closeness(cents: np.ndarray, previous: float) -> np.ndarray:

@@ -99,6 +99,8 @@ class Modulation:
 
     @property
     def reason(self) -> str:
+        if self.from_key.pack != "western" or self.to_key.pack != "western":
+            return f"along the {self.from_key.pack} modulation graph: {'; '.join(self.relations)}"
         route = " -> ".join(self.path)
         via = ", ".join(self.relations) or "same key"
         text = f"key-graph distance {self.distance:g} ({via}; path {route})"

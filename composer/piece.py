@@ -128,3 +128,9 @@ class Piece:
         from .explain import explain_text
 
         return explain_text(self.plan)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the first page of the score (SVG) and an audio player."""
+        from .render.html import repr_html
+
+        return repr_html(self)

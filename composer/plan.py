@@ -50,6 +50,8 @@ class PhrasePlan:
     motifs: tuple[Motif, ...] = ()
     chart: bool = False
     notes: list[str] = field(default_factory=list)
+    # Why each melody note is what it is: (part name, offset) -> lines of explanation.
+    note_reasons: dict = field(default_factory=dict, repr=False)
 
     def offset(self, meter: Meter) -> Fraction:
         return self.start_bar * meter.bar_quarters
@@ -166,7 +168,8 @@ def _override(base: _SectionDef, s, is_last: bool) -> _SectionDef:
         name=s.name, role=s.role or base.role, key=s.key if s.key is not None else base.key,
         phrases=phrases, repeat=s.repeat if s.repeat is not None else base.repeat,
         vary=s.vary if s.vary is not None else base.vary,
-        motifs=tuple(m for m in base.motifs if m.to_bar + m.bars <= bars),
+        motifs=tuple(Motif(a - 1, b - 1, n, t) for a, b, n, t in s.motifs) if s.motifs is not None
+        else tuple(m for m in base.motifs if m.to_bar + m.bars <= bars),
         chords=s.chords if s.chords is not None else base.chords,
     )
 

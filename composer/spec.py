@@ -52,6 +52,7 @@ class SectionSpec:
     repeat: str | None = None
     vary: float | None = None
     chords: tuple[str, ...] | None = None
+    motifs: tuple[tuple[int, int, int, int], ...] | None = None   # (from_bar, to_bar, bars, transpose)
 
 
 @dataclass(frozen=True)
@@ -381,6 +382,10 @@ def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None,
                 ck.problems.append(problem)
         if "chords" in item and key is not None:
             _check_chart(item, path, ck, key, meter)
+        for j, m in enumerate(item.get("motifs") or []):
+            if "bars" in item and max(m["from_bar"], m["to_bar"]) + m["bars"] - 1 > item["bars"]:
+                ck.add(path + ("motifs", j), "the motif runs past the end of the section",
+                       received=m, accepted=f"bars within 1-{item['bars']}")
         if "vary" in item and "repeat" not in item:
             ck.add(path + ("vary",), "'vary' needs 'repeat' (the section it varies)", received=item["vary"])
         names_seen.append(name)
@@ -388,6 +393,8 @@ def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None,
             name=name, bars=item.get("bars"), phrase_bars=item.get("phrase_bars"), key=item.get("key"),
             cadence=item.get("cadence"), role=item.get("role"), repeat=item.get("repeat"), vary=item.get("vary"),
             chords=tuple(item["chords"]) if "chords" in item else None,
+            motifs=tuple((m["from_bar"], m["to_bar"], m["bars"], m.get("transpose", 0)) for m in item["motifs"])
+            if "motifs" in item else None,
         )
 
 

@@ -1,4 +1,5 @@
-"""Writing pieces to files: MIDI (mido) and MusicXML (music21), chosen by extension.
+"""Writing pieces to files, chosen by extension: MIDI (mido), MusicXML (music21), SVG notation
+(verovio), WAV audio (a numpy synth) and an HTML report.
 
 `write_piece(piece, "out.mid")` writes atomically (a temporary file in the same
 folder, then `os.replace`) and refuses to overwrite unless `force=True`. Writer
@@ -17,6 +18,28 @@ from .musicxml import musicxml_bytes, to_music21, write_musicxml
 
 FORMATS = {"mid": ".mid", "musicxml": ".musicxml"}
 WRITERS = {".mid": write_midi, ".midi": write_midi, ".musicxml": write_musicxml, ".xml": write_musicxml}
+
+
+def _write_svg(piece, path) -> str:
+    from .svg import write_svg  # verovio is imported only when notation is asked for
+
+    return write_svg(piece, path)
+
+
+def _write_html(piece, path) -> str:
+    from .html import write_html
+
+    return write_html(piece, path)
+
+
+def _write_wav(piece, path) -> str:
+    from .audio import write_wav
+
+    return write_wav(piece, path)
+
+
+WRITERS.update({".svg": _write_svg, ".html": _write_html, ".wav": _write_wav})
+FORMATS.update({"svg": ".svg", "html": ".html", "wav": ".wav"})
 # Option name given to write_piece -> (format prefix, keyword of the writer).
 WRITER_OPTIONS = {"midi_tuning": ("midi", "tuning")}
 _FORMAT_OF = {".mid": "midi", ".midi": "midi", ".musicxml": "musicxml", ".xml": "musicxml"}

@@ -1,0 +1,149 @@
+"""Audio renderer: WAV format and length at the piece's tempo, exact microtonal pitch, determinism."""
+from __future__ import annotations
+
+import io
+import time
+import wave
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+
+import composer
+from composer.piece import Instrument, KeyChange, Note, Part, Piece
+from composer.render.audio import RELEASE_S, render_audio, wav_bytes, write_wav
+from conftest import ROOT
+from theory import Key, Meter, Pitch
+
+SR = 22050
+VIOLIN = Instrument("Violin", 40, Pitch.from_name("G3"), Pitch.from_name("E7"))
+
+
+@pytest.fixture(scope="module")
+def composed():
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            cache[name] = composer.compose(str(ROOT / "examples" / f"{name}.yaml"))
+        return cache[name]
+    return get
+
+
+def one_note_piece(cents: float, seconds: float = 4.0, role: str = "melody", tempo: float = 60.0) -> Piece:
+    quarters = F(seconds * tempo / 60).limit_denominator(1000)
+    bars = int(-(-quarters // 4))
+    part = Part("Solo", role, VIOLIN, [Note(F(0), quarters, Pitch(float(cents)), 90)])
+    return Piece("One note", Meter.parse("4/4"), tempo, bars, [part], [], [KeyChange(F(0), Key.parse("C major"))])
+
+
+def fundamental_hz(samples: np.ndarray, sr: int) -> float:
+    """The strongest spectral peak of the steady middle (Hann window, zero padding, parabolic
+    interpolation of the log magnitude around the peak bin)."""
+    n = len(samples)
+    middle = samples[n // 4: 3 * n // 4].astype(np.float64)
+    middle = (middle - middle.mean()) * np.hanning(len(middle))
+    size = 1 << 20
+    spectrum = np.log(np.abs(np.fft.rfft(middle, size)) + 1e-12)
+    k = int(np.argmax(spectrum[1:-1])) + 1
+    a, b, c = spectrum[k - 1], spectrum[k], spectrum[k + 1]
+    shift = 0.5 * (a - c) / (a - 2 * b + c)
+    return (k + shift) * sr / size
+
+
+def cents_off(measured: float, target: float) -> float:
+    return 1200.0 * np.log2(measured / target)
+
+
+def read_wav(data: bytes):
+    with wave.open(io.BytesIO(data), "rb") as w:
+        return w.getframerate(), w.getsampwidth(), w.getnchannels(), w.getnframes()
+
+
+@pytest.mark.parametrize("name", ["minuet_in_g", "raga_yaman_teentaal"])
+def test_wav_format_and_length_at_tempo(composed, name):
+    piece = composed(name)
+    rate, width, channels, frames = read_wav(wav_bytes(piece))
+    assert (rate, width, channels) == (SR, 2, 1)
+    expected = float(piece.length_quarters) * 60.0 / piece.tempo_bpm
+    seconds = frames / rate
+    assert expected * 0.99 <= seconds <= expected * 1.01 + RELEASE_S
+
+
+def test_tempi_differ_and_lengths_follow_them(composed):
+    a, b = composed("minuet_in_g"), composed("raga_yaman_teentaal")
+    assert a.tempo_bpm != b.tempo_bpm
+    for piece in (a, b):
+        frames = len(render_audio(piece, 8000))
+        assert abs(frames / 8000 - float(piece.length_quarters) * 60 / piece.tempo_bpm) <= RELEASE_S + 0.01
+
+
+@pytest.mark.parametrize("cents", [6950.0, 6000.0 + 3 * 1200.0 / 53, 6000.0 + 1200.0 * 7 / 53 + 17.3])
+def test_microtonal_note_sounds_at_its_exact_frequency(cents):
+    target = Pitch(cents).frequency_hz
+    samples = render_audio(one_note_piece(cents), SR)
+    assert abs(len(samples) / SR - 4.0) <= RELEASE_S + 0.01
+    assert abs(cents_off(fundamental_hz(samples, SR), target)) < 5.0
+
+
+def test_quarter_tone_of_a_composed_maqam_in_isolation(composed):
+    piece = composed("maqam_rast_maqsum")
+    quarter_tones = [n for n in piece.part("melody").sorted_notes()
+                     if abs((n.pitch.cents % 100) - 50) < 1e-6]
+    assert quarter_tones, "Rast should have its neutral third or seventh"
+    note = quarter_tones[0]
+    solo = Part("Violin", "melody", VIOLIN, [Note(F(0), F(4), note.pitch, note.velocity)])
+    alone = Piece("Rast note", Meter.parse("4/4"), 60.0, 1, [solo], [], [KeyChange(F(0), piece.key)])
+    samples = render_audio(alone, SR)
+    assert abs(cents_off(fundamental_hz(samples, SR), note.pitch.frequency_hz)) < 5.0
+
+
+def test_every_role_renders_its_pitch_or_sound():
+    for role in ("chords", "bass", "drone"):
+        samples = render_audio(one_note_piece(4350.0, 3.0, role), SR)
+        assert abs(cents_off(fundamental_hz(samples, SR), Pitch(4350.0).frequency_hz)) < 5.0
+    drums = one_note_piece(3600.0, 1.0, "percussion")
+    drums.parts[0].notes += [Note(F(1, 4), F(1, 4), Pitch(k * 100.0), 100) for k in (38, 42, 49, 60, 63)]
+    samples = render_audio(drums, SR)
+    assert np.all(np.isfinite(samples)) and np.max(np.abs(samples)) == pytest.approx(0.9, abs=1e-3)
+
+
+def test_deterministic_bounded_and_finite(composed):
+    piece = composed("raga_yaman_teentaal")   # melody, drone and percussion noise
+    first, second = wav_bytes(piece), wav_bytes(piece)
+    assert first == second
+    samples = render_audio(piece)
+    assert samples.dtype == np.float32
+    assert np.all(np.isfinite(samples))
+    assert 0.5 < float(np.max(np.abs(samples))) <= 0.9 + 1e-6 <= 1.0
+
+
+def test_velocity_scales_amplitude():
+    loud = one_note_piece(6000.0, 1.0)
+    soft_note = Note(F(4), F(1), Pitch(6000.0), 40)
+    loud.parts[0].notes.append(soft_note)
+    loud.bars = 2
+    samples = render_audio(loud, SR)
+    first, second = samples[SR // 4: SR // 2], samples[SR * 4 + SR // 4: SR * 4 + SR // 2]
+    assert np.max(np.abs(second)) < 0.5 * np.max(np.abs(first))
+
+
+def test_empty_piece_is_silence():
+    piece = one_note_piece(6000.0)
+    piece.parts[0].notes.clear()
+    samples = render_audio(piece, 8000)
+    assert len(samples) == 4 * 8000 and not np.any(samples)
+
+
+def test_write_wav(tmp_path):
+    path = write_wav(one_note_piece(6950.0, 1.0), tmp_path / "note.wav", 16000)
+    with wave.open(path, "rb") as w:
+        assert (w.getframerate(), w.getsampwidth(), w.getnchannels()) == (16000, 2, 1)
+
+
+def test_32_bar_song_renders_quickly(composed):
+    piece = composed("aaba_song")
+    assert piece.bars == 32 and len(piece.parts) == 3
+    start = time.perf_counter()
+    render_audio(piece)
+    assert time.perf_counter() - start < 2.0
