@@ -65,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     cshow = csub.add_parser("show", help="show a cycle's groups and strokes")
     cshow.add_argument("name")
 
+    p = sub.add_parser("lessons", help="teaching lessons: a spec and a page of text each, built into HTML")
+    lsub = p.add_subparsers(dest="lessons_command", required=True, metavar="ACTION")
+    build = lsub.add_parser("build", help="build every lesson of a folder into HTML pages")
+    build.add_argument("folder", nargs="?", default="examples/lessons", help="default: examples/lessons")
+    build.add_argument("-o", "--output", required=True, help="the folder to write the pages into")
+    build.add_argument("--force", action="store_true", help="overwrite existing pages")
+
     p = sub.add_parser("grammars", help="form, chord-style and accompaniment grammars")
     gsub = p.add_subparsers(dest="grammars_command", required=True, metavar="ACTION")
     gsub.add_parser("list", help="list the grammars by kind")
@@ -225,6 +232,14 @@ def cmd_cycles(args) -> int:
     return 0
 
 
+def cmd_lessons(args) -> int:
+    from .lessons import build_lessons
+
+    for path in build_lessons(args.folder, args.output, force=args.force):
+        print(path)
+    return 0
+
+
 def cmd_grammars(args) -> int:
     from . import grammar
 
@@ -246,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     handlers = {"compose": cmd_compose, "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars,
-                "cycles": cmd_cycles, "schema": cmd_schema}
+                "cycles": cmd_cycles, "schema": cmd_schema, "lessons": cmd_lessons}
     try:
         return handlers[args.command](args)
     except SpecError as exc:

@@ -262,7 +262,7 @@ def key_path_svg(piece) -> str:
     steps = _key_steps(piece)
     colours = _key_colours(piece)
     word = _unit(piece.plan)
-    node_h, row_h, margin = 44.0, 96.0, 12.0
+    node_h, row_h, margin = 44.0, 78.0, 12.0
     blocks = []  # (arrow width, label lines, node width, key, bar)
     for i, (key, bar, mod) in enumerate(steps):
         name = str(key)
@@ -280,13 +280,13 @@ def key_path_svg(piece) -> str:
             row, x = row + 1, margin
         placed.append((row, x, arrow_w, lines, node_w, key, bar))
         x += arrow_w + node_w
-    height = (row + 1) * row_h + 4
+    height = (row + 1) * row_h
     out = [_svg_open("key-path", WIDTH, height, f"Key path of {piece.title}: "
                      + " → ".join(str(s[0]) for s in steps))]
     out.append('<defs><marker id="kp-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
                'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>')
     for row, x, arrow_w, lines, node_w, key, bar in placed:
-        y = row * row_h + 40.0
+        y = row * row_h + 12.0
         if arrow_w:
             x1, x2 = x + 4, x + arrow_w - 6
             out.append(f'<g class="modulation"><title>{escape("; ".join(lines))}</title>'
