@@ -48,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--note", metavar="BAR[:BEAT]", help="explain the melody note at this bar (and beat)")
     p.add_argument("--part", help="the melody part for --note (default: the first)")
 
+    p = sub.add_parser("check", help="mark a MusicXML exercise: parallels, range, tendency tones, scale/raga")
+    p.add_argument("file", help="a MusicXML file (.musicxml, .xml, .mxl)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--key", help="the key, e.g. 'G major' (default: the file's key signature or analysis)")
+    which.add_argument("--scale", metavar="PACK:MODE[:TONIC]",
+                       help="check against a pack's mode, e.g. hindustani:yaman, arabic:rast:D")
+    p.add_argument("--json", action="store_true", help="print the findings as one JSON object")
+
     p = sub.add_parser("packs", help="scale packs")
     psub = p.add_subparsers(dest="packs_command", required=True, metavar="ACTION")
     psub.add_parser("list", help="list the packs and their modes")
@@ -257,11 +265,27 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    """Exit 1 when any error is found, 0 when clean or warnings only."""
+    import json as _json
+
+    from .check import check
+
+    report = check(args.file, key=args.key, scale=args.scale)
+    if args.json:
+        print(_json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for finding in report.findings:
+            print(finding)
+        print(report.summary())
+    return 1 if report.errors else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     handlers = {"compose": cmd_compose, "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars,
-                "cycles": cmd_cycles, "schema": cmd_schema, "lessons": cmd_lessons}
+                "cycles": cmd_cycles, "schema": cmd_schema, "lessons": cmd_lessons, "check": cmd_check}
     try:
         return handlers[args.command](args)
     except SpecError as exc:

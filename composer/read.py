@@ -157,11 +157,13 @@ def _key_changes(path: Path, changes: list[tuple[Fraction, int, bool]]) -> list[
 
 # --- MIDI ----------------------------------------------------------------------------------------
 
-def _midi_key_signature(name: str) -> tuple[int, bool]:
+def _midi_key_signature(path: Path, name: str) -> tuple[int, bool]:
     """A mido key name ('Bb', 'F#m') -> (fifths, minor)."""
     minor = name.endswith("m")
     tonic = name[:-1] if minor else name
     table = _MINOR_BY_FIFTHS if minor else _MAJOR_BY_FIFTHS
+    if tonic not in table:
+        raise _error(path, f"key signature {name!r} is not a major or minor key signature")
     return table.index(tonic) - 7, minor
 
 
@@ -183,7 +185,7 @@ def _midi_meta(path: Path, mid) -> dict:
                 if info["meter"] is None or tick < info["meter"][0]:
                     info["meter"] = (tick, msg.numerator, msg.denominator)
             elif msg.type == "key_signature":
-                info["keys"].append((Fraction(tick, tpq),) + _midi_key_signature(msg.key))
+                info["keys"].append((Fraction(tick, tpq),) + _midi_key_signature(path, msg.key))
             elif msg.type == "track_name" and index not in info["names"] and msg.name.strip():
                 info["names"][index] = msg.name.strip()
             elif msg.type == "program_change":
@@ -403,16 +405,24 @@ def _m21_keys(path: Path, score, parts: list[Part]) -> list[KeyChange]:
 
 def read_musicxml(path) -> Piece:
     """A MusicXML file (.musicxml, .xml, or compressed .mxl) as a Piece (see the module docstring)."""
-    from music21 import meter as m21meter, tempo as m21tempo
-
     path = Path(path)
     data = _read_bytes(path)
     score = _music21_score(path, _score_root(path, data))
-    m21parts = list(score.parts)
-    if not m21parts:
+    if not score.parts:
         raise _error(path, "the MusicXML holds no parts")
+    try:
+        return _piece_from_score(path, score)
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - music21 objects of an odd document can fail when asked anything
+        raise _error(path, f"cannot read the MusicXML ({_reason(exc)})") from None
+
+
+def _piece_from_score(path: Path, score) -> Piece:
+    from music21 import meter as m21meter, tempo as m21tempo
+
     keys = _percussion_keys()
-    read = [_m21_part(path, p, i, keys) for i, p in enumerate(m21parts)]
+    read = [_m21_part(path, p, i, keys) for i, p in enumerate(score.parts)]
     parts = [p for p in read if p is not None]
     if not parts:
         raise _error(path, "the MusicXML holds no notes")

@@ -271,9 +271,9 @@ def test_musicxml_is_deterministic(waltz, tmp_path):
 # --- write_piece ---------------------------------------------------------------------------------
 
 def test_formats_and_unknown_extension(waltz, tmp_path):
-    assert FORMATS == {"mid": ".mid", "musicxml": ".musicxml"}
-    with pytest.raises(RenderError, match=r"'\.wav'.*\.mid"):
-        write_piece(waltz, tmp_path / "x.wav")
+    assert FORMATS == {"mid": ".mid", "musicxml": ".musicxml", "svg": ".svg", "html": ".html", "wav": ".wav"}
+    with pytest.raises(RenderError, match=r"'\.ogg'.*\.mid"):
+        write_piece(waltz, tmp_path / "x.ogg")
 
 
 def test_write_piece_refuses_overwrite_without_force(waltz, tmp_path):

@@ -73,7 +73,7 @@ def _text(x: float, y: float, content: str, size: int = 11, anchor: str = "middl
 
 
 def _text_width(content: str, size: int) -> float:
-    return len(content) * size * 0.58
+    return len(content) * size * 0.62
 
 
 def _fit(candidates, width: float, size: int) -> str:
@@ -372,10 +372,11 @@ def chord_graph_svg(piece) -> str:
              f"{len(graph.edges)} transitions; {len(walked)} transitions walked by the piece")
     out = [_svg_open("chord-graph", WIDTH, height, label)]
     out.append('<defs>'
-               '<marker id="cg-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" '
-               'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#aaa"/></marker>'
-               f'<marker id="cg-arrow-walked" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" '
-               f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{WALKED}"/></marker></defs>')
+               '<marker id="cg-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" '
+               'markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#aaa"/></marker>'
+               '<marker id="cg-arrow-walked" viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" '
+               f'markerWidth="11" markerHeight="11" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{WALKED}"/>'
+               '</marker></defs>')
     for c, func in enumerate(order):
         out.append(_text(20 + col_w * (c + 0.5), 22, func, 13, weight="bold", fill="#444"))
     edges = sorted(graph.edges(data=True), key=lambda e: ((e[0], e[1]) in walked, e[0], e[1]))
