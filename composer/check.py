@@ -287,21 +287,32 @@ def _voices(score) -> list[_Voice]:
                 if prev is not None and onset < prev.end:
                     prev.end = onset          # overlapping notes in one voice: the later one wins
                 notes.append(_Note(onset, end, cents, _note_name(p)))
-            label = pname if not multi else f"{pname} v{k[0]}" + (f".{k[1] + 1}" if k[1] else "")
+            ids = {kk[0] for kk in keys}
+            ranks = {kk[1] for kk in keys if kk[0] == k[0]}
+            if not multi:
+                label = pname
+            elif len(ids) == 1:
+                label = f"{pname} {k[1] + 1}"
+            else:
+                label = f"{pname} v{k[0]}" + (f".{k[1] + 1}" if len(ranks) > 1 else "")
             found.append(_Voice(label, pname, notes, _role_of(pname) if not multi else None, rng))
-    # SATB roles: from the part names, else four unnamed voices in score order.
+    found = [v for v in found if v.notes]
+    # SATB roles: when every voice is named soprano, alto, tenor or bass (once each), or four
+    # voices carry no such names and no known instrument (taken in score order).
     roles = [v.role for v in found]
-    if len(found) == 4 and sorted(r for r in roles if r) != sorted(ROLES):
-        if not any(v.instrument_range for v in found) and not any(roles):
-            for v, role in zip(found, ROLES):
-                v.role = role
-    if all(v.role for v in found) and len({v.role for v in found}) == len(found):
+    if all(roles) and len(set(roles)) == len(roles):
         found.sort(key=lambda v: ROLES.index(v.role))
+    elif len(found) == 4 and not any(roles) and not any(v.instrument_range for v in found):
+        for v, role in zip(found, ROLES):
+            v.role = role
+    else:
+        for v in found:
+            v.role = None
     for v in found:
-        if v.role and len([w for w in found if w.role == v.role]) == 1:
+        if v.role:
             v.name = v.role
         v.starts = [n.onset for n in v.notes]
-    return [v for v in found if v.notes]
+    return found
 
 
 # --- bars and beats --------------------------------------------------------------------------
@@ -704,8 +715,9 @@ class _Checker:
                 what = "is held" if to is note or abs(move) < EPS else f"moves to {to.name}"
                 v = self.voices[idx]
                 root_name = self.key.spell(int(round((self.key.tonic_cents + root) / 100.0)) % 12).name
+                symbol = root_name + {"dom7": "7", "maj7": "maj7", "min7": "m7", "hdim7": "ø7", "dim7": "°7"}[quality]
                 self.add("seventh", note.onset, (v.name,),
-                         f"seventh {note.name} of the {root_name} {quality} chord does not fall by step ({what})")
+                         f"seventh {note.name} of {symbol} does not fall by step ({what})")
 
     def run(self, mode_check: bool) -> list[Finding]:
         self.voice_pairs()

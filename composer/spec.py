@@ -34,6 +34,7 @@ DEFAULT_VELOCITY = {"melody": 90, "chords": 60, "bass": 76, "drone": 52, "percus
 DEFAULT_PARTS = ({"role": "melody"}, {"role": "chords"}, {"role": "bass"})
 MODAL_PARTS = ({"role": "melody"}, {"role": "drone"})
 CADENCES = ("authentic", "half", "plagal", "deceptive", "none")
+MIN_PERIOD_CENTS, MAX_PERIOD_CENTS = 100.0, 2400.0  # a tuning's period, as for the packs' profiles
 
 
 @lru_cache(maxsize=1)
@@ -263,6 +264,13 @@ def _read_key(data: dict, ck: _Checker) -> Key | None:
             key.scale  # a Scala tuning must fit the pack's notes
         except TheoryError as exc:
             ck.add(("scale", "tuning"), str(exc), received=s.get("tuning"))
+            return None
+        period = key.scale.period_cents
+        if not MIN_PERIOD_CENTS <= period <= MAX_PERIOD_CENTS:
+            # A period of a few cents packs thousands of pitches into a part's range: the fill would not end.
+            ck.add(("scale", "tuning"), f"the tuning's period is {period:g} cents", received=s.get("tuning"),
+                   accepted=f"a period of {MIN_PERIOD_CENTS:g} to {MAX_PERIOD_CENTS:g} cents (the octave, 2/1, "
+                            f"is 1200)")
             return None
         return key
     try:
