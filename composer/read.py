@@ -403,6 +403,16 @@ def _m21_keys(path: Path, score, parts: list[Part]) -> list[KeyChange]:
     return _key_changes(path, [])
 
 
+def read_musicxml_score(path):
+    """A MusicXML file as a music21 Score, read with the same hardening as `read_musicxml` (size
+    limit, no XML entities, no music21 cache, one-line ReadError for anything unreadable)."""
+    path = Path(path)
+    score = _music21_score(path, _score_root(path, _read_bytes(path)))
+    if not score.parts:
+        raise _error(path, "the MusicXML holds no parts")
+    return score
+
+
 def read_musicxml(path) -> Piece:
     """A MusicXML file (.musicxml, .xml, or compressed .mxl) as a Piece (see the module docstring)."""
     path = Path(path)

@@ -138,7 +138,8 @@ def test_cli_json_shape(capsys):
     assert data["key"] == "C major" and data["errors"] == 0 and data["warnings"] == 1
     (f,) = data["findings"]
     assert set(f) == {"rule", "severity", "bar", "beat", "voices", "message"}
-    assert (f["rule"], f["severity"], f["bar"], f["beat"], f["voices"]) == ("leading-tone", "warning", 2, 1.0, ["soprano"])
+    got = (f["rule"], f["severity"], f["bar"], f["beat"], f["voices"])
+    assert got == ("leading-tone", "warning", 2, 1.0, ["soprano"])
     code, out, _ = run_cli(capsys, EXERCISES / "out_of_range.musicxml", "--json")
     assert code == 1 and json.loads(out)["errors"] == 1
 
@@ -149,7 +150,7 @@ def test_cli_bad_input_exits_2(capsys, tmp_path):
     text = tmp_path / "notes.txt"
     text.write_text("C D E F G\n", encoding="utf-8")
     code, _, err = run_cli(capsys, text)
-    assert code == 2 and "not a readable MusicXML file" in err
+    assert code == 2 and "not a MusicXML file" in err
     broken = tmp_path / "broken.musicxml"
     broken.write_text("<score-partwise><part id='P1'><measure", encoding="utf-8")
     code, _, err = run_cli(capsys, broken)
