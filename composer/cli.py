@@ -281,6 +281,14 @@ def cmd_check(args) -> int:
     return 1 if report.errors else 0
 
 
+def _print_error(message: str, where: str = "") -> None:
+    """One `error:` line per line of `message`; control characters from the input are shown escaped."""
+    for line in message.splitlines() or [""]:
+        if line.strip() or not message.strip():
+            shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in line.strip())
+            print(f"error: {where}{shown}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -290,12 +298,12 @@ def main(argv: list[str] | None = None) -> int:
         return handlers[args.command](args)
     except SpecError as exc:
         for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            _print_error(str(problem))
         return 2
     except (ComposerError, TheoryError) as exc:
         # An impossible request comes from the spec's content: name the file it came from.
         where = f"{args.spec}: " if isinstance(exc, UnsatisfiableError) and getattr(args, "spec", None) else ""
-        print(f"error: {where}{exc}", file=sys.stderr)
+        _print_error(str(exc), where)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -110,11 +110,18 @@ def load_spec(spec: str | Path | dict, *, source: str | None = None) -> Spec:
         doc = YamlDocument(data=spec, lines={}, source=source or "<dict>")
         stem = re.sub(r"[^A-Za-z0-9_-]+", "_", str(spec.get("title", "piece"))).strip("_").lower() or "piece"
     else:
+        if not isinstance(spec, (str, Path)):
+            raise SpecError([Problem(path=(), message="a spec is a YAML file's path, YAML text or a dict",
+                                     source=source or "<spec>", received=type(spec).__name__)])
         path = Path(spec) if not (isinstance(spec, str) and "\n" in spec) else None
         if path is not None:
-            if not path.is_file():
-                raise SpecError([Problem(path=(), message="spec file not found", source=str(path))])
-            raw = path.read_bytes()
+            try:
+                if not path.is_file():
+                    raise SpecError([Problem(path=(), message="spec file not found", source=str(path))])
+                raw = path.read_bytes()
+            except OSError as exc:  # a name too long, a file that cannot be read
+                raise SpecError([Problem(path=(), message=f"cannot read the spec file ({exc.strerror})",
+                                         source=str(path)[:200])]) from None
             name, stem = str(path), path.stem
         else:
             raw, name, stem = spec, source or "<string>", "piece"

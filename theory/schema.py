@@ -30,7 +30,8 @@ _TYPES = {
 def format_path(path: tuple) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        text = str(part) if str(part).isprintable() else repr(str(part))  # a key with a newline or an escape
+        out += f"[{part}]" if isinstance(part, int) else (f".{text}" if out else text)
     return out or "(document)"
 
 
