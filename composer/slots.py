@@ -136,9 +136,10 @@ def _note_name(key: Key, rel_cents: float) -> str:
     """A target note for a message: its degree name in the mode where it has one, else a spelling."""
     scale = key.scale
     index = scale.degree_of(rel_cents)
-    if index is not None and scale.degree_names:
-        return scale.degree_names[index]
     cents = key.tonic_cents + rel_cents
-    name = key.spell(int(round(cents / 100.0)) % 12).name
+    spelled = key.spell(int(round(cents / 100.0)) % 12).name
     off = cents - round(cents / 100.0) * 100.0
-    return name + (f"{off:+.0f}c" if abs(off) >= 0.5 else "")
+    spelled += f"{off:+.0f}c" if abs(off) >= 0.5 else ""
+    if index is not None and scale.degree_names and scale.degree_names[index] != spelled:
+        return f"{scale.degree_names[index]} ({spelled})"
+    return spelled

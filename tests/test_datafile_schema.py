@@ -264,3 +264,9 @@ def test_format_path():
 def test_problem_truncates_long_values():
     text = str(Problem(path=("a",), message="bad", received="x" * 200))
     assert "..." in text and len(text) < 150
+
+
+def test_only_true_and_false_are_booleans():
+    # YAML 1.1 reads on/off/yes/no as booleans: a jins entry's `on:` key would become True.
+    doc = load_yaml("- {jins: rast, on: '5'}\n- {flag: yes, other: off, real: true}\n", "x.yaml")
+    assert doc.data == [{"jins": "rast", "on": "5"}, {"flag": "yes", "other": "off", "real": True}]

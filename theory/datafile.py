@@ -7,6 +7,7 @@ together with a map from each value's path (a tuple of keys and indices) to its
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,16 @@ class _Loader(yaml.SafeLoader):
             raise yaml.constructor.ConstructorError(
                 None, None, f"cannot read {str(node.value)[:40]!r} as {kind} ({exc}); quote it to give text",
                 node.start_mark) from None
+
+
+# YAML 1.2 booleans only: YAML 1.1 also reads on/off/yes/no (any case) as booleans, which turns
+# a key such as `on:` (the note a jins starts on) into True. Here they stay text.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
 
 
 def _walk(node: yaml.Node, path: tuple, lines: dict, budget: list[int]) -> None:

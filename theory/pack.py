@@ -310,8 +310,14 @@ def _mode_info(info: dict, name: str, m: dict, profile: str, pack_name: str, pac
             ajnas=tuple((j["jins"], cents(j["on"]) % period) for j in m.get("ajnas", [])),
             number=m.get("number"), raw=m,
         )
-    except ParseError as exc:
-        raise DataFileError(f"{path}: mode {name!r}: {exc}") from None
+    except (ParseError, DataFileError) as exc:
+        text = str(exc)
+        raise DataFileError(text if text.startswith(f"{path}:") else f"{path}: mode {name!r}: {text}") from None
+    if scale.degree_of(mode.final_cents) is None:
+        raise DataFileError(f"{path}: mode {name!r}: final {m.get('final')!r} ({mode.final_cents:g} cents) is not "
+                            f"a note of the mode (notes: {', '.join(f'{c:g}' for c in scale.degree_cents)})")
+    if "names" in m and "descending" not in m and len(m["names"]) != scale.size:
+        raise DataFileError(f"{path}: mode {name!r}: {len(m['names'])} names for {scale.size} notes")
     for p in mode.phrases:
         if len(p.beats) != len(p.cents):
             raise DataFileError(f"{path}: mode {name!r}: phrase {p.name!r} has {len(p.cents)} notes "
