@@ -156,5 +156,45 @@ def explain_note(piece, bar: int, beat: float = 1.0, part: str | None = None) ->
     head = (f"{mel.name}, bar {onset_bar} beat {float(onset_beat):g}: {note.pitch.name(key.prefers_flats)} "
             f"({note.pitch.cents:g} cents), {float(note.duration):g} quarter(s); phrase {phrase.number} of section "
             f"{phrase.section!r}")
-    reasons = phrase.note_reasons.get((mel.name, note.offset), ["(no record: the note was derived from another part)"])
-    return "\n".join([head] + [f"  - {r}" for r in reasons])
+    reason = phrase.note_reasons.get((mel.name, note.offset))
+    if reason is None:
+        lines = ["(no record: the note was derived from another part)"]
+    elif isinstance(reason, (list, tuple)):
+        lines = list(reason)  # a copied note: where it was copied from
+    else:
+        lines = reason_lines(reason)
+    return "\n".join([head] + [f"  - {r}" for r in lines])
+
+
+CONSTRAINT_WORDS = {
+    "in scale": "in the scale of {key} (a chromatic note only as a tone of the sounding chord or a blue note)",
+    "in range": "within the range {low}-{high} of part {part!r}",
+    "chord tone on a strong beat": "a strong beat: must be a tone of {chord}",
+    "cadence target": "the last note of the phrase: must be {targets}",
+    "fixed note (motif or locked)": "fixed by a motif copy or a characteristic phrase",
+}
+
+
+def reason_lines(reason) -> list[str]:
+    """A decoded note's reasons (composer.fill.NoteReason) in words."""
+    from theory import Pitch
+
+    from .fill import FILLERS
+    from .slots import _note_name
+
+    slot = reason.slot
+    key, part = slot.key, slot.part
+    c = reason.chord
+    chord = f"{c.chord.symbol} ({c.roman}, {c.function})" if c is not None else "no chord"
+    lines = [f"key {key}; {chord}; metrical strength {reason.strength:g}"]
+    for name in reason.constraints:
+        lines.append(CONSTRAINT_WORDS.get(name, name).format(
+            key=key, low=part.low, high=part.high, part=part.name, chord=chord,
+            targets=", ".join(_note_name(key, x) for x in slot.targets)))
+    if reason.previous_cents is not None:
+        lines.append(f"at most {slot.max_leap} semitones from the note before ({Pitch(reason.previous_cents).name()})"
+                     + ("" if key.scale.is_symmetric else
+                        "; rising steps use the ascending notes, falling steps the descending ones"))
+    lines.append(f"{reason.allowed} of {reason.candidates} candidate pitches met this note's own constraints; "
+                 f"{reason.feasible} could still reach the phrase's end; chosen by the {FILLERS[0]} filler's weights")
+    return lines

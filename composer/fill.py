@@ -8,6 +8,7 @@ feasibility pass so every hard constraint holds.
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -246,37 +247,30 @@ def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float |
     return pitches
 
 
-CONSTRAINT_WORDS = {
-    "in scale": "in the scale of {key} (a chromatic note only as a tone of the sounding chord or a blue note)",
-    "in range": "within the range {low}-{high} of part {part!r}",
-    "chord tone on a strong beat": "a strong beat: must be a tone of {chord}",
-    "cadence target": "the last note of the phrase: must be {targets}",
-    "fixed note (motif or locked)": "fixed by a motif copy or a characteristic phrase",
-}
+@dataclass(frozen=True)
+class NoteReason:
+    """What shaped one decoded note, kept cheaply; `explain --note` puts it into words."""
+
+    slot: Slot
+    constraints: tuple[str, ...]     # the named hard constraints that excluded something here
+    chord: object                    # the ChordEvent sounding, or None
+    strength: float
+    previous_cents: float | None
+    allowed: int                     # candidates that met the note's own constraints
+    feasible: int                    # ... that could still reach the end of the phrase
+    candidates: int
 
 
 def _record_reasons(slot: Slot, problem, feasible, positions, pitches, previous, fixed) -> None:
     """Keep, for every note, the hard constraints that shaped it (for `explain --note`)."""
-    from .slots import _note_name
-
-    key, part = slot.key, slot.part
-    for t, (pos, cents) in enumerate(zip(positions, pitches)):
-        chord = f"{pos.chord.chord.symbol} ({pos.chord.roman}, {pos.chord.function})" if pos.chord else "no chord"
-        lines = [f"key {key}; {chord}; metrical strength {pos.strength:g}"]
-        for name, mask in problem.masks.items():
-            if not mask[t].all():
-                lines.append(CONSTRAINT_WORDS.get(name, name).format(
-                    key=key, low=part.low, high=part.high, part=part.name, chord=chord,
-                    targets=", ".join(_note_name(key, x) for x in slot.targets)))
-        before = pitches[t - 1] if t else previous
-        if before is not None:
-            lines.append(f"at most {slot.max_leap} semitones from the note before ({Pitch(before).name()})"
-                         + ("" if key.scale.is_symmetric else
-                            "; rising steps use the ascending notes, falling steps the descending ones"))
-        lines.append(f"{int(problem.allowed[t].sum())} of {problem.candidates.size} candidate pitches met this "
-                     f"note's own constraints; {int(feasible[t].sum())} could still reach the phrase's end; "
-                     f"chosen by the {FILLERS[0]} filler's weights")
-        slot.phrase.note_reasons[(part.name, pos.offset)] = lines
+    allowed_counts = problem.allowed.sum(axis=1)
+    feasible_counts = feasible.sum(axis=1)
+    restricting = {name: ~mask.all(axis=1) for name, mask in problem.masks.items()}
+    for t, pos in enumerate(positions):
+        slot.phrase.note_reasons[(slot.part.name, pos.offset)] = NoteReason(
+            slot, tuple(name for name, rows in restricting.items() if rows[t]), pos.chord, pos.strength,
+            pitches[t - 1] if t else previous, int(allowed_counts[t]), int(feasible_counts[t]),
+            problem.candidates.size)
 
 
 def _closeness(cents: np.ndarray, previous: float) -> np.ndarray:

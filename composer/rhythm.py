@@ -67,12 +67,26 @@ def _syncopation_factor(meter: Meter, start: Fraction, duration: Fraction) -> fl
     return 0.12 if start + duration > nxt else 1.0
 
 
-def sample_bar(meter: Meter, rng: np.random.Generator, notes_range: tuple[int, int] | None = None,
-               weights: dict[Fraction, float] | None = None) -> list[RhythmNote]:
+@lru_cache(maxsize=256)
+def _bar_options(meter: Meter) -> tuple[tuple[tuple[int, Fraction, float], ...], ...]:
+    """For each grid position of a bar: (steps, duration, base weight) of every duration that fits,
+    its weight already scaled for syncopation and metrical position (computed once per meter)."""
+    grid = grid_of(meter)
+    n = int(meter.bar_quarters / grid)
+    table = duration_weights(meter)
+    out = []
+    for pos in range(n):
+        start = pos * grid
+        accent = 1.6 if meter.strength(start) >= 0.25 else 1.0
+        out.append(tuple((int(d / grid), d, base * _syncopation_factor(meter, start, d) * accent)
+                         for d, base in table.items() if pos + int(d / grid) <= n))
+    return tuple(out)
+
+
+def sample_bar(meter: Meter, rng: np.random.Generator, notes_range: tuple[int, int] | None = None) -> list[RhythmNote]:
     """One bar of rhythm that fills the meter exactly, with a note count in `notes_range`."""
     grid = grid_of(meter)
     n = int(meter.bar_quarters / grid)
-    table = weights or duration_weights(meter)
     lo, hi = notes_range or (1, n)
     hi = min(hi, n)
     lo = min(lo, hi)
@@ -80,19 +94,14 @@ def sample_bar(meter: Meter, rng: np.random.Generator, notes_range: tuple[int, i
     if not reach[0][0]:
         lo, hi = 1, n
         reach = _reachable(meter, lo, hi)
+    options_at = _bar_options(meter)
     out, pos, k = [], 0, 0
     while pos < n:
-        options, w = [], []
-        for d, base in table.items():
-            s = int(d / grid)
-            if pos + s <= n and k + 1 <= hi and reach[pos + s][k + 1]:
-                start = pos * grid
-                options.append(d)
-                w.append(base * _syncopation_factor(meter, start, d) * (1.6 if meter.strength(start) >= 0.25 else 1.0))
-        p = np.asarray(w) / sum(w)
-        d = options[int(rng.choice(len(options), p=p))]
+        options = [(steps, d, w) for steps, d, w in options_at[pos] if k + 1 <= hi and reach[pos + steps][k + 1]]
+        weights = np.array([w for _, _, w in options])
+        steps, d, _ = options[int(rng.choice(len(options), p=weights / weights.sum()))]
         out.append(RhythmNote(pos * grid, d))
-        pos += int(d / grid)
+        pos += steps
         k += 1
     return out
 
