@@ -16,7 +16,6 @@ import networkx as nx
 from theory import Chord, Key
 from theory.datafile import read_yaml_file
 
-from .errors import SpecError
 from theory.schema import Problem
 
 RELATION_NAMES = ("tonic", "dominant", "subdominant", "relative", "parallel", "supertonic", "mediant", "submediant")
@@ -217,8 +216,7 @@ def check_key_text(text: str, path: tuple, source: str, line: int | None) -> Pro
     return None
 
 
-__all__ = ["Modulation", "Pivot", "RELATION_NAMES", "find_pivot", "key_graph", "plan_modulation", "resolve_key",
-           "SpecError"]
+__all__ = ["Modulation", "Pivot", "RELATION_NAMES", "find_pivot", "key_graph", "plan_modulation", "resolve_key"]
 
 
 def _mode_modulation(a: Key, b: Key) -> Modulation:

@@ -6,7 +6,7 @@ tree of plain dataclasses that `explain` prints and the fillers read.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -342,4 +342,4 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
     return walk.names[-1]
 
 
-__all__ = ["Motif", "PhrasePlan", "Plan", "SectionPlan", "plan_piece", "resolve_sections", "replace"]
+__all__ = ["Motif", "PhrasePlan", "Plan", "SectionPlan", "plan_piece", "resolve_sections"]

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from conftest import run_cli as run_partita
 import yaml
 
 from composer.check import SEVERITY, Finding, check, check_file, check_score
@@ -24,9 +26,7 @@ def _kw(entry: dict) -> dict:
 
 
 def run_cli(capsys, *argv) -> tuple[int, str, str]:
-    code = main(["check", *map(str, argv)])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_partita(capsys, "check", *argv)
 
 
 def test_manifest_lists_every_exercise_and_enough_of_them():

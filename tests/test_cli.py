@@ -14,16 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
+
 from composer.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 MINUET = ROOT / "examples" / "minuet_in_g.yaml"
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def subprocess_env() -> dict:

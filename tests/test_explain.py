@@ -2,14 +2,8 @@
 import json
 
 from composer import compose
-from composer.cli import main
 from composer.explain import explain_note
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from conftest import run_cli as run
 
 
 def test_json_plan_has_the_tree_keys_chords_and_cadences(capsys):

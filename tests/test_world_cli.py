@@ -3,16 +3,10 @@
 import pytest
 
 from composer import compose, load_spec
-from composer.cli import main
 from composer.errors import SpecError
 from theory import load_pack
 from theory.scala import read_scl
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from conftest import run_cli as run
 
 
 def test_packs_show_rast_prints_cents_and_movement(capsys):
