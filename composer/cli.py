@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="override the spec's seed")
     p.add_argument("--formats", default=DEFAULT_FORMATS,
                    help=f"comma-separated: {', '.join(FORMAT_EXTENSIONS)} (default {DEFAULT_FORMATS})")
-    p.add_argument("--filler", default="rules", choices=["rules"], help="what writes the melodies")
+    _filler_arguments(p)
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.add_argument("--time-budget", type=float, default=60.0, metavar="SECONDS",
                    help="stop with an error if composing takes longer (default 60)")
@@ -46,7 +46,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int)
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument("--note", metavar="BAR[:BEAT]", help="explain the melody note at this bar (and beat)")
+    _filler_arguments(p)
     p.add_argument("--part", help="the melody part for --note (default: the first)")
+
+    p = sub.add_parser("train", help="train the rhythm or melody model on a corpus (CPU, fixed seed)")
+    p.add_argument("kind", choices=["rhythm", "melody"], help="which model")
+    p.add_argument("--corpus", default=DEFAULT_TRAIN_CORPUS,
+                   help=f"corpus manifest name(s), comma-separated (default {DEFAULT_TRAIN_CORPUS}; "
+                        f"`partita corpora list` names them)")
+    p.add_argument("--out", default="partita-models", help="folder for the checkpoint and the weights "
+                                                           "(default ./partita-models)")
+    p.add_argument("--resume", action="store_true", help="carry on from the checkpoint in --out")
+    p.add_argument("--epochs", type=int, default=30, help="at most this many epochs (default 30)")
+    p.add_argument("--minutes", type=float, default=12.0, help="stop after this many minutes (default 12)")
+    p.add_argument("--seed", type=int, default=0, help="the training seed (default 0)")
+    p.add_argument("--hidden", type=int, default=256, help="GRU size (default 256)")
+    p.add_argument("--embed", type=int, default=64, help="embedding size (default 64)")
+    p.add_argument("--ship", action="store_true",
+                   help="install the result as the package's shipped weights (composer/models/weights)")
+
+    p = sub.add_parser("corpora", help="training corpora: list the manifests, or parse and cache one")
+    csub = p.add_subparsers(dest="corpora_command", required=True, metavar="ACTION")
+    csub.add_parser("list", help="the corpus manifests, their licence and size once parsed")
+    q = csub.add_parser("prepare", help="parse a corpus with music21 once and cache it (progress bar)")
+    q.add_argument("name")
 
     p = sub.add_parser("check", help="mark a MusicXML exercise: parallels, range, tendency tones, scale/raga")
     p.add_argument("file", help="a MusicXML file (.musicxml, .xml, .mxl)")
@@ -97,6 +120,66 @@ def _formats(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+DEFAULT_TRAIN_CORPUS = "oneills1850,ryansMammoth"
+
+
+def _filler_arguments(p) -> None:
+    p.add_argument("--filler", default="neural", choices=["neural", "rules"],
+                   help="what writes the melodies: the trained models under the constraints (default), or hand "
+                        "weights under the same constraints")
+    p.add_argument("--temperature", type=float, default=1.0, help="neural filler: sampling temperature (default 1)")
+    p.add_argument("--top-p", type=float, default=0.95, help="neural filler: nucleus mass kept (default 0.95)")
+
+
+def cmd_train(args) -> int:
+    import json
+    import shlex
+
+    from corpora import CorpusError, load_corpora
+
+    from .models.train import train
+
+    names = [n.strip() for n in args.corpus.split(",") if n.strip()]
+    try:
+        corpus = load_corpora(names)
+    except CorpusError as exc:
+        raise ComposerError(f"--corpus: {exc}") from None
+    for name in ("epochs", "hidden", "embed"):
+        if getattr(args, name) < 1:
+            raise ComposerError(f"--{name} must be at least 1, received {getattr(args, name)}")
+    print(f"{corpus.name}: {len(corpus.tunes('train'))} training, {len(corpus.tunes('validation'))} validation, "
+          f"{len(corpus.tunes('test'))} test lines; licence {corpus.licence}", flush=True)
+    command = "partita train " + " ".join(shlex.quote(a) for a in sys.argv[2:]) if sys.argv[1:2] == ["train"] else \
+        f"partita train {args.kind} --corpus {args.corpus}"
+    result = train(args.kind, corpus, Path(args.out), epochs=args.epochs, minutes=args.minutes, seed=args.seed,
+                   embed=args.embed, hidden=args.hidden, resume=args.resume, command=command)
+    print(json.dumps({"weights": str(result.weights), "validation_bits_per_note": round(result.best_validation_bits, 4),
+                      "epochs": result.epochs, "seconds": round(result.seconds, 1)}))
+    if args.ship:
+        from .models.ship import ship
+
+        print(f"installed as the shipped {args.kind} weights: {ship(args.kind, result.weights)}")
+    return 0
+
+
+def cmd_corpora(args) -> int:
+    from corpora import CorpusError, load_corpus, load_manifest, manifest_names
+
+    try:
+        if args.corpora_command == "list":
+            for name in manifest_names():
+                m = load_manifest(name)
+                print(f"{name:15} {m.licence:15} {m.title}")
+            return 0
+        corpus = load_corpus(args.name)
+    except CorpusError as exc:
+        raise ComposerError(str(exc)) from None
+    splits = {s: len(corpus.tunes(s)) for s in ("train", "validation", "test")}
+    print(f"{corpus.name}: {len(corpus)} lines, {corpus.note_count()} notes; {splits}; refused: "
+          f"{corpus.report.get('refused', {})}")
+    return 0
+
+
 def cmd_compose(args) -> int:
     from .compose import compose
 
@@ -107,7 +190,8 @@ def cmd_compose(args) -> int:
     existing = [str(t) for t in targets if t.exists()]
     if existing and not args.force:
         raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --force to overwrite")
-    piece = compose(args.spec, seed=args.seed, filler=args.filler, time_budget_s=args.time_budget)
+    piece = compose(args.spec, seed=args.seed, filler=args.filler, time_budget_s=args.time_budget,
+                    temperature=args.temperature, top_p=args.top_p)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -121,7 +205,7 @@ def cmd_compose(args) -> int:
 def cmd_explain(args) -> int:
     from .compose import compose
 
-    piece = compose(args.spec, seed=args.seed)
+    piece = compose(args.spec, seed=args.seed, filler=args.filler, temperature=args.temperature, top_p=args.top_p)
     if args.note:
         from .explain import explain_note
 
@@ -293,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     handlers = {"compose": cmd_compose, "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars,
-                "cycles": cmd_cycles, "schema": cmd_schema, "lessons": cmd_lessons, "check": cmd_check}
+                "cycles": cmd_cycles, "schema": cmd_schema, "lessons": cmd_lessons, "check": cmd_check,
+                "train": cmd_train, "corpora": cmd_corpora}
     try:
         return handlers[args.command](args)
     except SpecError as exc:

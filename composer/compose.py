@@ -9,7 +9,7 @@ from theory import Pitch
 
 from .arrange import arrange_bass, arrange_chords, arrange_drone, arrange_percussion, heterophony
 from .errors import ComposerError
-from .fill import FILLERS, fill_melody
+from .fill import DEFAULT_FILLER, FILLERS, fill_melody
 from .limits import DEFAULT_TIME_BUDGET_S, Budget, check_notes
 from .slots import plan_slots, precheck
 from .piece import Instrument, KeyChange, Part, Piece
@@ -17,17 +17,21 @@ from .plan import plan_piece
 from .spec import Spec, load_spec
 
 
-def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str = "rules",
-            time_budget_s: float | None = DEFAULT_TIME_BUDGET_S) -> Piece:
+def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str = DEFAULT_FILLER,
+            time_budget_s: float | None = DEFAULT_TIME_BUDGET_S, temperature: float = 1.0,
+            top_p: float = 0.95) -> Piece:
     """Compose a piece from a spec (a YAML path, YAML text, a dict or a loaded `Spec`).
 
     `seed` overrides the spec's seed; the same spec and seed give the same piece.
-    `filler` chooses what writes the melodies: 'rules' (hand-weighted choices under the constraints).
+    `filler` chooses what writes the melodies: 'neural' (the trained rhythm and melody models, whose
+    choices are masked by the hard constraints) or 'rules' (hand weights under the same constraints).
+    `temperature` and `top_p` shape the neural filler's draws (lower: safer, more predictable).
     `time_budget_s` bounds the time compose may take (None: no bound); past it, LimitError.
     """
     budget = Budget(time_budget_s)
     if filler not in FILLERS:
         raise ComposerError(f"unknown filler {filler!r} (accepted: {', '.join(FILLERS)})")
+    sampling = _sampling(temperature, top_p)
     spec_obj = spec if isinstance(spec, Spec) else load_spec(spec)
     if seed is not None:
         if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**32 - 1:
@@ -45,7 +49,7 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
             if lead is not None and spec_obj.harmony == "heterophony":
                 notes = heterophony(lead, plan, part)
             else:
-                notes = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler)
+                notes = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler, sampling)
                 lead = notes if lead is None else lead
         elif part.role == "chords":
             notes = arrange_chords(plan, part, spec_obj.style)
@@ -67,6 +71,15 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
             keys.append(KeyChange(phrase.offset(plan.meter), phrase.key))
     return Piece(plan.title, plan.meter, plan.tempo_bpm, plan.bars, parts, plan.chords, keys, plan, spec_obj,
                  spec_obj.seed)
+
+
+def _sampling(temperature, top_p):
+    from .models.runtime import Sampling
+
+    for name, value, lo, hi in (("temperature", temperature, 0.05, 5.0), ("top_p", top_p, 0.05, 1.0)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+            raise ComposerError(f"{name} must be a number from {lo} to {hi}, received {value!r}")
+    return Sampling(float(temperature), float(top_p))
 
 
 def _with_seed(spec: Spec, seed: int) -> Spec:

@@ -179,7 +179,6 @@ def reason_lines(reason) -> list[str]:
     """A decoded note's reasons (composer.fill.NoteReason) in words."""
     from theory import Pitch
 
-    from .fill import FILLERS
     from .slots import _note_name
 
     slot = reason.slot
@@ -196,5 +195,7 @@ def reason_lines(reason) -> list[str]:
                      + ("" if key.scale.is_symmetric else
                         "; rising steps use the ascending notes, falling steps the descending ones"))
     lines.append(f"{reason.allowed} of {reason.candidates} candidate pitches met this note's own constraints; "
-                 f"{reason.feasible} could still reach the phrase's end; chosen by the {FILLERS[0]} filler's weights")
+                 f"{reason.feasible} could still reach the phrase's end; chosen by "
+                 + ("the melody model's probabilities among those" if reason.filler == "neural"
+                    else "the rules filler's weights"))
     return lines

@@ -25,7 +25,32 @@ from .rhythm import phrase_rhythm, seeded_bar
 from .slots import Slot
 from .spec import PartSpec
 
-FILLERS = ("rules",)
+FILLERS = ("neural", "rules")
+DEFAULT_FILLER = "neural"
+
+
+@dataclass
+class FillContext:
+    """What a filler brings to every slot of a part: its name, and for the neural filler the models,
+    the sampling settings and the rhythms decoded for all slots in one batch."""
+
+    name: str
+    rhythms: dict = None
+    melody_model: object = None
+    sampling: object = None
+
+
+def filler_context(filler: str, plan: Plan, slots: list[Slot], seed: int, sampling=None) -> FillContext:
+    if filler != "neural":
+        return FillContext(filler)
+    from .fill_neural import DEFAULT_SAMPLING, models, neural_rhythms
+
+    sampling = sampling or DEFAULT_SAMPLING
+    rhythm_model, melody_model = models()
+    rngs = [slot_rng(seed, s.part_index, s.phrase.index, 50) for s in slots]
+    decoded = neural_rhythms(plan, slots, rngs, rhythm_model, sampling)
+    rhythms = {(s.part_index, s.phrase.index): decoded[i] for i, s in enumerate(slots)}
+    return FillContext(filler, rhythms, melody_model, sampling)
 
 
 def slot_rng(seed: int, part_index: int, phrase_index: int, stage: int) -> np.random.Generator:
@@ -54,9 +79,11 @@ class ChordLookup:
         return None
 
 
-def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = "rules") -> list[Note]:
-    """The notes of one melody part: its slots, in time order, each copied or decoded."""
+def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_FILLER, sampling=None) -> list[Note]:
+    """The notes of one melody part: its slots, in time order, each copied or decoded by `filler`
+    ('neural': the trained models under the constraints; 'rules': hand weights under the same)."""
     meter = plan.meter
+    ctx = filler_context(filler, plan, slots, seed, sampling)
     lookup = ChordLookup(plan.chords)
     notes: list[Note] = []
     by_phrase: dict[int, list[Note]] = {}
@@ -91,7 +118,7 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = "rules")
                 kept_end = end - refill * meter.bar_quarters
                 head = [n for n in copied if n.offset < kept_end]
                 try:
-                    tail = _fill_region(plan, slot, seed, lookup, phrase.bars - refill, head or notes, by_phrase)
+                    tail = _fill_region(plan, slot, seed, lookup, phrase.bars - refill, head or notes, by_phrase, ctx)
                 except UnsatisfiableError:
                     if refill == phrase.bars:
                         raise
@@ -102,19 +129,23 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = "rules")
         else:
             phrase_notes = list(copied)
             if kept_bars < phrase.bars:
-                phrase_notes += _fill_region(plan, slot, seed, lookup, kept_bars, phrase_notes or notes, by_phrase)
+                phrase_notes += _fill_region(plan, slot, seed, lookup, kept_bars, phrase_notes or notes, by_phrase, ctx)
         by_phrase[phrase.index] = phrase_notes
         notes.extend(phrase_notes)
     return notes
 
 
 def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_bar: int, before: list[Note],
-                 by_phrase: dict) -> list[Note]:
+                 by_phrase: dict, ctx: FillContext) -> list[Note]:
     """Rhythm then pitch for bars first_bar.. of a slot, joined to the note before (and after)."""
     meter, phrase = plan.meter, slot.phrase
     rng = slot_rng(seed, slot.part_index, phrase.index, first_bar)
-    bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
-                         even=slot.harmony == "colotomic")
+    if ctx.rhythms is not None:
+        decoded = ctx.rhythms[(slot.part_index, phrase.index)]
+        bars = [list(decoded[b]) if b >= first_bar else [] for b in range(phrase.bars)]
+    else:
+        bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
+                             even=slot.harmony == "colotomic")
     seed_phrase = _choose_characteristic_phrase(slot, meter, rng) if first_bar == 0 else None
     if seed_phrase is not None:
         bars[0] = seed_phrase[1]
@@ -129,12 +160,12 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
     if seed_phrase is not None:
         fixed = dict(enumerate(seed_phrase[2]))
         try:
-            pitches = _decode(plan, slot, positions, previous, rng, following, fixed)
+            pitches = _decode(plan, slot, positions, previous, rng, following, fixed, ctx)
             phrase.notes.append(f"{slot.part.name}: opens with the characteristic phrase {seed_phrase[0]!r}")
         except UnsatisfiableError:
             pitches = None
     if pitches is None:
-        pitches = _decode(plan, slot, positions, previous, rng, following)
+        pitches = _decode(plan, slot, positions, previous, rng, following, ctx=ctx)
     return [Note(p.offset, p.duration, Pitch(c), slot.part.velocity) for p, c in zip(positions, pitches)]
 
 
@@ -211,7 +242,8 @@ def _choose_characteristic_phrase(slot: Slot, meter, rng: np.random.Generator):
 
 
 def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float | None, rng: np.random.Generator,
-            following: float | None = None, fixed: dict[int, float] | None = None) -> list[float]:
+            following: float | None = None, fixed: dict[int, float] | None = None,
+            ctx: FillContext | None = None) -> list[float]:
     key, meter, part, phrase = slot.key, plan.meter, slot.part, slot.phrase
     problem = build_problem(key, meter, positions, part.low, part.high, targets_rel=slot.targets,
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
@@ -232,18 +264,27 @@ def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float |
         feasible = backward_feasible(problem.allowed, problem.edges, start=start)
     if not feasible[0].any():
         _raise_unsatisfiable(problem, start, phrase, part, meter)
-    unary = fill_rules.unary_weights(problem, part.low.cents, part.high.cents, slot.emphasis)
-    edge_w = fill_rules.edge_weights(problem, key)
-    if previous is not None:
-        # The previous note may lie outside this slot's candidates (another key): `start` holds the hard
-        # join, and the interval weights from it become a soft preference on the first note.
-        unary = unary.copy()
-        unary[0] *= _closeness(cands.cents, previous)
-    chain = sample_chain(feasible, problem.edges, rng, unary_weights=unary, edge_weights=edge_w)
+    if ctx is not None and ctx.name == "neural":
+        from .fill_neural import melody_sampler
+
+        emphasis = fill_rules.emphasis_weights(problem, slot.emphasis)
+        sampler = melody_sampler(plan, slot, problem, previous, rng, ctx.melody_model, emphasis, ctx.sampling)
+    else:
+        unary = fill_rules.unary_weights(problem, part.low.cents, part.high.cents, slot.emphasis)
+        edge_w = fill_rules.edge_weights(problem, key)
+        if previous is not None:
+            # The previous note may lie outside this slot's candidates (another key): `start` holds the hard
+            # join, and the interval weights from it become a soft preference on the first note.
+            unary = unary.copy()
+            unary[0] *= _closeness(cands.cents, previous)
+
+        def sampler(f):
+            return sample_chain(f, problem.edges, rng, unary_weights=unary, edge_weights=edge_w)
+    chain = sampler(feasible)
     pitches = [float(cands.cents[i]) for i in chain]
     if phrase.motifs:
-        pitches = _apply_motifs(problem, positions, pitches, phrase, meter, start, rng, unary, edge_w) or pitches
-    _record_reasons(slot, problem, feasible, positions, pitches, previous, fixed)
+        pitches = _apply_motifs(problem, positions, pitches, phrase, meter, start, sampler) or pitches
+    _record_reasons(slot, problem, feasible, positions, pitches, previous, fixed, ctx.name if ctx else "rules")
     return pitches
 
 
@@ -259,9 +300,10 @@ class NoteReason:
     allowed: int                     # candidates that met the note's own constraints
     feasible: int                    # ... that could still reach the end of the phrase
     candidates: int
+    filler: str = "rules"            # what chose among the feasible: 'neural' (the models) or 'rules'
 
 
-def _record_reasons(slot: Slot, problem, feasible, positions, pitches, previous, fixed) -> None:
+def _record_reasons(slot: Slot, problem, feasible, positions, pitches, previous, fixed, filler: str = "rules") -> None:
     """Keep, for every note, the hard constraints that shaped it (for `explain --note`)."""
     allowed_counts = problem.allowed.sum(axis=1)
     feasible_counts = feasible.sum(axis=1)
@@ -270,7 +312,7 @@ def _record_reasons(slot: Slot, problem, feasible, positions, pitches, previous,
         slot.phrase.note_reasons[(slot.part.name, pos.offset)] = NoteReason(
             slot, tuple(name for name, rows in restricting.items() if rows[t]), pos.chord, pos.strength,
             pitches[t - 1] if t else previous, int(allowed_counts[t]), int(feasible_counts[t]),
-            problem.candidates.size)
+            problem.candidates.size, filler)
 
 
 def _closeness(cents: np.ndarray, previous: float) -> np.ndarray:
@@ -278,7 +320,7 @@ def _closeness(cents: np.ndarray, previous: float) -> np.ndarray:
     return np.array([fill_rules.INTERVAL_WEIGHTS.get(int(s), fill_rules.FAR_WEIGHT) for s in semis])
 
 
-def _apply_motifs(problem, positions, pitches, phrase, meter, start, rng, unary, edge_w) -> list[float] | None:
+def _apply_motifs(problem, positions, pitches, phrase, meter, start, sampler) -> list[float] | None:
     """Copy motif bars (transposed by scale steps) where the constraints allow; resample the rest."""
     cands = problem.candidates
     scale_cents = cands.cents[cands.degrees >= 0]
@@ -307,7 +349,7 @@ def _apply_motifs(problem, positions, pitches, phrase, meter, start, rng, unary,
     if not feasible[0].any():
         phrase.notes.append("motif copy dropped: it conflicts with the harmony or range")
         return None
-    chain = sample_chain(feasible, problem.edges, rng, unary_weights=unary, edge_weights=edge_w)
+    chain = sampler(feasible)
     return [float(cands.cents[i]) for i in chain]
 
 

@@ -41,7 +41,15 @@ def unary_weights(problem: SlotProblem, low_cents: float, high_cents: float, emp
             tones = _pc_in(cands.pcs, p.chord.chord.pitch_classes_cents)
             out[t] *= np.where(tones, CHORD_TONE_BONUS, 1.0)
     out *= np.where(cands.degrees >= 0, 1.0, CHROMATIC_FACTOR)[None, :]
-    for rel, weight in emphasis:  # vadi, samvadi, ghammaz, dominant... (soft); 'avoid' below 1
+    return out * emphasis_weights(problem, emphasis)[None, :]
+
+
+def emphasis_weights(problem: SlotProblem, emphasis=()) -> np.ndarray:
+    """A factor per candidate from the mode's emphasised notes (vadi, samvadi, ghammaz, dominant...:
+    above 1; 'avoid': below 1). Both fillers use it: it is the pack's knowledge, not the corpus's."""
+    cands = problem.candidates
+    out = np.ones(cands.size)
+    for rel, weight in emphasis:
         diff = np.abs(cands.rel - rel % cands.period)
-        out[:, np.minimum(diff, cands.period - diff) < 0.5] *= weight
+        out[np.minimum(diff, cands.period - diff) < 0.5] *= weight
     return out

@@ -275,3 +275,66 @@ def load_weights(path, *, expected_sha256: str | None = None) -> "tuple[dict[str
     manifest = _read_manifest(path)
     _check_bytes(path, manifest, expected_sha256)
     return _check_tensors(path, _load_tensors(path), manifest), manifest
+
+
+# --- safetensors (numpy): the shipped weights ------------------------------------------------
+
+def _array_table(arrays: dict) -> dict[str, dict]:
+    return {name: {"shape": list(a.shape), "dtype": str(a.dtype)} for name, a in arrays.items()}
+
+
+def save_safetensors(arrays: dict, path, *, config: dict, vocabulary_version: str, corpus: str, licence: str,
+                     command: str, extra: dict | None = None) -> dict:
+    """Write numpy arrays as a safetensors file and its manifest (``<path>.json``), atomically.
+
+    The same manifest as `save_weights` (format, sha256, size, config, provenance, tensor table),
+    with ``torch_version`` replaced by the writer's numpy version and any `extra` fields added."""
+    import numpy as np
+
+    from . import safetensors
+
+    path = Path(path)
+    provenance = {"vocabulary_version": vocabulary_version, "corpus": corpus, "licence": licence,
+                  "command": command}
+    for field, value in provenance.items():
+        if not isinstance(value, str) or not value.strip():
+            raise WeightsError(f"{path}: {field} must be a non-empty string, received {value!r}")
+    config = _json_ready(config, "config", path)
+    arrays = {k: np.ascontiguousarray(v) for k, v in arrays.items()}
+    data = safetensors.dumps(arrays, {"format": MANIFEST_FORMAT})
+    if not path.parent.is_dir():
+        raise WeightsError(f"{path}: the folder {path.parent} does not exist")
+    _replace_atomically(path, lambda tmp: Path(tmp).write_bytes(data))
+    manifest = {
+        "format": MANIFEST_FORMAT, "format_version": MANIFEST_FORMAT_VERSION, "file": path.name,
+        "sha256": file_sha256(path), "size_bytes": path.stat().st_size, "numpy_version": np.__version__,
+        "config": config, **provenance, **_json_ready(extra or {}, "extra", path), "tensors": _array_table(arrays),
+    }
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    _replace_atomically(manifest_path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return manifest
+
+
+def load_safetensors(path, *, expected_sha256: str | None = None) -> "tuple[dict, dict]":
+    """Load arrays saved by `save_safetensors`: ({name: numpy array}, manifest), after checking the
+    manifest, the size and the sha256 (against the manifest and `expected_sha256`), and that the
+    tensors' names, shapes and dtypes are the manifest's."""
+    from . import safetensors
+
+    path = Path(path)
+    if expected_sha256 is not None and (not isinstance(expected_sha256, str)
+                                        or not _SHA256_RE.match(expected_sha256.lower())):
+        raise WeightsError(f"{path}: expected_sha256 must be 64 hex digits, received {expected_sha256!r:.80}")
+    if not path.is_file():
+        raise WeightsError(f"{path}: weights file not found")
+    manifest = _read_manifest(path)
+    _check_bytes(path, manifest, expected_sha256)
+    try:
+        arrays, _ = safetensors.loads(path.read_bytes())
+    except safetensors.SafetensorsError as exc:
+        raise WeightsError(f"{path}: not a valid safetensors file: {exc}") from None
+    table, wanted = _array_table(arrays), manifest["tensors"]
+    if table != wanted:
+        diff = sorted(set(table) ^ set(wanted)) or [n for n in wanted if table.get(n) != wanted[n]]
+        raise WeightsError(f"{path}: tensors do not match the manifest ({', '.join(diff[:5])})")
+    return arrays, manifest
