@@ -38,6 +38,7 @@ class FillContext:
     rhythms: dict = None
     melody_model: object = None
     sampling: object = None
+    late_rhythm: object = None       # decodes one slot's rhythm on demand (a copy that did not fit)
 
 
 def filler_context(filler: str, plan: Plan, slots: list[Slot], seed: int, sampling=None) -> FillContext:
@@ -47,10 +48,17 @@ def filler_context(filler: str, plan: Plan, slots: list[Slot], seed: int, sampli
 
     sampling = sampling or DEFAULT_SAMPLING
     rhythm_model, melody_model = models()
-    rngs = [slot_rng(seed, s.part_index, s.phrase.index, 50) for s in slots]
-    decoded = neural_rhythms(plan, slots, rngs, rhythm_model, sampling)
-    rhythms = {(s.part_index, s.phrase.index): decoded[i] for i, s in enumerate(slots)}
-    return FillContext(filler, rhythms, melody_model, sampling)
+    # Slots that only copy an earlier phrase need no rhythm unless the copy fails: decode those later, alone.
+    batch = [s for s in slots if s.kept_bars < s.phrase.bars or s.copy_of is None]
+    rngs = [slot_rng(seed, s.part_index, s.phrase.index, 50) for s in batch]
+    decoded = neural_rhythms(plan, batch, rngs, rhythm_model, sampling)
+    rhythms = {(s.part_index, s.phrase.index): decoded[i] for i, s in enumerate(batch)}
+
+    def late(slot: Slot):
+        rng = slot_rng(seed, slot.part_index, slot.phrase.index, 50)
+        return neural_rhythms(plan, [slot], [rng], rhythm_model, sampling)[0]
+
+    return FillContext(filler, rhythms, melody_model, sampling, late)
 
 
 def slot_rng(seed: int, part_index: int, phrase_index: int, stage: int) -> np.random.Generator:
@@ -141,6 +149,8 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
     meter, phrase = plan.meter, slot.phrase
     rng = slot_rng(seed, slot.part_index, phrase.index, first_bar)
     if ctx.rhythms is not None:
+        if (slot.part_index, phrase.index) not in ctx.rhythms:
+            ctx.rhythms[(slot.part_index, phrase.index)] = ctx.late_rhythm(slot)
         decoded = ctx.rhythms[(slot.part_index, phrase.index)]
         bars = [list(decoded[b]) if b >= first_bar else [] for b in range(phrase.bars)]
     else:

@@ -116,9 +116,16 @@ def load_corpus(name: str | Path, progress: bool = True, workers: int | None = N
                 refresh: bool = False) -> Corpus:
     """A corpus by manifest name or path; parsed once, then read from the cache.
 
-    `root` is the folder the manifest's file patterns are relative to (default: the music21
-    package's corpus); tests point it at small fixtures."""
+    `root` is the folder the manifest's file patterns are relative to: by default the music21
+    package's corpus for the bundled manifests, and the manifest's own folder for a manifest
+    given by path (your own corpus, or the tests' fixtures)."""
+    from .manifest import MANIFEST_DIR
+
     manifest = load_manifest(name)
+    given = Path(name)
+    if root is None and given.suffix in (".yaml", ".yml") and given.is_file() \
+            and given.resolve().parent != MANIFEST_DIR.resolve():
+        root = given.resolve().parent
     root = Path(root) if root is not None else music21_corpus_root()
     path = _cache_path(manifest, root)
     if path.is_file() and not refresh:

@@ -24,6 +24,17 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (np.tanh(0.5 * x) + 1.0)
 
 
+def _rows_matmul(a: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """a @ w, one row at a time for small batches: a matrix-vector product per row stays on one
+    thread, where a small multi-threaded matrix product can cost 50 times more on a busy machine."""
+    if a.shape[0] == 1 or a.shape[0] > 64:
+        return a @ w
+    out = np.empty((a.shape[0], w.shape[1]), dtype=np.result_type(a, w))
+    for i in range(a.shape[0]):
+        np.dot(a[i], w, out=out[i])
+    return out
+
+
 class GRUModel:
     def __init__(self, arrays: dict[str, np.ndarray], manifest: dict):
         cfg = manifest["config"]
@@ -56,12 +67,12 @@ class GRUModel:
         """One note for a batch: h (B, H), prev tokens (B,), cond_in (B, 3H) -> (new h, logits (B, V))."""
         H = self.hidden
         gi = self.prev_proj[prev] + cond_in
-        gh = h @ self.w_hh_t + self.b_hh
+        gh = _rows_matmul(h, self.w_hh_t) + self.b_hh
         r = _sigmoid(gi[:, :H] + gh[:, :H])
         z = _sigmoid(gi[:, H:2 * H] + gh[:, H:2 * H])
         n = np.tanh(gi[:, 2 * H:] + r * gh[:, 2 * H:])
         h = (1.0 - z) * n + z * h
-        return h, h @ self.w_out_t + self.b_out
+        return h, _rows_matmul(h, self.w_out_t) + self.b_out
 
 
 def weights_dir() -> Path:
@@ -116,19 +127,29 @@ def masked_sample(logits: np.ndarray, weights_map, allowed: np.ndarray, rng: np.
         return int(idx[0])
     if idx.size == 0:
         raise ValueError("masked_sample: no candidate is allowed (the feasibility pass was not applied)")
-    z = logits[weights_map[idx]].astype(np.float64) / max(sampling.temperature, 1e-3)
-    w = np.exp(z - z.max())
+    z = logits[weights_map[idx]].astype(np.float64)
+    w = np.exp((z - z.max()) / max(sampling.temperature, 1e-3))
     if extra is not None:
         w = w * extra[idx]
-    total = w.sum()
+    # The rest runs on a handful of numbers: plain Python is faster than numpy calls here.
+    weights, choices = w.tolist(), idx.tolist()
+    total = sum(weights)
     if not total > 0:
-        w = np.ones(idx.size)
-        total = float(idx.size)
-    w = w / total
+        weights, total = [1.0] * len(choices), float(len(choices))
     if sampling.top_p < 1.0:
-        order = np.argsort(-w, kind="stable")
-        cum = np.cumsum(w[order])
-        keep = order[: int(np.searchsorted(cum, sampling.top_p - 1e-12) + 1)]
-        idx, w = idx[keep], w[keep] / w[keep].sum()
-    cum = np.cumsum(w)
-    return int(idx[min(int(np.searchsorted(cum, rng.random() * cum[-1], side="right")), idx.size - 1)])
+        ranked = sorted(zip(weights, choices), key=lambda pair: -pair[0])   # stable: ties keep pitch order
+        limit = sampling.top_p * total * (1.0 - 1e-12)
+        kept, acc = [], 0.0
+        for pair in ranked:
+            kept.append(pair)
+            acc += pair[0]
+            if acc >= limit:
+                break
+        weights, choices, total = [p[0] for p in kept], [p[1] for p in kept], acc
+    u = rng.random() * total
+    acc = 0.0
+    for wv, choice in zip(weights, choices):
+        acc += wv
+        if u < acc:
+            return int(choice)
+    return int(choices[-1])
