@@ -26,7 +26,8 @@ def dumps(arrays: dict[str, np.ndarray], metadata: dict[str, str] | None = None)
     blobs = []
     offset = 0
     for name in sorted(arrays):
-        a = np.ascontiguousarray(arrays[name])
+        a = np.asarray(arrays[name])
+        a = np.ascontiguousarray(a) if a.ndim else a
         if a.dtype not in _NAMES:
             raise SafetensorsError(f"tensor {name!r}: dtype {a.dtype} is not supported (accepted: "
                                    f"{', '.join(str(np.dtype(v)) for v in _DTYPES.values())})")

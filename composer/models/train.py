@@ -10,6 +10,7 @@ its manifest: config, vocabulary version, corpus manifest id, licence, metrics a
 """
 from __future__ import annotations
 
+import json
 import math
 import time
 from dataclasses import dataclass
@@ -124,8 +125,10 @@ def train(kind: str, corpus, out_dir: Path, *, epochs: int = 30, minutes: float 
         epoch, best_bits, stale = int(ckpt["epoch"]), float(ckpt["best_bits"]), int(ckpt["stale"])
         best_state, history = ckpt["best_model"], list(ckpt["history"])
     order_rng = np.random.default_rng([seed, 11])
-    for _ in range(epoch):           # the shuffles a resumed run would have drawn
-        order_rng.permutation(len(train_seqs))
+    if resume and ckpt_path.is_file():
+        # Carry on exactly where the run stopped: the shuffles' and the dropout's random streams too.
+        order_rng.bit_generator.state = json.loads(ckpt["order_rng"])
+        torch.set_rng_state(ckpt["torch_rng"])
     while epoch < epochs and stale < patience and (time.perf_counter() - started) < minutes * 60:
         model.train()
         order = order_rng.permutation(len(train_seqs))
@@ -146,7 +149,8 @@ def train(kind: str, corpus, out_dir: Path, *, epochs: int = 30, minutes: float 
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
-            running = float(loss) if running is None else 0.95 * running + 0.05 * float(loss)
+            value = loss.item()
+            running = value if running is None else 0.95 * running + 0.05 * value
             bar.update(1, extra=f"loss {running / math.log(2):.3f} bits")
         bits = nll_bits(model, valid_seqs)
         epoch += 1
@@ -161,7 +165,8 @@ def train(kind: str, corpus, out_dir: Path, *, epochs: int = 30, minutes: float 
             stale += 1
         torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch, "best_bits": best_bits,
                     "stale": stale, "best_model": best_state, "history": history, "config": cfg,
-                    "corpus": corpus.id}, ckpt_path)
+                    "corpus": corpus.id, "order_rng": json.dumps(order_rng.bit_generator.state),
+                    "torch_rng": torch.get_rng_state()}, ckpt_path)
     model.load_state_dict(best_state)
     weights = out_dir / (weights_name or f"{kind}.safetensors")
     params = sum(p.numel() for p in model.parameters())

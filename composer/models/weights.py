@@ -300,7 +300,7 @@ def save_safetensors(arrays: dict, path, *, config: dict, vocabulary_version: st
         if not isinstance(value, str) or not value.strip():
             raise WeightsError(f"{path}: {field} must be a non-empty string, received {value!r}")
     config = _json_ready(config, "config", path)
-    arrays = {k: np.ascontiguousarray(v) for k, v in arrays.items()}
+    arrays = {k: (np.ascontiguousarray(v) if np.ndim(v) else np.asarray(v)) for k, v in arrays.items()}
     data = safetensors.dumps(arrays, {"format": MANIFEST_FORMAT})
     if not path.parent.is_dir():
         raise WeightsError(f"{path}: the folder {path.parent} does not exist")
