@@ -267,6 +267,12 @@ def load_weights(path, *, expected_sha256: str | None = None) -> "tuple[dict[str
     shapes or dtypes differ from the manifest.
     """
     path = Path(path)
+    manifest = _checked_manifest(path, expected_sha256)
+    return _check_tensors(path, _load_tensors(path), manifest), manifest
+
+
+def _checked_manifest(path: Path, expected_sha256: str | None) -> dict:
+    """The manifest beside `path`, once the file's size and sha256 match it (and `expected_sha256`)."""
     if expected_sha256 is not None and (not isinstance(expected_sha256, str)
                                         or not _SHA256_RE.match(expected_sha256.lower())):
         raise WeightsError(f"{path}: expected_sha256 must be 64 hex digits, received {expected_sha256!r:.80}")
@@ -274,7 +280,7 @@ def load_weights(path, *, expected_sha256: str | None = None) -> "tuple[dict[str
         raise WeightsError(f"{path}: weights file not found")
     manifest = _read_manifest(path)
     _check_bytes(path, manifest, expected_sha256)
-    return _check_tensors(path, _load_tensors(path), manifest), manifest
+    return manifest
 
 
 # --- safetensors (numpy): the shipped weights ------------------------------------------------
@@ -322,13 +328,7 @@ def load_safetensors(path, *, expected_sha256: str | None = None) -> "tuple[dict
     from . import safetensors
 
     path = Path(path)
-    if expected_sha256 is not None and (not isinstance(expected_sha256, str)
-                                        or not _SHA256_RE.match(expected_sha256.lower())):
-        raise WeightsError(f"{path}: expected_sha256 must be 64 hex digits, received {expected_sha256!r:.80}")
-    if not path.is_file():
-        raise WeightsError(f"{path}: weights file not found")
-    manifest = _read_manifest(path)
-    _check_bytes(path, manifest, expected_sha256)
+    manifest = _checked_manifest(path, expected_sha256)
     try:
         arrays, _ = safetensors.loads(path.read_bytes())
     except safetensors.SafetensorsError as exc:
