@@ -147,10 +147,13 @@ def cmd_train(args) -> int:
     for name in ("epochs", "hidden", "embed"):
         if getattr(args, name) < 1:
             raise ComposerError(f"--{name} must be at least 1, received {getattr(args, name)}")
+    if not args.minutes > 0:
+        raise ComposerError(f"--minutes must be above 0, received {args.minutes}")
     print(f"{corpus.name}: {len(corpus.tunes('train'))} training, {len(corpus.tunes('validation'))} validation, "
           f"{len(corpus.tunes('test'))} test lines; licence {corpus.licence}", flush=True)
-    command = "partita train " + " ".join(shlex.quote(a) for a in sys.argv[2:]) if sys.argv[1:2] == ["train"] else \
-        f"partita train {args.kind} --corpus {args.corpus}"
+    command = (f"partita train {args.kind} --corpus {shlex.quote(args.corpus)} --out {shlex.quote(args.out)} "
+               f"--epochs {args.epochs} --minutes {args.minutes:g} --seed {args.seed} --hidden {args.hidden} "
+               f"--embed {args.embed}" + (" --resume" if args.resume else "") + (" --ship" if args.ship else ""))
     result = train(args.kind, corpus, Path(args.out), epochs=args.epochs, minutes=args.minutes, seed=args.seed,
                    embed=args.embed, hidden=args.hidden, resume=args.resume, command=command)
     print(json.dumps({"weights": str(result.weights), "validation_bits_per_note": round(result.best_validation_bits, 4),

@@ -101,7 +101,16 @@ def _cache_path(manifest: Manifest, root: Path) -> Path:
     import music21
 
     tag = re.sub(r"[^A-Za-z0-9.]+", "_", str(music21.__version__))
-    where = "" if root == music21_corpus_root() else "-" + re.sub(r"[^A-Za-z0-9]+", "_", str(root))[-40:]
+    where = ""
+    if root.resolve() != music21_corpus_root().resolve():
+        # Your own files may change: key the cache on the root and every matched file's size and mtime.
+        import hashlib
+
+        h = hashlib.sha256(str(root.resolve()).encode())
+        for f in _files(manifest, root):
+            st = f.stat()
+            h.update(f"{f.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}".encode())
+        where = "-" + h.hexdigest()[:16]
     return cache_dir() / "corpora" / f"{manifest.name}-{manifest.digest[:16]}-x{EXTRACTOR_VERSION}-m21_{tag}{where}.npz"
 
 

@@ -63,7 +63,9 @@ def manifest_file(name: str) -> Path:
 def load_manifest(name_or_path: str | Path) -> Manifest:
     """A manifest by corpus name (``oneills1850``) or by path to a YAML file."""
     path = Path(name_or_path)
-    if not (path.suffix in (".yaml", ".yml") and path.is_file()):
+    if path.suffix in (".yaml", ".yml") and not path.is_file():
+        raise CorpusError(f"corpus manifest file {path} not found")
+    if not path.is_file():
         path = manifest_file(str(name_or_path))
     try:
         doc = read_yaml_file(path)
@@ -73,6 +75,9 @@ def load_manifest(name_or_path: str | Path) -> Manifest:
     if problems:
         raise CorpusError("; ".join(str(p) for p in problems))
     d = doc.data
+    if d["public_domain"] and d["licence"] not in ("public-domain", "CC0-1.0"):
+        raise CorpusError(f"{path}: public_domain is true but licence is {d['licence']!r} "
+                          f"(public_domain may be true only for: public-domain, CC0-1.0)")
     sel, split = d["selection"], d["split"]
     digest = hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
     return Manifest(

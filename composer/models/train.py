@@ -167,6 +167,9 @@ def train(kind: str, corpus, out_dir: Path, *, epochs: int = 30, minutes: float 
                     "stale": stale, "best_model": best_state, "history": history, "config": cfg,
                     "corpus": corpus.id, "order_rng": json.dumps(order_rng.bit_generator.state),
                     "torch_rng": torch.get_rng_state()}, ckpt_path)
+    if best_state is None:
+        raise WeightsError(f"no epoch of the {kind} model finished (minutes={minutes}, epochs={epochs}) or the "
+                           f"validation loss was not a number; nothing to export")
     model.load_state_dict(best_state)
     weights = out_dir / (weights_name or f"{kind}.safetensors")
     params = sum(p.numel() for p in model.parameters())
