@@ -107,6 +107,18 @@ def _replace_atomically(target: Path, write) -> None:
         raise
 
 
+def _checked_provenance(path: Path, config, vocabulary_version, corpus, licence, command) -> tuple[dict, dict]:
+    """The config as plain JSON data and the provenance fields, each checked (both weight formats)."""
+    if not isinstance(config, dict):
+        raise WeightsError(f"{path}: config must be a dict, received {type(config).__name__}")
+    provenance = {"vocabulary_version": vocabulary_version, "corpus": corpus, "licence": licence,
+                  "command": command}
+    for field, value in provenance.items():
+        if not isinstance(value, str) or not value.strip():
+            raise WeightsError(f"{path}: {field} must be a non-empty string, received {value!r}")
+    return _json_ready(config, "config", path), provenance
+
+
 def save_weights(state_dict: "dict[str, torch.Tensor]", path, *, config: dict, vocabulary_version: str,
                  corpus: str, licence: str, command: str) -> dict:
     """Write `state_dict` to `path` (torch.save of a plain dict) and its manifest to ``<path>.json``.
@@ -118,14 +130,7 @@ def save_weights(state_dict: "dict[str, torch.Tensor]", path, *, config: dict, v
     import torch
 
     path = Path(path)
-    if not isinstance(config, dict):
-        raise WeightsError(f"{path}: config must be a dict, received {type(config).__name__}")
-    provenance = {"vocabulary_version": vocabulary_version, "corpus": corpus, "licence": licence,
-                  "command": command}
-    for field, value in provenance.items():
-        if not isinstance(value, str) or not value.strip():
-            raise WeightsError(f"{path}: {field} must be a non-empty string, received {value!r}")
-    config = _json_ready(config, "config", path)
+    config, provenance = _checked_provenance(path, config, vocabulary_version, corpus, licence, command)
     tensors = _plain_tensors(state_dict, path)
     if not path.parent.is_dir():
         raise WeightsError(f"{path}: the folder {path.parent} does not exist")
@@ -300,13 +305,8 @@ def save_safetensors(arrays: dict, path, *, config: dict, vocabulary_version: st
     from . import safetensors
 
     path = Path(path)
-    provenance = {"vocabulary_version": vocabulary_version, "corpus": corpus, "licence": licence,
-                  "command": command}
-    for field, value in provenance.items():
-        if not isinstance(value, str) or not value.strip():
-            raise WeightsError(f"{path}: {field} must be a non-empty string, received {value!r}")
-    config = _json_ready(config, "config", path)
-    arrays = {k: (np.ascontiguousarray(v) if np.ndim(v) else np.asarray(v)) for k, v in arrays.items()}
+    config, provenance = _checked_provenance(path, config, vocabulary_version, corpus, licence, command)
+    arrays = {k: np.asarray(v) for k, v in arrays.items()}
     data = safetensors.dumps(arrays, {"format": MANIFEST_FORMAT})
     if not path.parent.is_dir():
         raise WeightsError(f"{path}: the folder {path.parent} does not exist")
