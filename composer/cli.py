@@ -70,6 +70,20 @@ def _parser() -> argparse.ArgumentParser:
     csub.add_parser("list", help="the corpus manifests, their licence and size once parsed")
     q = csub.add_parser("prepare", help="parse a corpus with music21 once and cache it (progress bar)")
     q.add_argument("name")
+    q = csub.add_parser("index", help="build the originality index of corpora and calibrate it on their own "
+                                      "shared runs (writes corpora/indexes, or --out)")
+    q.add_argument("names", nargs="+", help="corpus manifest names")
+    q.add_argument("--out", help="the folder to write into (default: the package's corpora/indexes)")
+
+    p = sub.add_parser("evaluate", help="quality metrics of MIDI or MusicXML files, their distance to a corpus, "
+                                        "and what they copy from one")
+    p.add_argument("files", nargs="+", help="MIDI (.mid) or MusicXML (.musicxml, .xml, .mxl) files")
+    p.add_argument("--reference", metavar="CORPUS[:SPLIT]",
+                   help="compare the files' features with a corpus (Yang & Lerch overlap), e.g. oneills1850:test")
+    p.add_argument("--against", metavar="CORPUS",
+                   help="report the longest run each file copies from a tune of these corpora ('a+b' for several), "
+                        "e.g. oneills1850")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("check", help="mark a MusicXML exercise: parallels, range, tendency tones, scale/raga")
     p.add_argument("file", help="a MusicXML file (.musicxml, .xml, .mxl)")
@@ -129,6 +143,9 @@ def _filler_arguments(p) -> None:
                         "weights under the same constraints")
     p.add_argument("--temperature", type=float, default=1.0, help="neural filler: sampling temperature (default 1)")
     p.add_argument("--top-p", type=float, default=0.95, help="neural filler: nucleus mass kept (default 0.95)")
+    p.add_argument("--max-copied-run", type=int, metavar="NOTES",
+                   help="originality guard: redraw any melody slot that copies this many notes in a row from a "
+                        "training tune (default: the spec's constraints.max_copied_run, 16; 0: off)")
 
 
 def cmd_train(args) -> int:
@@ -174,6 +191,16 @@ def cmd_corpora(args) -> int:
                 m = load_manifest(name)
                 print(f"{name:15} {m.licence:15} {m.title}")
             return 0
+        if args.corpora_command == "index":
+            from .originality import build_shipped
+
+            written = build_shipped(args.names, progress=True, out=Path(args.out) if args.out else None)
+            for name, cal in written.items():
+                if name in ("+".join(args.names),) or name in args.names:
+                    print(f"{name}: {cal['tunes']} tunes; longest run shared with another tune: median "
+                          f"{cal['percentiles']['50']} notes, p95 {cal['percentiles']['95']}; share >= 8: "
+                          f"{cal['share_at_least']['8']:.0%}, >= 16: {cal['share_at_least']['16']:.0%}")
+            return 0
         corpus = load_corpus(args.name)
     except CorpusError as exc:
         raise ComposerError(str(exc)) from None
@@ -194,7 +221,7 @@ def cmd_compose(args) -> int:
     if existing and not args.force:
         raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --force to overwrite")
     piece = compose(args.spec, seed=args.seed, filler=args.filler, time_budget_s=args.time_budget,
-                    temperature=args.temperature, top_p=args.top_p)
+                    temperature=args.temperature, top_p=args.top_p, max_copied_run=args.max_copied_run)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -208,7 +235,8 @@ def cmd_compose(args) -> int:
 def cmd_explain(args) -> int:
     from .compose import compose
 
-    piece = compose(args.spec, seed=args.seed, filler=args.filler, temperature=args.temperature, top_p=args.top_p)
+    piece = compose(args.spec, seed=args.seed, filler=args.filler, temperature=args.temperature, top_p=args.top_p,
+                    max_copied_run=args.max_copied_run)
     if args.note:
         from .explain import explain_note
 
@@ -226,6 +254,17 @@ def cmd_explain(args) -> int:
         print(json.dumps(explain_json(piece.plan), indent=2, ensure_ascii=False))
     else:
         print(piece.explain())
+        print(piece.originality.summary())
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    import json
+
+    from .evaluate import evaluate_files, text_report
+
+    report = evaluate_files(args.files, reference=args.reference, against=args.against, progress=not args.json)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else text_report(report))
     return 0
 
 
@@ -381,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handlers = {"compose": cmd_compose, "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars,
                 "cycles": cmd_cycles, "schema": cmd_schema, "lessons": cmd_lessons, "check": cmd_check,
-                "train": cmd_train, "corpora": cmd_corpora}
+                "train": cmd_train, "corpora": cmd_corpora, "evaluate": cmd_evaluate}
     try:
         return handlers[args.command](args)
     except SpecError as exc:

@@ -10,6 +10,7 @@ from theory import Pitch
 from .arrange import arrange_bass, arrange_chords, arrange_drone, arrange_percussion, heterophony
 from .errors import ComposerError
 from .fill import DEFAULT_FILLER, FILLERS, fill_melody
+from .originality import DEFAULT_INDEX, MIN_MAX_COPIED_RUN, guard_for
 from .limits import DEFAULT_TIME_BUDGET_S, Budget, check_notes
 from .slots import plan_slots, precheck
 from .piece import Instrument, KeyChange, Part, Piece
@@ -19,7 +20,7 @@ from .spec import Spec, load_spec
 
 def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str = DEFAULT_FILLER,
             time_budget_s: float | None = DEFAULT_TIME_BUDGET_S, temperature: float = 1.0,
-            top_p: float = 0.95) -> Piece:
+            top_p: float = 0.95, max_copied_run: int | None = None) -> Piece:
     """Compose a piece from a spec (a YAML path, YAML text, a dict or a loaded `Spec`).
 
     `seed` overrides the spec's seed; the same spec and seed give the same piece.
@@ -27,6 +28,9 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
     choices are masked by the hard constraints) or 'rules' (hand weights under the same constraints).
     `temperature` and `top_p` shape the neural filler's draws (lower: safer, more predictable).
     `time_budget_s` bounds the time compose may take (None: no bound); past it, LimitError.
+    `max_copied_run` overrides the spec's `constraints.max_copied_run` (default 16 notes; 0: off): a
+    melody slot that copies a run that long from a tune of the models' training corpora is drawn
+    again. `piece.originality` reports the longest copied run.
     """
     budget = Budget(time_budget_s)
     if filler not in FILLERS:
@@ -37,6 +41,11 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
         if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**32 - 1:
             raise ComposerError(f"seed must be an integer 0..4294967295, received {seed!r}")
         spec_obj = _with_seed(spec_obj, seed)
+    guard_run = spec_obj.constraints.max_copied_run if max_copied_run is None else max_copied_run
+    if isinstance(guard_run, bool) or not isinstance(guard_run, int) or guard_run < 0 or 0 < guard_run < MIN_MAX_COPIED_RUN:
+        raise ComposerError(f"max_copied_run must be 0 (the guard off) or an integer from {MIN_MAX_COPIED_RUN}, "
+                            f"received {guard_run!r}")
+    guard = guard_for(guard_run)
     plan = plan_piece(spec_obj, np.random.default_rng([spec_obj.seed, 0]))
     slots = plan_slots(plan, spec_obj)
     precheck(plan, slots)
@@ -49,7 +58,8 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
             if lead is not None and spec_obj.harmony == "heterophony":
                 notes = heterophony(lead, plan, part)
             else:
-                notes = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler, sampling)
+                notes = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler, sampling,
+                                    guard)
                 lead = notes if lead is None else lead
         elif part.role == "chords":
             notes = arrange_chords(plan, part, spec_obj.style)
@@ -69,8 +79,11 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
     for phrase in plan.phrases:
         if not keys or keys[-1].key != phrase.key:
             keys.append(KeyChange(phrase.offset(plan.meter), phrase.key))
+    settings = {"filler": filler, "temperature": sampling.temperature, "top_p": sampling.top_p,
+                "max_copied_run": guard_run, "resampled_slots": guard.resampled if guard else 0,
+                "originality_index": DEFAULT_INDEX}
     return Piece(plan.title, plan.meter, plan.tempo_bpm, plan.bars, parts, plan.chords, keys, plan, spec_obj,
-                 spec_obj.seed)
+                 spec_obj.seed, settings)
 
 
 def _sampling(temperature, top_p):

@@ -54,11 +54,14 @@ def filler_context(filler: str, plan: Plan, slots: list[Slot], seed: int, sampli
     decoded = neural_rhythms(plan, batch, rngs, rhythm_model, sampling)
     rhythms = {(s.part_index, s.phrase.index): decoded[i] for i, s in enumerate(batch)}
 
-    def late(slot: Slot):
-        rng = slot_rng(seed, slot.part_index, slot.phrase.index, 50)
+    def late(slot: Slot, attempt: int = 0):
+        rng = slot_rng(seed, slot.part_index, slot.phrase.index, 50 + ATTEMPT_STAGE * attempt)
         return neural_rhythms(plan, [slot], [rng], rhythm_model, sampling)[0]
 
     return FillContext(filler, rhythms, melody_model, sampling, late)
+
+
+ATTEMPT_STAGE = 1000          # an rng stream per attempt of the originality guard
 
 
 def slot_rng(seed: int, part_index: int, phrase_index: int, stage: int) -> np.random.Generator:
@@ -87,71 +90,113 @@ class ChordLookup:
         return None
 
 
-def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_FILLER, sampling=None) -> list[Note]:
+def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_FILLER, sampling=None,
+                guard=None) -> list[Note]:
     """The notes of one melody part: its slots, in time order, each copied or decoded by `filler`
-    ('neural': the trained models under the constraints; 'rules': hand weights under the same)."""
-    meter = plan.meter
+    ('neural': the trained models under the constraints; 'rules': hand weights under the same).
+
+    `guard` (a `originality.CopyGuard`): a slot whose notes complete a run copied from a corpus tune
+    is drawn again with fresh random streams (from the third try with a fresh rhythm too, from the
+    fifth written anew instead of copying a repeat), up to the guard's number of attempts."""
     ctx = filler_context(filler, plan, slots, seed, sampling)
     lookup = ChordLookup(plan.chords)
     notes: list[Note] = []
     by_phrase: dict[int, list[Note]] = {}
     for slot in slots:
-        phrase, part = slot.phrase, slot.part
-        end = slot.end
-        copied: list[Note] = []
-        rewrite_tail = False
-        if phrase.kept_bars and phrase.copy_of is not None:
-            previous = notes[-1].pitch.cents if notes else None
-            found = _copy_kept(plan, phrase, by_phrase.get(phrase.copy_of, []), part, previous, slot.max_leap)
-            if found is None:
-                phrase.notes.append(f"{part.name}: the repeat did not fit the range or the leap limit after "
-                                    f"transposition; written anew")
-            else:
-                copied = found
-                src = plan.phrases[phrase.copy_of]
-                for n in copied:
-                    phrase.note_reasons[(part.name, n.offset)] = [
-                        f"copied from phrase {src.number} of section {src.section!r} (bar "
-                        f"{src.start_bar + 1}): the section repeats it"
-                        + (f", moved into {phrase.key}" if src.key != phrase.key else "")]
-                period = slot.key.scale.period_cents
-                last_rel = slot.key.rel_cents(copied[-1].pitch.cents)
-                rewrite_tail = (slot.is_last and phrase.kept_bars == phrase.bars
-                                and not any(min(abs(last_rel - t), period - abs(last_rel - t)) < 0.5
-                                            for t in slot.targets))
-        kept_bars = phrase.kept_bars if copied else 0
-        if rewrite_tail:
-            # The piece must close on the tonic: write the last bar(s) anew, as few as will join.
-            for refill in range(1, phrase.bars + 1):
-                kept_end = end - refill * meter.bar_quarters
-                head = [n for n in copied if n.offset < kept_end]
-                try:
-                    tail = _fill_region(plan, slot, seed, lookup, phrase.bars - refill, head or notes, by_phrase, ctx)
-                except UnsatisfiableError:
-                    if refill == phrase.bars:
-                        raise
-                    continue
-                phrase.notes.append(f"{part.name}: last {refill} bar(s) written anew to close on the tonic")
-                phrase_notes = head + tail
+        phrase = slot.phrase
+        kept_notes = len(phrase.notes)
+        attempts = guard.attempts if guard is not None else 1
+        for attempt in range(attempts):
+            del phrase.notes[kept_notes:]
+            phrase_notes = _slot_notes(plan, slot, seed, notes, by_phrase, lookup, ctx, attempt)
+            copy = guard.copy_in(notes, phrase_notes, slot.part.name) if guard is not None else None
+            if copy is None:
                 break
-        else:
-            phrase_notes = list(copied)
-            if kept_bars < phrase.bars:
-                phrase_notes += _fill_region(plan, slot, seed, lookup, kept_bars, phrase_notes or notes, by_phrase, ctx)
+            if attempt == attempts - 1:
+                from .originality import OriginalityError
+
+                bar = int(copy.start // plan.meter.bar_quarters) + 1
+                raise OriginalityError(
+                    f"part {slot.part.name!r}, section {phrase.section!r}, bar {bar}: every one of {attempts} "
+                    f"drafts copies a run of {guard.max_run} notes from the tune {copy.tune_title!r} "
+                    f"({copy.tune_id}); to fix: raise constraints.max_copied_run or choose another seed")
+            guard.resampled += 1
+        if attempt:
+            phrase.notes.append(f"{slot.part.name}: drawn {attempt + 1} times; the earlier drafts copied "
+                                f"{guard.max_run} or more notes from a corpus tune")
         by_phrase[phrase.index] = phrase_notes
         notes.extend(phrase_notes)
     return notes
 
 
+RHYTHM_REDRAW_ATTEMPT = 2     # from this attempt on, a guarded slot gets a fresh rhythm as well
+COPY_DROP_ATTEMPT = 4         # ... and is written anew rather than copying the section it repeats
+
+
+def _slot_notes(plan: Plan, slot: Slot, seed: int, notes: list[Note], by_phrase: dict, lookup: ChordLookup,
+                ctx: FillContext, attempt: int = 0) -> list[Note]:
+    """One slot's notes: the kept bars of a repeat copied, the rest decoded."""
+    meter = plan.meter
+    phrase, part = slot.phrase, slot.part
+    end = slot.end
+    copied: list[Note] = []
+    rewrite_tail = False
+    if phrase.kept_bars and phrase.copy_of is not None and attempt < COPY_DROP_ATTEMPT:
+        previous = notes[-1].pitch.cents if notes else None
+        found = _copy_kept(plan, phrase, by_phrase.get(phrase.copy_of, []), part, previous, slot.max_leap)
+        if found is None:
+            phrase.notes.append(f"{part.name}: the repeat did not fit the range or the leap limit after "
+                                f"transposition; written anew")
+        else:
+            copied = found
+            src = plan.phrases[phrase.copy_of]
+            for n in copied:
+                phrase.note_reasons[(part.name, n.offset)] = [
+                    f"copied from phrase {src.number} of section {src.section!r} (bar "
+                    f"{src.start_bar + 1}): the section repeats it"
+                    + (f", moved into {phrase.key}" if src.key != phrase.key else "")]
+            period = slot.key.scale.period_cents
+            last_rel = slot.key.rel_cents(copied[-1].pitch.cents)
+            rewrite_tail = (slot.is_last and phrase.kept_bars == phrase.bars
+                            and not any(min(abs(last_rel - t), period - abs(last_rel - t)) < 0.5
+                                        for t in slot.targets))
+    elif phrase.kept_bars and phrase.copy_of is not None:
+        phrase.notes.append(f"{part.name}: written anew rather than repeated (the repeat joined a copied run)")
+    kept_bars = phrase.kept_bars if copied else 0
+    if rewrite_tail:
+        # The piece must close on the tonic: write the last bar(s) anew, as few as will join.
+        for refill in range(1, phrase.bars + 1):
+            kept_end = end - refill * meter.bar_quarters
+            head = [n for n in copied if n.offset < kept_end]
+            try:
+                tail = _fill_region(plan, slot, seed, lookup, phrase.bars - refill, head or notes, by_phrase, ctx,
+                                    attempt)
+            except UnsatisfiableError:
+                if refill == phrase.bars:
+                    raise
+                continue
+            phrase.notes.append(f"{part.name}: last {refill} bar(s) written anew to close on the tonic")
+            return head + tail
+    phrase_notes = list(copied)
+    if kept_bars < phrase.bars:
+        phrase_notes += _fill_region(plan, slot, seed, lookup, kept_bars, phrase_notes or notes, by_phrase, ctx,
+                                     attempt)
+    return phrase_notes
+
+
 def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_bar: int, before: list[Note],
-                 by_phrase: dict, ctx: FillContext) -> list[Note]:
-    """Rhythm then pitch for bars first_bar.. of a slot, joined to the note before (and after)."""
+                 by_phrase: dict, ctx: FillContext, attempt: int = 0) -> list[Note]:
+    """Rhythm then pitch for bars first_bar.. of a slot, joined to the note before (and after).
+    `attempt` > 0 draws again with fresh random streams (the originality guard's retries)."""
     meter, phrase = plan.meter, slot.phrase
-    rng = slot_rng(seed, slot.part_index, phrase.index, first_bar)
+    rng = slot_rng(seed, slot.part_index, phrase.index, first_bar + ATTEMPT_STAGE * attempt)
     if ctx.rhythms is not None:
-        if (slot.part_index, phrase.index) not in ctx.rhythms:
-            ctx.rhythms[(slot.part_index, phrase.index)] = ctx.late_rhythm(slot)
-        decoded = ctx.rhythms[(slot.part_index, phrase.index)]
+        if attempt >= RHYTHM_REDRAW_ATTEMPT:
+            decoded = ctx.late_rhythm(slot, attempt)
+        else:
+            if (slot.part_index, phrase.index) not in ctx.rhythms:
+                ctx.rhythms[(slot.part_index, phrase.index)] = ctx.late_rhythm(slot)
+            decoded = ctx.rhythms[(slot.part_index, phrase.index)]
         bars = [list(decoded[b]) if b >= first_bar else [] for b in range(phrase.bars)]
     else:
         bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,

@@ -82,6 +82,8 @@ class Piece:
     plan: "Plan | None" = None
     spec: Any = None
     seed: int = 0
+    settings: dict = field(default_factory=dict)     # how it was composed: filler, sampling, guard
+    _originality: Any = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> Key:
@@ -109,6 +111,19 @@ class Piece:
             if event.offset <= offset < event.end:
                 return event
         return None
+
+    @property
+    def originality(self):
+        """The longest run of the melody parts copied from a tune of the corpora the models learned
+        from (an `originality.OriginalityReport`, computed on first use)."""
+        if self._originality is None:
+            from . import originality as O
+
+            index = O.load_index(self.settings.get("originality_index", O.DEFAULT_INDEX))
+            self._originality = O.report(O.piece_melodies(self), index, self.meter,
+                                         self.settings.get("max_copied_run", 0),
+                                         self.settings.get("resampled_slots", 0))
+        return self._originality
 
     def to_music21(self):
         from .render.musicxml import to_music21

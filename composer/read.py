@@ -39,6 +39,7 @@ from pathlib import Path
 from theory import Key, Meter, Pitch, TheoryError
 
 from .errors import ReadError
+from .provenance import MIDI_PREFIX, PROVENANCE_FIELD, parse_provenance
 from .piece import Instrument, KeyChange, Note, Part, Piece
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -97,6 +98,10 @@ def read_piece(path) -> Piece:
         return read_musicxml(path)
     raise _error(path, f"cannot read files ending {ext or '(no extension)'!r} "
                        f"(accepted: {', '.join(MIDI_EXTENSIONS + MUSICXML_EXTENSIONS)})")
+
+
+def _carried(provenance: dict | None) -> dict:
+    return {"provenance": provenance} if provenance else {}
 
 
 def _western_key(path: Path, fifths: int, minor: bool) -> Key:
@@ -186,6 +191,8 @@ def _midi_meta(path: Path, mid) -> dict:
                     info["meter"] = (tick, msg.numerator, msg.denominator)
             elif msg.type == "key_signature":
                 info["keys"].append((Fraction(tick, tpq),) + _midi_key_signature(path, msg.key))
+            elif msg.type == "text" and msg.text.startswith(MIDI_PREFIX) and "provenance" not in info:
+                info["provenance"] = parse_provenance(msg.text)
             elif msg.type == "track_name" and index not in info["names"] and msg.name.strip():
                 info["names"][index] = msg.name.strip()
             elif msg.type == "program_change":
@@ -253,7 +260,7 @@ def read_midi(path) -> Piece:
     length = max(Fraction(meta["length_ticks"], tpq), last_end)
     title = meta["names"].get(0) if not any(t == 0 for t, _ in grouped) else None
     return Piece(title=title or path.stem, meter=meter, tempo_bpm=tempo, bars=_bars(length, meter), parts=parts,
-                 chords=[], keys=_key_changes(path, meta["keys"]))
+                 chords=[], keys=_key_changes(path, meta["keys"]), settings=_carried(meta.get("provenance")))
 
 
 # --- MusicXML ------------------------------------------------------------------------------------
@@ -417,11 +424,18 @@ def read_musicxml(path) -> Piece:
     """A MusicXML file (.musicxml, .xml, or compressed .mxl) as a Piece (see the module docstring)."""
     path = Path(path)
     data = _read_bytes(path)
-    score = _music21_score(path, _score_root(path, data))
+    root = _score_root(path, data)
+    score = _music21_score(path, root)
     if not score.parts:
         raise _error(path, "the MusicXML holds no parts")
+    field = root.find(f".//{{*}}miscellaneous-field[@name='{PROVENANCE_FIELD}']")
+    if field is None:
+        field = root.find(f".//miscellaneous-field[@name='{PROVENANCE_FIELD}']")
+    carried = parse_provenance(field.text or "") if field is not None else None
     try:
-        return _piece_from_score(path, score)
+        piece = _piece_from_score(path, score)
+        piece.settings = _carried(carried)
+        return piece
     except ReadError:
         raise
     except Exception as exc:  # noqa: BLE001 - music21 objects of an odd document can fail when asked anything

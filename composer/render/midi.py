@@ -50,6 +50,8 @@ from pathlib import Path
 
 import mido
 
+from ..provenance import MIDI_PREFIX, provenance_text
+
 from ..errors import RenderError
 from ..piece import Piece
 
@@ -127,6 +129,9 @@ def _conductor_track(piece: Piece, end_tick: int) -> mido.MidiTrack:
         (0, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(piece.tempo_bpm))),
         (0, mido.MetaMessage("time_signature", numerator=meter.numerator, denominator=meter.denominator)),
     ]
+    carried = provenance_text(piece)
+    if carried is not None:
+        events.append((0, mido.MetaMessage("text", text=MIDI_PREFIX + carried)))
     last = None
     for change in sorted(piece.keys, key=lambda c: c.offset):
         name = mido_key_name(change.key)

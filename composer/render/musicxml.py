@@ -51,6 +51,7 @@ from music21.stream.makeNotation import makeTupletBrackets
 from theory.pitch import LETTER_SEMITONES
 
 from ..errors import RenderError
+from ..provenance import PROVENANCE_FIELD, provenance_text
 from ..piece import Part, Piece
 
 # Written values in quarter notes, longest first: dotted whole .. 128th.
@@ -351,6 +352,9 @@ def to_music21(piece: Piece) -> stream.Score:
     score = stream.Score()
     score.metadata = metadata.Metadata()
     score.metadata.title = piece.title
+    carried = provenance_text(piece)
+    if carried is not None:
+        score.metadata.addCustom(PROVENANCE_FIELD, carried)
     melody = next((i for i, p in enumerate(piece.parts) if p.role == "melody"), 0)
     for index, part in enumerate(piece.parts):
         m21part = stream.Part(id=f"P{index + 1}")
