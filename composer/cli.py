@@ -138,9 +138,10 @@ DEFAULT_TRAIN_CORPUS = "oneills1850,ryansMammoth"
 
 
 def _filler_arguments(p) -> None:
-    p.add_argument("--filler", default="neural", choices=["neural", "rules"],
-                   help="what writes the melodies: the trained models under the constraints (default), or hand "
-                        "weights under the same constraints")
+    p.add_argument("--filler", default="neural", choices=["neural", "rules", "ngram"],
+                   help="what writes the melodies: the trained models under the constraints (default), hand "
+                        "weights under the same constraints, or the n-gram baseline (fitted on the parsed "
+                        "training corpora at first use)")
     p.add_argument("--temperature", type=float, default=1.0, help="neural filler: sampling temperature (default 1)")
     p.add_argument("--top-p", type=float, default=0.95, help="neural filler: nucleus mass kept (default 0.95)")
     p.add_argument("--max-copied-run", type=int, metavar="NOTES",

@@ -25,7 +25,7 @@ from .rhythm import phrase_rhythm, seeded_bar
 from .slots import Slot
 from .spec import PartSpec
 
-FILLERS = ("neural", "rules")
+FILLERS = ("neural", "rules", "ngram")
 DEFAULT_FILLER = "neural"
 
 
@@ -42,12 +42,19 @@ class FillContext:
 
 
 def filler_context(filler: str, plan: Plan, slots: list[Slot], seed: int, sampling=None) -> FillContext:
-    if filler != "neural":
+    """'rules': nothing to prepare. 'neural' and 'ngram': the two models, and every slot's rhythm
+    decoded in one batch (the n-gram baseline is decoded by the same code as the neural models)."""
+    if filler == "rules":
         return FillContext(filler)
     from .fill_neural import DEFAULT_SAMPLING, models, neural_rhythms
 
     sampling = sampling or DEFAULT_SAMPLING
-    rhythm_model, melody_model = models()
+    if filler == "ngram":
+        from .models.ngram import ngram_models
+
+        rhythm_model, melody_model = ngram_models()
+    else:
+        rhythm_model, melody_model = models()
     # Slots that only copy an earlier phrase need no rhythm unless the copy fails: decode those later, alone.
     batch = [s for s in slots if s.kept_bars < s.phrase.bars or s.copy_of is None]
     rngs = [slot_rng(seed, s.part_index, s.phrase.index, 50) for s in batch]
@@ -319,7 +326,7 @@ def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float |
         feasible = backward_feasible(problem.allowed, problem.edges, start=start)
     if not feasible[0].any():
         _raise_unsatisfiable(problem, start, phrase, part, meter)
-    if ctx is not None and ctx.name == "neural":
+    if ctx is not None and ctx.melody_model is not None:
         from .fill_neural import melody_sampler
 
         emphasis = fill_rules.emphasis_weights(problem, slot.emphasis)

@@ -1,0 +1,182 @@
+"""The project's benchmark table: the rules, n-gram and neural fillers on the same 50 specs.
+
+    python benchmarks/bench_table.py [--specs 50] [--markdown docs/benchmarks.md]
+
+The specs are the plans of 50 held-out (test split) tunes of O'Neill's and Ryan's: each tune's
+key, mode, meter, length and range, binary form (see bench_quality.tune_spec). Each filler runs in
+its own process (so its peak memory is its own) and composes every spec once to warm up, then
+again timed. For every piece: the metrics of `composer.evaluate` (constraint satisfaction from
+the plan the piece carries), and its longest run copied from the training corpora. Against the
+held-out tunes: the overlapping area of the intra-set and inter-set distance densities per
+feature (Yang & Lerch 2018), and the overlap of the mean pitch-class, interval and duration
+histograms. Speed: warm compose (median ms per piece), notes per second over the whole run, the
+cold `partita compose` of the minuet (seconds, best of 3), and peak resident memory (MB).
+Prints JSON, then the Markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+FILLERS = ("rules", "ngram", "neural")
+
+
+def child(filler: str, specs_path: str) -> dict:
+    import numpy as np
+
+    from composer import compose
+    from composer.evaluate import evaluate_piece
+    from composer.originality import load_index
+
+    specs = json.loads(Path(specs_path).read_text())
+    start = time.perf_counter()
+    compose(specs[0], filler=filler)                        # models loaded, n-gram fitted, index read
+    setup = time.perf_counter() - start
+    index = load_index()
+    times, notes, results = [], 0, []
+    for spec in specs:
+        t0 = time.perf_counter()
+        piece = compose(spec, filler=filler)
+        times.append(time.perf_counter() - t0)
+        notes += sum(len(p.notes) for p in piece.parts)
+        r = evaluate_piece(piece, spec["title"], index)
+        r["resampled_slots"] = piece.settings.get("resampled_slots", 0)
+        results.append(r)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return {"filler": filler, "setup_s": round(setup, 2), "warm_ms_median": round(1000 * statistics.median(times), 1),
+            "warm_ms_mean": round(1000 * float(np.mean(times)), 1), "notes": notes,
+            "notes_per_s": round(notes / sum(times)), "peak_mb": round(peak_mb, 1), "results": results}
+
+
+def cold_cli(filler: str) -> float:
+    best = float("inf")
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(3):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "composer", "compose", str(ROOT / "examples" / "minuet_in_g.yaml"),
+                            "-o", out, "--force", "--filler", filler], check=True, capture_output=True, cwd=ROOT)
+            best = min(best, time.perf_counter() - t0)
+    return round(best, 2)
+
+
+def summary(run: dict, ref_features: dict) -> dict:
+    import numpy as np
+
+    from composer.evaluate import aggregate, features_of
+    from composer.similarity import compare_sets
+
+    results = run["results"]
+    metrics = [r["metrics"] for r in results]
+    agg = aggregate(results)
+    gen = features_of(metrics)
+    compared = compare_sets(gen, ref_features)
+    checks = sum(m["constraints"]["checks"] for m in metrics)
+    bad = sum(m["constraints"]["violations"] for m in metrics)
+    runs = [r["originality"]["longest_copied_run"] for r in results]
+    hist_overlap = {}
+    for key in ("pitch_class_histogram", "interval_histogram", "duration_histogram"):
+        g, r = np.mean(gen[key], axis=0), np.mean(ref_features[key], axis=0)
+        hist_overlap[key] = round(float(np.minimum(g, r).sum()), 4)
+    overlaps = [f["overlap"] for f in compared.values() if f.get("overlap") is not None]
+    return {
+        "pieces": len(results),
+        "quality": {"mean_overlap_yang_lerch": round(float(np.mean(overlaps)), 4),
+                    "overlap_by_feature": {k: f["overlap"] for k, f in compared.items()},
+                    "mean_histogram_overlap": hist_overlap,
+                    "strong_beat_chord_tone_ratio": agg.get("strong_beat_chord_tone_ratio", {}).get("mean"),
+                    "key_match_rate": agg.get("key_match_rate", {}).get("mean"),
+                    "form_accuracy": agg.get("form_accuracy", {}).get("mean"),
+                    "pitch_class_entropy": agg.get("pitch_class_entropy", {}).get("mean")},
+        "constraints": {"checks": checks, "violations": bad, "rate": round(1 - bad / max(checks, 1), 6)},
+        "originality": {"longest_copied_run_mean": round(float(np.mean(runs)), 2),
+                        "longest_copied_run_max": int(max(runs)),
+                        "share_at_least_12": round(float(np.mean([r >= 12 for r in runs])), 3),
+                        "slots_redrawn": int(sum(r["resampled_slots"] for r in results))},
+        "speed": {"warm_compose_ms_median": run["warm_ms_median"], "notes_per_s": run["notes_per_s"],
+                  "setup_s": run["setup_s"], "cold_cli_s": run["cold_cli_s"], "peak_memory_mb": run["peak_mb"]},
+    }
+
+
+def markdown(table: dict) -> str:
+    rows = [
+        ("Yang & Lerch overlap, mean of 12 features (higher is closer)", lambda s: s["quality"]["mean_overlap_yang_lerch"]),
+        ("pitch-class histogram overlap", lambda s: s["quality"]["mean_histogram_overlap"]["pitch_class_histogram"]),
+        ("interval histogram overlap", lambda s: s["quality"]["mean_histogram_overlap"]["interval_histogram"]),
+        ("duration histogram overlap", lambda s: s["quality"]["mean_histogram_overlap"]["duration_histogram"]),
+        ("strong-beat chord-tone ratio", lambda s: s["quality"]["strong_beat_chord_tone_ratio"]),
+        ("key found = spec key (music21)", lambda s: s["quality"]["key_match_rate"]),
+        ("form accuracy", lambda s: s["quality"]["form_accuracy"]),
+        ("constraint satisfaction", lambda s: f"{s['constraints']['rate']:.2%} of {s['constraints']['checks']}"),
+        ("longest copied run, mean / max (notes)",
+         lambda s: f"{s['originality']['longest_copied_run_mean']} / {s['originality']['longest_copied_run_max']}"),
+        ("pieces with a copied run >= 12 notes", lambda s: f"{s['originality']['share_at_least_12']:.0%}"),
+        ("slots redrawn by the guard", lambda s: s["originality"]["slots_redrawn"]),
+        ("warm compose, median (ms)", lambda s: s["speed"]["warm_compose_ms_median"]),
+        ("notes per second", lambda s: s["speed"]["notes_per_s"]),
+        ("cold `partita compose` (s)", lambda s: s["speed"]["cold_cli_s"]),
+        ("first-use setup in the process (s)", lambda s: s["speed"]["setup_s"]),
+        ("peak memory (MB)", lambda s: s["speed"]["peak_memory_mb"]),
+    ]
+    head = f"| measure | {' | '.join(FILLERS)} |\n|---|{'---|' * len(FILLERS)}\n"
+    body = "".join(f"| {name} | {' | '.join(str(get(table['fillers'][f])) for f in FILLERS)} |\n" for name, get in rows)
+    return (f"Measured {table['date']} on {table['machine']}; {table['specs']} specs from held-out tunes of "
+            f"{table['reference']}.\n\n" + head + body)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--specs", type=int, default=50)
+    parser.add_argument("--corpus", default="oneills1850,ryansMammoth")
+    parser.add_argument("--markdown", help="also write the Markdown table to this file")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--specs-file", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.specs_file)))
+        return
+    from bench_quality import tune_spec
+
+    from composer.evaluate import features_of, line_metrics
+    from composer.metrics import line_from_tune
+    from corpora import load_corpora
+
+    corpus = load_corpora([n for n in args.corpus.split(",") if n], progress=True)
+    test = corpus.tunes("test")
+    specs = [tune_spec(t, i) for i, t in enumerate(test[:args.specs])]
+    ref = features_of([line_metrics(line_from_tune(t)) for t in test])
+    table = {"benchmark": "fillers", "date": date.today().isoformat(),
+             "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+             "specs": len(specs), "reference": f"{corpus.name}:test ({len(test)} tunes)", "fillers": {}}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(specs, fh)
+    for filler in FILLERS:
+        out = subprocess.run([sys.executable, __file__, "--child", filler, "--specs-file", fh.name],
+                             check=True, capture_output=True, text=True, cwd=ROOT)
+        run = json.loads(out.stdout.strip().splitlines()[-1])
+        run["cold_cli_s"] = cold_cli(filler)
+        table["fillers"][filler] = summary(run, ref)
+        print(f"{filler}: done", file=sys.stderr, flush=True)
+    os.unlink(fh.name)
+    print(json.dumps(table, indent=2))
+    md = markdown(table)
+    print(md)
+    if args.markdown:
+        Path(args.markdown).write_text(md, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
