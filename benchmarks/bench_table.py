@@ -111,6 +111,15 @@ def summary(run: dict, ref_features: dict) -> dict:
     }
 
 
+NOTES = """Definitions: [evaluation.md](evaluation.md). Quality is measured on each piece's melody against
+the held-out tunes' melodies. Constraint satisfaction counts every hard constraint on every melody
+note, as `partita evaluate` checks it. The copied run is the longest run of notes (intervals and
+durations) shared with a tune of the training corpora. Warm compose and notes per second cover
+the whole of `compose` (plan, fill, arrange) for these 8-32-bar one-part pieces, after one warm-up
+piece. The n-gram filler's first use fits its models in the process (its setup time).
+"""
+
+
 def markdown(table: dict) -> str:
     rows = [
         ("Yang & Lerch overlap, mean of 12 features (higher is closer)", lambda s: s["quality"]["mean_overlap_yang_lerch"]),
@@ -133,8 +142,10 @@ def markdown(table: dict) -> str:
     ]
     head = f"| measure | {' | '.join(FILLERS)} |\n|---|{'---|' * len(FILLERS)}\n"
     body = "".join(f"| {name} | {' | '.join(str(get(table['fillers'][f])) for f in FILLERS)} |\n" for name, get in rows)
-    return (f"Measured {table['date']} on {table['machine']}; {table['specs']} specs from held-out tunes of "
-            f"{table['reference']}.\n\n" + head + body)
+    return (f"# Benchmark table\n\nMeasured {table['date']} on {table['machine']}; {table['specs']} specs from "
+            f"held-out tunes of {table['reference']}. Reproduce with "
+            f"`python benchmarks/bench_table.py --markdown docs/benchmarks.md` (the full JSON is printed first).\n\n"
+            + head + body + "\n" + NOTES)
 
 
 def main() -> None:
