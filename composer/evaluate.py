@@ -88,6 +88,7 @@ def evaluate_piece(piece, name: str | None = None, against=None) -> dict:
     ctx = context_of(piece)
     if ctx.plan is not None:
         piece.chords = piece.chords or ctx.plan.chords
+        piece.meter = ctx.plan.meter        # a file keeps numerator/denominator, not an additive grouping
         if len(piece.keys) <= 1 and ctx.plan.phrases:
             from .piece import KeyChange
 

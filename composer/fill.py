@@ -104,7 +104,8 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
 
     `guard` (a `originality.CopyGuard`): a slot whose notes complete a run copied from a corpus tune
     is drawn again with fresh random streams (from the third try with a fresh rhythm too, from the
-    fifth written anew instead of copying a repeat), up to the guard's number of attempts."""
+    fifth written anew instead of copying a repeat, from the seventh by the rules filler, whose
+    hand weights know no corpus), up to the guard's number of attempts."""
     ctx = filler_context(filler, plan, slots, seed, sampling)
     lookup = ChordLookup(plan.chords)
     notes: list[Note] = []
@@ -115,7 +116,8 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
         attempts = guard.attempts if guard is not None else 1
         for attempt in range(attempts):
             del phrase.notes[kept_notes:]
-            phrase_notes = _slot_notes(plan, slot, seed, notes, by_phrase, lookup, ctx, attempt)
+            use = ctx if attempt < RULES_FALLBACK_ATTEMPT or ctx.name == "rules" else FillContext("rules")
+            phrase_notes = _slot_notes(plan, slot, seed, notes, by_phrase, lookup, use, attempt)
             copy = guard.copy_in(notes, phrase_notes, slot.part.name) if guard is not None else None
             if copy is None:
                 break
@@ -138,6 +140,7 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
 
 RHYTHM_REDRAW_ATTEMPT = 2     # from this attempt on, a guarded slot gets a fresh rhythm as well
 COPY_DROP_ATTEMPT = 4         # ... and is written anew rather than copying the section it repeats
+RULES_FALLBACK_ATTEMPT = 6    # ... and is written by the rules filler
 
 
 def _slot_notes(plan: Plan, slot: Slot, seed: int, notes: list[Note], by_phrase: dict, lookup: ChordLookup,

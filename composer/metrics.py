@@ -250,7 +250,7 @@ def in_scale_rate(notes, piece) -> float | None:
     hits = 0
     for n in notes:
         key = piece.key_at(n.offset)
-        hits += _is_member(n.pitch.cents - key.tonic_cents, key.scale.degree_cents, key.scale.period_cents)
+        hits += _is_member(key.rel_cents(n.pitch.cents), key.scale.degree_cents, key.scale.period_cents)
     return hits / len(notes)
 
 
@@ -262,8 +262,8 @@ def key_fidelity(piece, spec_key) -> dict:
         return {"applies": False, "reason": "the piece carries no spec"}
     mode = "major" if spec_key.mode == "major" else "minor" if spec_key.mode in _MINOR_MODES else None
     if spec_key.pack != "western" or mode is None:
-        return {"applies": False, "reason": f"key analysis compares major and minor keys; the spec's key is "
-                                            f"{spec_key} ({spec_key.pack})"}
+        return {"applies": False, "reason": f"key analysis compares western major and minor keys; the spec's "
+                                            f"key is {spec_key}"}
     from music21 import note as m21note, stream
 
     s = stream.Stream()
@@ -286,15 +286,15 @@ def key_fidelity(piece, spec_key) -> dict:
             "match": rank == 1, "spec_key_rank": rank}
 
 
-def _section_material(notes, section, meter, key) -> dict:
-    """(grid position in the section, pitch class relative to the section's tonic) -> count."""
+def _section_material(notes, section, meter, key, bars: int | None = None) -> dict:
+    """(grid position in the section, pitch relative to the section's tonic within its period) ->
+    count, over the section's first `bars` bars (default: all)."""
     start = section.start_bar * meter.bar_quarters
-    end = start + section.bars * meter.bar_quarters
-    period = key.scale.period_cents
+    end = start + (section.bars if bars is None else bars) * meter.bar_quarters
     out: dict[tuple[int, int], int] = {}
     for n in notes:
         if start <= n.offset < end:
-            item = (int(round((n.offset - start) * GRID)), int(round((n.pitch.cents - key.tonic_cents) % period)))
+            item = (int(round((n.offset - start) * GRID)), int(round(key.rel_cents(n.pitch.cents))))
             out[item] = out.get(item, 0) + 1
     return out
 
@@ -311,22 +311,35 @@ def section_similarity(a: dict, b: dict) -> float:
 SAME_MATERIAL = 0.5
 
 
+def _promised_bars(a, b) -> int | None:
+    """The bars two sections of one label should share: all of them, or only the bars the later one
+    keeps when it repeats the other in part (a rounded binary's reprise keeps its first phrase)."""
+    for x in (a, b):
+        if x.repeat_of and 0 < x.kept_bars < x.bars:
+            return x.kept_bars
+    return None
+
+
 def form_structure(notes, plan) -> dict | None:
     """The sections' similarity matrix against the form's labels. A section's label is its name,
-    or the section it repeats. `repeat_similarity`: the mean similarity of every pair with one label;
-    `form_accuracy`: the share of sections whose similarity to every other section agrees with the
-    labels (at least 0.5 for the same label, below 0.5 for a different one)."""
+    or the section it repeats. For two sections of one label the similarity is measured over the
+    bars the repeat promises to keep (all, or the first phrase of a partial reprise).
+    `repeat_similarity`: the mean similarity of every pair with one label; `form_accuracy`: the share
+    of sections whose similarity to every other section agrees with the labels (at least 0.5 for
+    the same label, below 0.5 for a different one)."""
     sections = sorted(plan.sections, key=lambda s: s.start_bar)
     if len(sections) < 2:
         return None
-    label = {s.name: s.name for s in sections}
-    for s in sections:
-        if s.repeat_of:
-            label[s.name] = label.get(s.repeat_of, s.repeat_of)
-    labels = [label[s.name] if not s.repeat_of else label.get(s.repeat_of, s.repeat_of) for s in sections]
-    material = [_section_material(notes, s, plan.meter, s.key) for s in sections]
+    label = {s.name: s.name for s in sections if not s.repeat_of}
+    labels = [label.get(s.repeat_of, s.repeat_of) if s.repeat_of else s.name for s in sections]
     n = len(sections)
-    sim = np.array([[section_similarity(material[i], material[j]) for j in range(n)] for i in range(n)])
+    sim = np.eye(n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            bars = _promised_bars(sections[i], sections[j]) if labels[i] == labels[j] else None
+            a = _section_material(notes, sections[i], plan.meter, sections[i].key, bars)
+            b = _section_material(notes, sections[j], plan.meter, sections[j].key, bars)
+            sim[i, j] = sim[j, i] = section_similarity(a, b)
     same = [(i, j) for i in range(n) for j in range(i + 1, n) if labels[i] == labels[j]]
     correct = 0
     for i in range(n):

@@ -332,9 +332,19 @@ def load_index(names: str = DEFAULT_INDEX, progress: bool = False) -> CorpusInde
             except CorpusError as exc:
                 raise OriginalityError(str(exc)) from None
     index = indexes[0] if len(indexes) == 1 else combine(indexes, "+".join(ix.name for ix in indexes))
-    index.calibration = calibrations().get(index.name) or (calibrate(index) if index.name not in shipped
-                                                           and len(parts) == 1 else None)
+    index.calibration = _shipped_calibration(index)
+    if index.calibration is None:
+        index.calibration = calibrate(index)        # a few seconds for a corpus of thousands of tunes
     return index
+
+
+def _shipped_calibration(index: CorpusIndex) -> dict | None:
+    """The shipped calibration of exactly these corpora (any order, same manifest digests), or None."""
+    want = sorted(index.corpus_id.split("+"))
+    for cal in calibrations().values():
+        if sorted(cal.get("corpus_id", "").split("+")) == want:
+            return cal
+    return None
 
 
 # --- calibration: the corpus's own borrowing -------------------------------------------------------
@@ -416,7 +426,7 @@ def build_shipped(names: list[str], progress: bool = True, out: Path | None = No
 
 # --- the guard compose applies ----------------------------------------------------------------------
 
-GUARD_ATTEMPTS = 8
+GUARD_ATTEMPTS = 12
 
 
 class CopyGuard:

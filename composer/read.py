@@ -350,10 +350,17 @@ def _unpitched_cents(element, keys: dict[tuple[str, str], int]) -> float:
     return key * 100.0
 
 
+def _heads(element) -> list:
+    """The note heads of a note, a chord or a percussion chord (whose `isChord` is False)."""
+    from music21 import chord
+
+    return list(element.notes) if isinstance(element, chord.ChordBase) else [element]
+
+
 def _element_cents(element, percussion_keys) -> list[float]:
     from music21 import note
 
-    heads = element.notes if element.isChord else [element]
+    heads = _heads(element)
     out = []
     for head in heads:
         if isinstance(head, note.Unpitched):
@@ -381,7 +388,7 @@ def _m21_part(path: Path, m21part, index: int, percussion_keys) -> Part | None:
         if duration <= 0:  # grace notes take no time
             continue
         offset = Fraction(element.offset)
-        heads = element.notes if element.isChord else [element]
+        heads = _heads(element)
         unpitched = unpitched or any(isinstance(h, note.Unpitched) for h in heads)
         for cents in _element_cents(element, percussion_keys):
             pitch = _checked_pitch(path, cents, f"part {index + 1}, note at quarter {offset}")

@@ -39,11 +39,16 @@ def _sample(x: np.ndarray, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).choice(x, MAX_DISTANCES, replace=False)
 
 
-def kde(samples: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """A Gaussian kernel density of `samples` on `grid` (Scott's rule; a tiny width for constant data)."""
+def bandwidth(samples: np.ndarray) -> float:
+    """Scott's rule, sd * n**(-1/5); a small width (relative to the values) for constant data."""
     samples = np.asarray(samples, dtype=float)
-    sd = samples.std()
-    bw = max(sd * len(samples) ** (-1 / 5), 1e-3 * max(1.0, abs(samples.mean())), 1e-6)
+    return max(samples.std() * len(samples) ** (-1 / 5), 1e-3 * max(1.0, abs(samples.mean())), 1e-6)
+
+
+def kde(samples: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """A Gaussian kernel density of `samples` on `grid` (Scott's bandwidth)."""
+    samples = np.asarray(samples, dtype=float)
+    bw = bandwidth(samples)
     z = (grid[:, None] - samples[None, :]) / bw
     density = np.exp(-0.5 * z * z).sum(axis=1) / (len(samples) * bw * np.sqrt(2 * np.pi))
     return density
@@ -54,10 +59,14 @@ def _integral(y: np.ndarray, x: np.ndarray) -> float:
 
 
 def _grid(*sets: np.ndarray) -> np.ndarray:
+    """Points that hold every density's whole mass: the values' span padded by five kernel widths,
+    with at least 40 points inside the narrowest kernel."""
     allv = np.concatenate([s for s in sets if len(s)])
     lo, hi = allv.min(), allv.max()
-    pad = max((hi - lo) * 0.25, 1e-3)
-    return np.linspace(lo - pad, hi + pad, GRID_POINTS)
+    widths = [bandwidth(s) for s in sets if len(s)]
+    pad = 5.0 * max(widths)
+    points = int(min(20000, max(GRID_POINTS, 40 * (hi - lo + 2 * pad) / min(widths))))
+    return np.linspace(lo - pad, hi + pad, points)
 
 
 def overlap_area(p_samples: np.ndarray, q_samples: np.ndarray) -> float | None:
