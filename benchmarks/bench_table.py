@@ -56,10 +56,22 @@ def child(filler: str, specs_path: str) -> dict:
         r = evaluate_piece(piece, spec["title"], index)
         r["resampled_slots"] = piece.settings.get("resampled_slots", 0)
         results.append(r)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    peak_mb = peak_memory_mb()
     return {"filler": filler, "setup_s": round(setup, 2), "warm_ms_median": round(1000 * statistics.median(times), 1),
             "warm_ms_mean": round(1000 * float(np.mean(times)), 1), "notes": notes,
             "notes_per_s": round(notes / sum(times)), "peak_mb": round(peak_mb, 1), "results": results}
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory: VmHWM on Linux (ru_maxrss can carry the parent's peak
+    across fork and exec), ru_maxrss elsewhere."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def cold_cli(filler: str) -> float:
