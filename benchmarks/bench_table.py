@@ -156,7 +156,8 @@ def markdown(table: dict) -> str:
     body = "".join(f"| {name} | {' | '.join(str(get(table['fillers'][f])) for f in FILLERS)} |\n" for name, get in rows)
     return (f"# Benchmark table\n\nMeasured {table['date']} on {table['machine']}; {table['specs']} specs from "
             f"held-out tunes of {table['reference']}. Reproduce with "
-            f"`python benchmarks/bench_table.py --markdown docs/benchmarks.md` (the full JSON is printed first).\n\n"
+            f"`python benchmarks/bench_table.py --markdown docs/benchmarks.md`, which also writes the full JSON "
+            f"([benchmarks.json](benchmarks.json)).\n\n"
             + head + body + "\n" + NOTES)
 
 
@@ -164,7 +165,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--specs", type=int, default=50)
     parser.add_argument("--corpus", default="oneills1850,ryansMammoth")
-    parser.add_argument("--markdown", help="also write the Markdown table to this file")
+    parser.add_argument("--markdown", help="also write the Markdown table to this file (and the JSON beside it, "
+                                           "with the extension .json)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--specs-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -199,6 +201,7 @@ def main() -> None:
     print(md)
     if args.markdown:
         Path(args.markdown).write_text(md, encoding="utf-8")
+        Path(args.markdown).with_suffix(".json").write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

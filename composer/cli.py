@@ -264,7 +264,8 @@ def cmd_evaluate(args) -> int:
 
     from .evaluate import evaluate_files, text_report
 
-    report = evaluate_files(args.files, reference=args.reference, against=args.against, progress=not args.json)
+    report = evaluate_files(args.files, reference=args.reference, against=args.against,
+                            progress=sys.stderr.isatty())
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else text_report(report))
     return 0
 

@@ -202,7 +202,6 @@ def evaluate_files(paths, reference: str | None = None, against: str | None = No
     """Read and evaluate each file; with `reference`, compare the set to the corpus (Yang & Lerch
     2018); with `against`, report each piece's longest run copied from a tune of that corpus."""
     from .read import read_piece
-    from .similarity import compare_sets
 
     index = None
     if against:
@@ -212,10 +211,16 @@ def evaluate_files(paths, reference: str | None = None, against: str | None = No
             index = load_index(against, progress)
         except OriginalityError as exc:
             raise EvaluateError(f"--against {against!r}: {exc}") from None
+    from corpora.progress import Progress
+
+    paths = list(paths)
+    bar = Progress(len(paths), "evaluate", enabled=progress and len(paths) > 3)
     pieces = []
     for path in paths:
         piece = read_piece(path)
         pieces.append(evaluate_piece(piece, str(path), index))
+        bar.update(extra=Path(path).name[:30])
+    bar.close()
     return summarise(pieces, reference, progress)
 
 
