@@ -84,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="report the longest run each file copies from a tune of these corpora ('a+b' for several), "
                         "e.g. oneills1850")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--html", metavar="FILE", help="also write the report as an HTML page with the histograms drawn")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --html file")
 
     p = sub.add_parser("check", help="mark a MusicXML exercise: parallels, range, tendency tones, scale/raga")
     p.add_argument("file", help="a MusicXML file (.musicxml, .xml, .mxl)")
@@ -264,8 +266,15 @@ def cmd_evaluate(args) -> int:
 
     from .evaluate import evaluate_files, text_report
 
+    if args.html and Path(args.html).exists() and not args.force:
+        raise OutputExistsError(f"--html {args.html} already exists; pass --force to overwrite it")
     report = evaluate_files(args.files, reference=args.reference, against=args.against,
                             progress=sys.stderr.isatty())
+    if args.html:
+        from .evaluate_html import report_html
+        from .render import atomic_write_text
+
+        atomic_write_text(args.html, report_html(report), force=bool(args.force))
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else text_report(report))
     return 0
 

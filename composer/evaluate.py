@@ -232,7 +232,9 @@ def summarise(pieces: list[dict], reference: str | None = None, progress: bool =
         name, ref = reference_features(reference, progress)
         gen = features_of([p["metrics"] for p in pieces])
         out["reference"] = {"corpus": name, "tunes": len(ref["pitch_range"]),
-                            "features": compare_sets(gen, ref)}
+                            "features": compare_sets(gen, ref),
+                            "mean_histograms": {k: _jsonable(np.mean(ref[k], axis=0)) for k in HISTOGRAM_FEATURES
+                                                if ref[k]}}
     return out
 
 

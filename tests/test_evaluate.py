@@ -290,3 +290,41 @@ def test_a_piece_with_simultaneous_percussion_strokes_evaluates_from_musicxml(tm
     piece.write(path)
     report = evaluate_files([path])["pieces"][0]
     assert report["carries_spec"] is True and report["metrics"]["constraint_satisfaction_rate"] == 1.0
+
+
+def test_cli_html_report_draws_the_piece_beside_the_reference(mini_cache, files, tmp_path, capsys):
+    import re
+    import xml.etree.ElementTree as ET
+
+    page = tmp_path / "report.html"
+    code, _, err = run_cli(capsys, "evaluate", files["mid"], "--reference", MINI, "--against", MINI,
+                           "--html", page)
+    assert code == 0, err
+    html = page.read_text(encoding="utf-8")
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    for svg in svgs:
+        ET.fromstring(svg)                                          # every picture is well-formed SVG
+    # One chart per histogram, the overlaps chart, and the copied run named.
+    for chart in ("pitch_class_histogram", "interval_histogram", "duration_histogram", "ioi_histogram", "overlaps"):
+        assert f'id="{chart}"' in html, chart
+    assert 'id="copied-run"' in html
+    interval = next(s for s in svgs if 'id="interval_histogram"' in s)
+    assert interval.count("<rect") == 2 * 25                      # the piece's bar and the reference's, 25 bins
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "<script" not in html
+    # An existing page is kept unless --force.
+    code, _, err = run_cli(capsys, "evaluate", files["mid"], "--html", page)
+    assert code == 2 and "--force" in err
+    code, _, err = run_cli(capsys, "evaluate", files["mid"], "--html", page, "--force")
+    assert code == 0, err
+    assert 'id="overlaps"' not in page.read_text(encoding="utf-8")  # no reference this time
+
+
+def test_html_escapes_what_the_files_say():
+    from composer.evaluate_html import report_html
+
+    title = "<script>alert(1)</script> & Sons"
+    piece = hand_piece([Note(F(i), F(1), Pitch(6000.0 + 100 * (i % 5))) for i in range(8)])
+    piece.title = title
+    report = {"pieces": [evaluate_piece(piece, title)]}
+    html = report_html(report)
+    assert "<script>" not in html and "&lt;script&gt;" in html
