@@ -196,24 +196,11 @@ def test_cli_unknown_against_corpus(files, capsys):
     assert code == 2 and "--against 'nosuch'" in err
 
 
-@pytest.fixture(scope="module")
-def mini_cache(tmp_path_factory):
-    """The fixture corpus parsed once into a temporary cache, which --reference then reads."""
-    from corpora import load_corpus
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("PARTITA_CACHE", str(tmp_path_factory.mktemp("partita-cache")))
-    try:
-        yield load_corpus(MINI, root=FIXTURE_DIR, progress=False, workers=1)
-    finally:
-        mp.undo()
-
-
-def test_cli_reference_corpus(mini_cache, files, capsys):
+def test_cli_reference_corpus(mini_corpus, files, capsys):
     code, out, err = run_cli(capsys, "evaluate", files["mid"], files["musicxml"], "--reference", MINI, "--json")
     assert code == 0, err
     ref = json.loads(out)["reference"]
-    assert ref["corpus"] == "mini" and ref["tunes"] == len(mini_cache) == 16
+    assert ref["corpus"] == "mini" and ref["tunes"] == len(mini_corpus) == 16
     features = ref["features"]
     assert {"pitch_class_entropy", "pitch_range", "interval_histogram", "ioi_histogram"} <= set(features)
     for name, f in features.items():
@@ -225,13 +212,13 @@ def test_cli_reference_corpus(mini_cache, files, capsys):
     assert features["pitch_range"]["intra_generated_mean"] == 0.0
 
 
-def test_cli_unknown_reference_split(mini_cache, files, capsys):
+def test_cli_unknown_reference_split(mini_corpus, files, capsys):
     code, _, err = run_cli(capsys, "evaluate", files["mid"], "--reference", f"{MINI}:nosplit", "--json")
     assert code == 2 and "nosplit" in err and "internal error" not in err
 
 
-def test_reference_split(mini_cache, files):
-    train = [t for t in mini_cache.tunes("train")]
+def test_reference_split(mini_corpus, files):
+    train = [t for t in mini_corpus.tunes("train")]
     report = evaluate_files([files["mid"]], reference=f"{MINI}:train")
     assert report["reference"]["corpus"] == "mini:train" and report["reference"]["tunes"] == len(train)
 
@@ -292,7 +279,7 @@ def test_a_piece_with_simultaneous_percussion_strokes_evaluates_from_musicxml(tm
     assert report["carries_spec"] is True and report["metrics"]["constraint_satisfaction_rate"] == 1.0
 
 
-def test_cli_html_report_draws_the_piece_beside_the_reference(mini_cache, files, tmp_path, capsys):
+def test_cli_html_report_draws_the_piece_beside_the_reference(mini_corpus, files, tmp_path, capsys):
     import re
     import xml.etree.ElementTree as ET
 

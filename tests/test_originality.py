@@ -236,19 +236,6 @@ def test_shared_runs_and_calibration():
 
 # --- acceptance: a training tune fed to `evaluate --against` is reported as copied in full -----------------
 
-@pytest.fixture(scope="module")
-def mini(tmp_path_factory):
-    """The fixture corpus, parsed once into a temporary cache (which load_index then reads)."""
-    from corpora import load_corpus
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("PARTITA_CACHE", str(tmp_path_factory.mktemp("partita-cache")))
-    try:
-        yield load_corpus(MINI, root=FIXTURE_DIR, progress=False, workers=1)
-    finally:
-        mp.undo()
-
-
 def piece_of_tune(tune) -> Piece:
     """A corpus tune as a one-part piece: onsets and durations from twelfths of a quarter, a pickup moved
     into bar 1 (so every offset is >= 0)."""
@@ -263,8 +250,8 @@ def piece_of_tune(tune) -> Piece:
 
 @pytest.mark.parametrize("fmt", ["mid", "musicxml"])
 @pytest.mark.parametrize("which", [0, 3, 8])     # 2/4 with a pickup, 2/4 without, 6/8 with a pickup
-def test_a_training_tune_is_reported_as_copied_in_full(mini, tmp_path, capsys, fmt, which):
-    tune = mini.tunes()[which]
+def test_a_training_tune_is_reported_as_copied_in_full(mini_corpus, tmp_path, capsys, fmt, which):
+    tune = mini_corpus.tunes()[which]
     path = tmp_path / f"tune.{fmt}"
     piece_of_tune(tune).write(path)
     code, out, err = run_cli(capsys, "evaluate", path, "--against", MINI, "--json")
@@ -281,8 +268,8 @@ def test_a_training_tune_is_reported_as_copied_in_full(mini, tmp_path, capsys, f
     assert 0.0 <= o["corpus_percentile"] <= 100.0              # placed among the fixture's own borrowing
 
 
-def test_evaluate_against_names_a_copy_in_text(mini, tmp_path, capsys):
-    tune = mini.tunes()[3]
+def test_evaluate_against_names_a_copy_in_text(mini_corpus, tmp_path, capsys):
+    tune = mini_corpus.tunes()[3]
     path = tmp_path / "tune.mid"
     piece_of_tune(tune).write(path)
     code, out, _ = run_cli(capsys, "evaluate", path, "--against", MINI)
