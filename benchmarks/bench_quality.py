@@ -31,8 +31,9 @@ import numpy as np  # noqa: E402
 
 from composer import compose  # noqa: E402
 from composer.errors import ComposerError  # noqa: E402
-from composer.grammar import load_chord_style  # noqa: E402
+from composer import metrics as M  # noqa: E402
 from composer.models import vocab as V  # noqa: E402
+from composer.slots import plan_slots  # noqa: E402
 from composer.models.features import estimate_chords, line_features  # noqa: E402
 from composer.models.ngram import KneserNey, best_order  # noqa: E402
 from composer.models.runtime import load_model  # noqa: E402
@@ -133,50 +134,14 @@ def melody_of(piece):
 
 
 def violations(piece) -> tuple[int, int]:
-    """(checks, violated) over every hard constraint of every melody note of a piece."""
-    spec, meter, plan = piece.spec, piece.meter, piece.plan
-    bar = meter.bar_quarters
-    part_spec = next(p for p in spec.parts if p.role == "melody")
-    notes = melody_of(piece)
-    style = load_chord_style(spec.style)
-    pcs = lambda cs: {round(c / 100.0) % 12 for c in cs}  # noqa: E731
-    checks = bad = 0
-
-    def check(ok: bool) -> None:
-        nonlocal checks, bad
-        checks += 1
-        bad += 0 if ok else 1
-
-    for k in range(plan.bars):
-        check(sum(n.duration for n in notes if k * bar <= n.offset < (k + 1) * bar) == bar)
-    for n in notes:
-        key, chord = piece.key_at(n.offset), piece.chord_at(n.offset)
-        pc = n.pitch.nearest_midi % 12
-        scale = pcs(key.tonic_cents + c for c in key.scale.degree_cents)
-        blue = pcs(key.tonic_cents + c for c in style.variant_for(key.mode, key.family).blue_notes)
-        chord_pcs = pcs(chord.chord.pitch_classes_cents) if chord else set()
-        check(part_spec.low.cents <= n.pitch.cents <= part_spec.high.cents)
-        check(pc in scale | chord_pcs | blue)
-        if spec.constraints.chord_tones_on_strong_beats and chord and meter.strength(n.offset % bar) >= 0.5:
-            check(pc in chord_pcs)
-    for a, b in zip(notes, notes[1:]):
-        check(abs(b.pitch.cents - a.pitch.cents) <= spec.constraints.max_leap * 100 + 1e-6)
-    for phrase in plan.phrases:
-        last = [n for n in notes if n.offset < phrase.end(meter)][-1]
-        if phrase.chords:
-            check(last.pitch.nearest_midi % 12 in pcs(phrase.chords[-1].chord.pitch_classes_cents))
-    return checks, bad
+    """(checks, violated) over every hard constraint of every melody note of a piece, as
+    `partita evaluate` checks them (composer.metrics.constraint_satisfaction)."""
+    result = M.constraint_satisfaction(piece, piece.plan, plan_slots(piece.plan, piece.spec))
+    return result["checks"], result["violations"]
 
 
 def strong_chord_tone_ratio(piece) -> tuple[int, int]:
-    meter, bar = piece.meter, piece.meter.bar_quarters
-    hits = total = 0
-    for n in melody_of(piece):
-        chord = piece.chord_at(n.offset)
-        if chord is not None and meter.strength(n.offset % bar) >= 0.5:
-            total += 1
-            hits += int(n.pitch.nearest_midi % 12 in {round(c / 100.0) % 12 for c in chord.chord.pitch_classes_cents})
-    return hits, total
+    return M.strong_beat_chord_tones(melody_of(piece), piece)
 
 
 def corpus_strong_chord_tone_ratio(tunes) -> float:

@@ -42,10 +42,10 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
             raise ComposerError(f"seed must be an integer 0..4294967295, received {seed!r}")
         spec_obj = _with_seed(spec_obj, seed)
     guard_run = spec_obj.constraints.max_copied_run if max_copied_run is None else max_copied_run
-    if isinstance(guard_run, bool) or not isinstance(guard_run, int) or guard_run < 0 or 0 < guard_run < MIN_MAX_COPIED_RUN:
+    if isinstance(guard_run, bool) or not isinstance(guard_run, int) or guard_run < 0:
         raise ComposerError(f"max_copied_run must be 0 (the guard off) or an integer from {MIN_MAX_COPIED_RUN}, "
                             f"received {guard_run!r}")
-    guard = guard_for(guard_run)
+    guard = guard_for(guard_run)            # refuses 1 to 3: too short to tell a copy from chance
     plan = plan_piece(spec_obj, np.random.default_rng([spec_obj.seed, 0]))
     slots = plan_slots(plan, spec_obj)
     precheck(plan, slots)

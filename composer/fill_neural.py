@@ -18,11 +18,11 @@ from functools import lru_cache
 import numpy as np
 
 from .models import vocab as V
+from .models.features import CENTER_CENTS_DEFAULT
 from .models.runtime import GRUModel, Sampling, load_model, masked_sample
 from .rhythm import RhythmNote, even_bar
 
 DEFAULT_SAMPLING = Sampling(temperature=1.0, top_p=0.95)
-CENTER_CENTS_DEFAULT = 700.0
 
 
 def models() -> tuple[GRUModel, GRUModel]:

@@ -230,8 +230,12 @@ def _is_member(cents: float, pcs_cents, period: float = 1200.0) -> bool:
 def strong_beat_chord_tone_ratio(notes, piece) -> float | None:
     """Of the notes that start on a strong beat (metrical strength >= 0.5) under a planned chord, the
     share that are tones of that chord. None when the piece has no chords."""
-    if not piece.chords:
-        return None
+    hits, total = strong_beat_chord_tones(notes, piece)
+    return hits / total if total else None
+
+
+def strong_beat_chord_tones(notes, piece) -> tuple[int, int]:
+    """(chord tones, notes) among the notes that start on a strong beat under a planned chord."""
     bar = piece.meter.bar_quarters
     hits = total = 0
     for n in notes:
@@ -240,7 +244,7 @@ def strong_beat_chord_tone_ratio(notes, piece) -> float | None:
             continue
         total += 1
         hits += _is_member(n.pitch.cents, event.chord.pitch_classes_cents)
-    return hits / total if total else None
+    return hits, total
 
 
 def in_scale_rate(notes, piece) -> float | None:

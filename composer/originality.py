@@ -239,13 +239,18 @@ class CorpusIndex:
                 hi = mid - 1
         return best
 
+    def run_at(self, notes: int, melody: Melody, query_start: int, corpus_start: int) -> CopiedRun:
+        """The run of `notes` notes starting at token `query_start` of the melody and `corpus_start`
+        of the index, with its tune named."""
+        tune = int(self.tune_of[corpus_start])
+        return CopiedRun(notes, melody.part, melody.offsets[query_start], self.tune_ids[tune], self.titles[tune],
+                         int(corpus_start - self.starts[tune]), int(self.starts[tune + 1] - self.starts[tune]) + 1)
+
     def longest_run(self, melody: Melody) -> CopiedRun:
         length, q, c = self.longest(melody.tokens())
         if length == 0:
             return CopiedRun(0, melody.part)
-        tune = int(self.tune_of[c])
-        return CopiedRun(length + 1, melody.part, melody.offsets[q], self.tune_ids[tune], self.titles[tune],
-                         int(c - self.starts[tune]), int(self.starts[tune + 1] - self.starts[tune]) + 1)
+        return self.run_at(length + 1, melody, q, c)
 
     def percentile(self, run_notes: int) -> float | None:
         """Percent of the corpus's tunes whose own longest run shared with another tune is at most
@@ -452,9 +457,7 @@ class CopyGuard:
         first_new = sum(1 for o in mel.offsets if o < new[0].offset)
         for q, c in self.index.hits(mel.tokens(), window):
             if q + window >= first_new:
-                tune = int(self.index.tune_of[c])
-                return CopiedRun(self.max_run, part, mel.offsets[q], self.index.tune_ids[tune],
-                                 self.index.titles[tune], int(c - self.index.starts[tune]))
+                return self.index.run_at(self.max_run, mel, q, c)
         return None
 
 

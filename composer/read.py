@@ -417,24 +417,25 @@ def _m21_keys(path: Path, score, parts: list[Part]) -> list[KeyChange]:
     return _key_changes(path, [])
 
 
+def _read_musicxml(path: Path):
+    """(XML root, music21 Score) of a MusicXML file, with the hardening of this module."""
+    root = _score_root(path, _read_bytes(path))
+    score = _music21_score(path, root)
+    if not score.parts:
+        raise _error(path, "the MusicXML holds no parts")
+    return root, score
+
+
 def read_musicxml_score(path):
     """A MusicXML file as a music21 Score, read with the same hardening as `read_musicxml` (size
     limit, no XML entities, no music21 cache, one-line ReadError for anything unreadable)."""
-    path = Path(path)
-    score = _music21_score(path, _score_root(path, _read_bytes(path)))
-    if not score.parts:
-        raise _error(path, "the MusicXML holds no parts")
-    return score
+    return _read_musicxml(Path(path))[1]
 
 
 def read_musicxml(path) -> Piece:
     """A MusicXML file (.musicxml, .xml, or compressed .mxl) as a Piece (see the module docstring)."""
     path = Path(path)
-    data = _read_bytes(path)
-    root = _score_root(path, data)
-    score = _music21_score(path, root)
-    if not score.parts:
-        raise _error(path, "the MusicXML holds no parts")
+    root, score = _read_musicxml(path)
     field = root.find(f".//{{*}}miscellaneous-field[@name='{PROVENANCE_FIELD}']")
     if field is None:
         field = root.find(f".//miscellaneous-field[@name='{PROVENANCE_FIELD}']")

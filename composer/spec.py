@@ -27,6 +27,7 @@ from theory.schema import Problem, validate
 from . import grammar
 from .errors import ComposerError, SpecError
 from .keygraph import RELATION_NAMES, check_key_text
+from .originality import DEFAULT_MAX_COPIED_RUN, MIN_MAX_COPIED_RUN
 
 DEFAULT_RANGES = {"melody": ("C4", "A5"), "bass": ("E2", "D4"), "chords": ("F3", "D5"), "drone": ("C3", "B3"),
                   "percussion": ("B1", "D#6")}
@@ -73,7 +74,7 @@ class Constraints:
     chord_tones_on_strong_beats: bool = True
     notes_per_bar: tuple[int, int] | None = None
     end_on_tonic: bool = True
-    max_copied_run: int = 16     # notes; 0 switches the originality guard off (see composer.originality)
+    max_copied_run: int = DEFAULT_MAX_COPIED_RUN   # notes; 0 switches the originality guard off
 
 
 @dataclass(frozen=True)
@@ -189,11 +190,11 @@ def _interpret(data: dict, ck: _Checker, stem: str) -> Spec:
         chord_tones_on_strong_beats=c.get("chord_tones_on_strong_beats", True),
         notes_per_bar=tuple(c["notes_per_bar"]) if "notes_per_bar" in c else None,
         end_on_tonic=c.get("end_on_tonic", True),
-        max_copied_run=c.get("max_copied_run", 16),
+        max_copied_run=c.get("max_copied_run", DEFAULT_MAX_COPIED_RUN),
     )
-    if 0 < constraints.max_copied_run < 4:
+    if 0 < constraints.max_copied_run < MIN_MAX_COPIED_RUN:
         ck.add(("constraints", "max_copied_run"), "a copied run is at least 4 notes long to be told from chance",
-               received=constraints.max_copied_run, accepted="0 (the guard off) or 4 and above")
+               received=constraints.max_copied_run, accepted=f"0 (the guard off) or {MIN_MAX_COPIED_RUN} and above")
     if constraints.notes_per_bar and constraints.notes_per_bar[0] > constraints.notes_per_bar[1]:
         ck.add(("constraints", "notes_per_bar"), "fewest is above most", received=list(constraints.notes_per_bar),
                accepted="[fewest, most] with fewest <= most")

@@ -100,3 +100,13 @@ def line_features(tune) -> LineFeatures:
         phrase_bar=pbar.astype(np.int64), bars_left=left.astype(np.int64), role=role.astype(np.int64),
         mode=np.full(n, V.MODES.index(tune.mode), dtype=np.int64),
     )
+
+
+CENTER_CENTS_DEFAULT = 700.0
+
+
+def center_cents(tunes) -> float:
+    """Where a corpus's melodies sit above their tonic (cents, the mean of the tunes' means): the
+    decoders centre a part's range on it."""
+    rel = [float(np.mean((t.midi.astype(int) - 60 - t.tonic_pc) * 100.0)) for t in tunes if len(t)]
+    return round(float(np.mean(rel)), 1) if rel else CENTER_CENTS_DEFAULT

@@ -7,7 +7,11 @@ discount (0.75). Sequences start with BOS padding; no end token is scored.
 from __future__ import annotations
 
 import math
+import os
 from collections import defaultdict
+from functools import lru_cache
+
+import numpy as np
 
 
 class KneserNey:
@@ -74,11 +78,6 @@ def best_order(train, validation, vocab_size: int, orders=range(1, 7)) -> tuple[
 
 
 # --- the n-gram filler: the same decoding interface as the numpy GRU --------------------------------
-
-import os  # noqa: E402
-from functools import lru_cache  # noqa: E402
-
-import numpy as np  # noqa: E402
 
 NGRAM_ORDER = 6                       # the order the validation split chose for both streams (bench_quality)
 NGRAM_CORPUS_ENV = "PARTITA_NGRAM_CORPUS"
@@ -167,11 +166,10 @@ def _train_streams(corpus) -> tuple[dict[str, list], float]:
     from corpora import cache_dir
 
     from . import vocab as V
-    from .features import line_features
+    from .features import center_cents, line_features
 
     tunes = corpus.tunes("train")
-    rel = [float(np.mean((t.midi.astype(int) - 60 - t.tonic_pc) * 100.0)) for t in tunes if len(t)]
-    center = round(float(np.mean(rel)), 1) if rel else 700.0
+    center = center_cents(tunes)
     path = cache_dir() / "ngram" / f"{corpus.id.replace('/', '_')[:150]}-v{V.VOCAB_VERSION}.npz"
     if path.is_file():
         with np.load(path) as d:

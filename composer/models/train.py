@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .features import line_features
+from .features import center_cents, line_features
 from .net import ConditionedGRU
 from .spec import model_config, target_field
 from .weights import WeightsError, save_safetensors
@@ -103,9 +103,7 @@ def train(kind: str, corpus, out_dir: Path, *, epochs: int = 30, minutes: float 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cfg = model_config(kind, embed=embed, hidden=hidden)
-    # Where the corpus's melodies sit above their tonic (cents): decoding centres a part's range on it.
-    rel = [float(np.mean((t.midi.astype(int) - 60 - t.tonic_pc) * 100.0)) for t in corpus.tunes("train") if len(t)]
-    cfg["center_cents"] = round(float(np.mean(rel)), 1) if rel else 700.0
+    cfg["center_cents"] = center_cents(corpus.tunes("train"))
     train_seqs = sequences(corpus.tunes("train"), kind, seed, augment=True)
     valid_seqs = sequences(corpus.tunes("validation"), kind, seed)
     if not train_seqs or not valid_seqs:
