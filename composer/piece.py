@@ -16,11 +16,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 @dataclass(frozen=True, slots=True)
+class Lyric:
+    """One sung syllable as printed under its note: the text without hyphens, its place in the word
+    (MusicXML's `syllabic`: single, begin, middle, end), and whether a melisma extends it over the
+    notes that follow (an extender line)."""
+
+    text: str
+    syllabic: str = "single"
+    extend: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     offset: Fraction
     duration: Fraction
     pitch: Pitch
     velocity: int = 80
+    lyric: "Lyric | None" = None      # the syllable sung on this note (None: none, or a melisma's later notes)
 
     @property
     def end(self) -> Fraction:
