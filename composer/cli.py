@@ -12,7 +12,8 @@ from theory import TheoryError
 
 from .errors import ComposerError, OutputExistsError, SpecError, UnsatisfiableError
 
-FORMAT_EXTENSIONS = {"mid": ".mid", "musicxml": ".musicxml", "svg": ".svg", "wav": ".wav", "html": ".html"}
+FORMAT_EXTENSIONS = {"mid": ".mid", "musicxml": ".musicxml", "svg": ".svg", "wav": ".wav", "html": ".html",
+                     "piece": ".piece.json"}
 DEFAULT_FORMATS = "mid,musicxml"
 
 
@@ -28,18 +29,33 @@ def _parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(prog="partita", description="Compose structured music from a YAML spec.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("compose", help="compose a spec into files")
-    p.add_argument("spec", help="a YAML score spec")
+    p = sub.add_parser("compose", help="compose a spec (or a prompt in words) into files")
+    p.add_argument("spec", nargs="?", help="a YAML score spec (or give --prompt)")
+    p.add_argument("--prompt", help="describe the piece in words instead of a spec, e.g. \"slow melancholic waltz "
+                                    "in D minor for strings\": prints the spec chosen and the words not used, and "
+                                    "writes the spec beside the music")
     p.add_argument("-o", "--output", required=True, help="the folder to write into")
     p.add_argument("--seed", type=int, help="override the spec's seed")
-    p.add_argument("--formats", default=DEFAULT_FORMATS,
-                   help=f"comma-separated: {', '.join(FORMAT_EXTENSIONS)} (default {DEFAULT_FORMATS})")
+    _output_arguments(p)
     _filler_arguments(p)
-    p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.add_argument("--time-budget", type=float, default=60.0, metavar="SECONDS",
                    help="stop with an error if composing takes longer (default 60)")
-    p.add_argument("--midi-tuning", default="bend", choices=["bend", "mts"],
-                   help="microtones in MIDI: a pitch bend per note (default) or MIDI Tuning Standard")
+
+    p = sub.add_parser("render", help="write a piece file (.piece.json) again in any format")
+    p.add_argument("piece", help="a .piece.json file, as written by --formats piece")
+    p.add_argument("-o", "--output", required=True, help="the folder to write into")
+    _output_arguments(p)
+
+    p = sub.add_parser("refill", help="write one region of a piece file again, everything else locked")
+    p.add_argument("piece", help="a .piece.json file, as written by --formats piece")
+    p.add_argument("--section", required=True, help="the section to rewrite (its name in the plan: A, B, verse...)")
+    p.add_argument("--bars", metavar="A-B", help="only these bars of the section (bar numbers of the piece, e.g. 5-8)")
+    p.add_argument("--part", default="melody", help="the melody part, by role or name (default: melody)")
+    p.add_argument("--keep", choices=["rhythm", "pitch"],
+                   help="keep the rhythm (new pitches) or the pitches (new rhythm); default: both new")
+    p.add_argument("--seed", type=int, help="the draw (default: one derived from the piece and its edits)")
+    p.add_argument("-o", "--output", required=True, help="the folder to write into")
+    _output_arguments(p, default="mid,musicxml,piece")
 
     p = sub.add_parser("explain", help="print the plan: form, keys, chords, cadences")
     p.add_argument("spec")
@@ -139,6 +155,35 @@ def _formats(text: str) -> list[str]:
 DEFAULT_TRAIN_CORPUS = "oneills1850,ryansMammoth"
 
 
+def _output_arguments(p, default: str = DEFAULT_FORMATS) -> None:
+    p.add_argument("--formats", default=default,
+                   help=f"comma-separated: {', '.join(FORMAT_EXTENSIONS)} (default {default})")
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--midi-tuning", default="bend", choices=["bend", "mts"],
+                   help="microtones in MIDI: a pitch bend per note (default) or MIDI Tuning Standard")
+
+
+def _targets(args, stem: str) -> list[Path]:
+    """The files an output command will write, refused up front if any exists without --force."""
+    formats = _formats(args.formats)
+    targets = [Path(args.output) / f"{stem}{FORMAT_EXTENSIONS[f]}" for f in formats]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not args.force:
+        raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --force to overwrite")
+    return targets
+
+
+def _write_outputs(piece, targets: list[Path], args) -> None:
+    out = Path(args.output)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ComposerError(f"-o {out}: cannot create the folder ({exc.strerror})") from None
+    for target in targets:
+        piece.write(target, force=bool(args.force), midi_tuning=args.midi_tuning)
+        print(target)
+
+
 def _filler_arguments(p) -> None:
     p.add_argument("--filler", default="neural", choices=["neural", "rules", "ngram"],
                    help="what writes the melodies: the trained models under the constraints (default), hand "
@@ -216,22 +261,47 @@ def cmd_corpora(args) -> int:
 def cmd_compose(args) -> int:
     from .compose import compose
 
-    formats = _formats(args.formats)
-    out = Path(args.output)
-    stem = Path(args.spec).stem
-    targets = [out / f"{stem}{FORMAT_EXTENSIONS[f]}" for f in formats]
-    existing = [str(t) for t in targets if t.exists()]
-    if existing and not args.force:
-        raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --force to overwrite")
-    piece = compose(args.spec, seed=args.seed, filler=args.filler, time_budget_s=args.time_budget,
+    if (args.spec is None) == (args.prompt is None):
+        raise ComposerError("compose: give a spec file or --prompt \"...\" (one of the two)")
+    spec, spec_file = args.spec, None
+    if args.prompt is not None:
+        from .prompt import prompt_to_spec
+        from .render import atomic_write_text
+
+        chosen = prompt_to_spec(args.prompt)
+        stem = chosen.spec.get("title", "piece")
+        stem = "".join(c if c.isalnum() else "_" for c in stem.lower()).strip("_")[:60] or "piece"
+        spec, spec_file = chosen.spec, Path(args.output) / f"{stem}.yaml"
+        targets = _targets(args, stem)
+        if spec_file.exists() and not args.force:
+            raise OutputExistsError(f"{spec_file} already exists; pass --force to overwrite")
+        print(chosen.yaml_text().rstrip("\n"))
+    else:
+        targets = _targets(args, Path(args.spec).stem)
+    piece = compose(spec, seed=args.seed, filler=args.filler, time_budget_s=args.time_budget,
                     temperature=args.temperature, top_p=args.top_p, max_copied_run=args.max_copied_run)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ComposerError(f"-o {out}: cannot create the folder ({exc.strerror})") from None
-    for target in targets:
-        piece.write(target, force=bool(args.force), midi_tuning=args.midi_tuning)
-        print(target)
+    if spec_file is not None:
+        Path(args.output).mkdir(parents=True, exist_ok=True)
+        print(atomic_write_text(spec_file, chosen.yaml_text(), force=bool(args.force)))
+    _write_outputs(piece, targets, args)
+    return 0
+
+
+def cmd_render(args) -> int:
+    from .piece_file import load_piece, stem_of
+
+    targets = _targets(args, stem_of(args.piece))
+    _write_outputs(load_piece(args.piece), targets, args)
+    return 0
+
+
+def cmd_refill(args) -> int:
+    from .piece_file import load_piece, stem_of
+
+    targets = _targets(args, stem_of(args.piece))
+    piece = load_piece(args.piece).refill(args.section, bars=args.bars, part=args.part, keep=args.keep,
+                                          seed=args.seed)
+    _write_outputs(piece, targets, args)
     return 0
 
 
@@ -429,7 +499,7 @@ def _print_error(message: str, where: str = "") -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    handlers = {"compose": cmd_compose, "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars,
+    handlers = {"compose": cmd_compose, "render": cmd_render, "refill": cmd_refill, "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars,
                 "cycles": cmd_cycles, "schema": cmd_schema, "lessons": cmd_lessons, "check": cmd_check,
                 "train": cmd_train, "corpora": cmd_corpora, "evaluate": cmd_evaluate}
     try:

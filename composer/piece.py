@@ -151,6 +151,33 @@ class Piece:
 
         return write_piece(self, path, force=force, **options)
 
+    def save(self, path, force: bool = False) -> str:
+        """Write the piece file (`<stem>.piece.json`): the notes, chords and keys, the plan, the spec, seed
+        and settings, the edits made, and the versions. `Piece.load` reads it back; returns the path."""
+        from .piece_file import save_piece
+
+        return save_piece(self, path, force=force)
+
+    @classmethod
+    def load(cls, path) -> "Piece":
+        """Read a piece file. The spec is planned again, so the piece can be refilled and explained."""
+        from .piece_file import load_piece
+
+        return load_piece(path)
+
+    def refill(self, section: str, bars=None, part: str = "melody", keep: str | None = None,
+               seed: int | None = None) -> "Piece":
+        """A new piece with one region written again and everything else identical: the bars `bars`
+        (piece bar numbers, 'A-B', (A, B) or one bar; default the whole section) of section `section`
+        in the melody part `part` (role or name). `keep='rhythm'` keeps the onsets and durations and
+        draws new pitches; `keep='pitch'` keeps the pitches in order and draws a new rhythm with as many
+        notes per bar; None draws both. The region is written under the same hard constraints, joined
+        to the locked notes before and after it. `seed` (default: one derived from the piece's seed and
+        its edits) chooses the draw."""
+        from .refill import refill
+
+        return refill(self, section, bars=bars, part=part, keep=keep, seed=seed)
+
     def explain(self) -> str:
         from .explain import explain_text
 

@@ -30,7 +30,7 @@ def provenance(piece) -> dict | None:
     spec = getattr(piece, "spec", None)
     if spec is None or not getattr(spec, "raw", None):
         return None
-    settings = {k: v for k, v in piece.settings.items() if k in ("filler", "temperature", "top_p", "max_copied_run")}
+    settings = {k: v for k, v in piece.settings.items() if k in ("filler", "temperature", "top_p", "max_copied_run", "edits")}
     # The spec as composed: its seed is the one used, so a seed given on the command line and the same
     # seed written in the spec give the same file.
     return {"format": PROVENANCE_FORMAT, "partita": _version(), "spec": {**spec.raw, "seed": piece.seed},

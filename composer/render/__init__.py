@@ -1,5 +1,6 @@
 """Writing pieces to files, chosen by extension: MIDI (mido), MusicXML (music21), SVG notation
-(verovio), WAV audio (a numpy synth) and an HTML report.
+(verovio), WAV audio (a numpy synth), an HTML report, and the piece file (`.piece.json`: the piece
+with its plan, spec, seed and versions, which `partita render` and `partita refill` read).
 
 `write_piece(piece, "out.mid")` writes atomically (a temporary file in the same
 folder, then `os.replace`) and refuses to overwrite unless `force=True`. Writer
@@ -38,8 +39,14 @@ def _write_wav(piece, path) -> str:
     return write_wav(piece, path)
 
 
-WRITERS.update({".svg": _write_svg, ".html": _write_html, ".wav": _write_wav})
-FORMATS.update({"svg": ".svg", "html": ".html", "wav": ".wav"})
+def _write_piece_file(piece, path) -> str:
+    from ..piece_file import write_piece_file
+
+    return write_piece_file(piece, path)
+
+
+WRITERS.update({".svg": _write_svg, ".html": _write_html, ".wav": _write_wav, ".json": _write_piece_file})
+FORMATS.update({"svg": ".svg", "html": ".html", "wav": ".wav", "piece": ".piece.json"})
 # Option name given to write_piece -> (format prefix, keyword of the writer).
 WRITER_OPTIONS = {"midi_tuning": ("midi", "tuning")}
 _FORMAT_OF = {".mid": "midi", ".midi": "midi", ".musicxml": "musicxml", ".xml": "musicxml"}

@@ -1,0 +1,337 @@
+"""Piece files: `<stem>.piece.json`, a composed piece with everything needed to render it again, edit
+it, and know how it was made.
+
+The file holds the notes of every part (onsets and durations exact, as fractions of a quarter note;
+pitch in cents), the chords with their analysis, the key changes, the tempo and meter, and a summary of
+the plan (sections, phrases, keys, cadences); beside them the spec as composed, the seed, the settings
+(filler, sampling, guard), the edits made since (refills), and the versions of partita, of the file
+format and of the shipped model weights. `render` needs nothing but the file. `refill` plans the spec
+again (the plan is a pure function of the spec and seed) and checks that the plan found is the one the
+file records, so an edit is always made under the constraints the piece was written under.
+
+The JSON is written with sorted keys and no floating-point noise, so the same piece gives the same bytes.
+"""
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+from theory import Chord, Key, Meter, Pitch
+from theory.pitch import Spelling
+
+from .errors import ComposerError
+from .piece import ChordEvent, Instrument, KeyChange, Lyric, Note, Part, Piece
+
+PIECE_FORMAT = "partita-piece"
+PIECE_FORMAT_VERSION = 1
+PIECE_SUFFIX = ".piece.json"
+
+
+class PieceFileError(ComposerError):
+    """A piece file that cannot be read: not JSON, another format, a missing or malformed field."""
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+def _q(value: Fraction) -> str:
+    return str(Fraction(value))
+
+
+def _cents(value: float) -> float | int:
+    rounded = round(float(value), 4)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def _spelling(s: Spelling) -> str:
+    return s.letter + ("#" * s.alter if s.alter > 0 else "b" * -s.alter)
+
+
+def _key(key: Key) -> dict:
+    out = {"tonic": _spelling(key.tonic), "mode": key.mode, "pack": key.pack, "text": str(key)}
+    if key.tuning is not None:
+        out["tuning"] = key.tuning
+    if key.tonic_offset_cents:
+        out["tonic_offset_cents"] = _cents(key.tonic_offset_cents)
+    return out
+
+
+def _chord(chord: Chord) -> dict:
+    out = {"root": _spelling(chord.root), "quality": chord.quality, "intervals": [_cents(i) for i in chord.intervals]}
+    if chord.bass is not None:
+        out["bass"] = _spelling(chord.bass)
+    return out
+
+
+def _note(note: Note) -> list:
+    row = [_q(note.offset), _q(note.duration), _cents(note.pitch.cents), note.velocity]
+    if note.lyric is not None:
+        row.append({"text": note.lyric.text, "syllabic": note.lyric.syllabic, "extend": note.lyric.extend})
+    return row
+
+
+def _plan_summary(plan) -> dict | None:
+    if plan is None:
+        return None
+    return {
+        "form": plan.form, "style": plan.style, "harmony": plan.harmony, "cycle": plan.cycle, "bars": plan.bars,
+        "tempo_bpm": plan.tempo_bpm,
+        "sections": [{
+            "name": s.name, "role": s.role, "start_bar": s.start_bar + 1, "bars": s.bars, "key": str(s.key),
+            "repeat_of": s.repeat_of, "kept_bars": s.kept_bars,
+            "phrases": [{"start_bar": p.start_bar + 1, "bars": p.bars, "key": str(p.key), "cadence": p.cadence,
+                         "chords": [c.roman for c in p.chords]} for p in s.phrases],
+        } for s in plan.sections],
+    }
+
+
+def _model_versions() -> dict:
+    """The sha256 of each shipped weight file, from its manifest (what the neural filler ran with)."""
+    from importlib import resources
+
+    out = {}
+    folder = resources.files("composer.models") / "weights"
+    for name in ("rhythm", "melody"):
+        try:
+            manifest = json.loads((folder / f"{name}.safetensors.json").read_text(encoding="utf-8"))
+            out[name] = manifest.get("sha256")
+        except (OSError, ValueError):
+            out[name] = None
+    return out
+
+
+def piece_to_dict(piece: Piece) -> dict:
+    from .provenance import _version
+
+    spec = getattr(piece, "spec", None)
+    raw = {**spec.raw, "seed": piece.seed} if spec is not None and getattr(spec, "raw", None) else None
+    settings = {k: v for k, v in piece.settings.items() if k not in ("provenance", "plan_mismatch")}
+    return {
+        "format": PIECE_FORMAT,
+        "versions": {"piece_format": PIECE_FORMAT_VERSION, "partita": _version(), "models": _model_versions()},
+        "title": piece.title,
+        "meter": {"numerator": piece.meter.numerator, "denominator": piece.meter.denominator,
+                  "grouping": list(piece.meter.grouping), "text": str(piece.meter)},
+        "tempo_bpm": _cents(piece.tempo_bpm),
+        "bars": piece.bars,
+        "seed": piece.seed,
+        "spec": raw,
+        "spec_source": getattr(spec, "source", None) if raw is not None else None,
+        "settings": settings,
+        "plan": _plan_summary(piece.plan),
+        "keys": [{"offset": _q(k.offset), "key": _key(k.key)} for k in piece.keys],
+        "chords": [{"offset": _q(c.offset), "duration": _q(c.duration), "chord": _chord(c.chord), "key": _key(c.key),
+                    "roman": c.roman, "function": c.function, "symbol": c.chord.symbol} for c in piece.chords],
+        "parts": [{"name": p.name, "role": p.role,
+                   "instrument": {"name": p.instrument.name, "program": p.instrument.program,
+                                  "low": _cents(p.instrument.low.cents), "high": _cents(p.instrument.high.cents)},
+                   "notes": [_note(n) for n in p.sorted_notes()]} for p in piece.parts],
+    }
+
+
+def _dumps(value, depth: int = 0) -> str:
+    """JSON with sorted keys, where anything that fits on a line of about 100 characters (a note, a chord)
+    is written on one line and the rest is indented: readable, diffable, and a third the size of indent=1."""
+    compact = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "), default=str)
+    if len(compact) + depth <= 100 or not isinstance(value, (dict, list)) or not value:
+        return compact
+    pad, inner = " " * depth, " " * (depth + 1)
+    if isinstance(value, dict):
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dumps(value[k], depth + 1)}" for k in sorted(value)]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    return "[\n" + ",\n".join(inner + _dumps(v, depth + 1) for v in value) + "\n" + pad + "]"
+
+
+def piece_json(piece: Piece) -> str:
+    return _dumps(piece_to_dict(piece)) + "\n"
+
+
+def write_piece_file(piece: Piece, path) -> str:
+    Path(path).write_text(piece_json(piece), encoding="utf-8")
+    return str(path)
+
+
+def save_piece(piece: Piece, path, force: bool = False) -> str:
+    """Write `piece` to `path` (atomically; refuses to overwrite without force). Returns the path."""
+    from .render import atomic_write_text
+
+    return atomic_write_text(path, piece_json(piece), force=force)
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+class _Reader:
+    """Field access that names the field in every error."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, field: str, message: str, received=None) -> PieceFileError:
+        got = f", received {received!r}"[:120] if received is not None else ""
+        return PieceFileError(f"{self.source}: field {field!r}: {message}{got}")
+
+    def get(self, data: dict, name: str, kind, field: str | None = None):
+        field = field or name
+        if not isinstance(data, dict) or name not in data:
+            raise self.fail(field, "missing")
+        value = data[name]
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.fail(field, f"must be {names}", value)
+        return value
+
+    def fraction(self, text, field: str) -> Fraction:
+        try:
+            return Fraction(str(text))
+        except (ValueError, ZeroDivisionError):
+            raise self.fail(field, "must be a number or a fraction such as '3/2'", text) from None
+
+    def spelling(self, text, field: str) -> Spelling:
+        from theory.pitch import parse_spelling
+
+        try:
+            return parse_spelling(str(text))[0]
+        except Exception:  # noqa: BLE001 - any unreadable spelling is reported the same way
+            raise self.fail(field, "must be a note name such as 'C', 'F#', 'Bb'", text) from None
+
+    def key(self, data, field: str) -> Key:
+        data = self.get({"k": data}, "k", dict, field)
+        try:
+            return Key(self.spelling(data.get("tonic"), field + ".tonic"), str(data.get("mode", "major")),
+                       str(data.get("pack", "western")), data.get("tuning"), float(data.get("tonic_offset_cents", 0.0)))
+        except (TypeError, ValueError) as exc:
+            raise self.fail(field, f"is not a key ({exc})", data) from None
+
+    def chord(self, data, field: str) -> Chord:
+        data = self.get({"c": data}, "c", dict, field)
+        intervals = self.get(data, "intervals", list, field + ".intervals")
+        bass = data.get("bass")
+        return Chord(self.spelling(data.get("root"), field + ".root"), str(data.get("quality", "")),
+                     tuple(float(i) for i in intervals), self.spelling(bass, field + ".bass") if bass else None)
+
+    def note(self, row, field: str) -> Note:
+        if not isinstance(row, list) or len(row) not in (4, 5):
+            raise self.fail(field, "must be [offset, duration, cents, velocity] (and a lyric)", row)
+        offset, duration = self.fraction(row[0], field + "[0]"), self.fraction(row[1], field + "[1]")
+        if offset < 0 or duration <= 0:
+            raise self.fail(field, "needs an offset >= 0 and a duration > 0", row[:2])
+        if isinstance(row[2], bool) or not isinstance(row[2], (int, float)):
+            raise self.fail(field + "[2]", "must be a pitch in cents", row[2])
+        if isinstance(row[3], bool) or not isinstance(row[3], int) or not 0 <= row[3] <= 127:
+            raise self.fail(field + "[3]", "must be a MIDI velocity 0-127", row[3])
+        lyric = None
+        if len(row) == 5:
+            lyric_data = self.get({"l": row[4]}, "l", dict, field + "[4]")
+            lyric = Lyric(str(lyric_data.get("text", "")), str(lyric_data.get("syllabic", "single")),
+                          bool(lyric_data.get("extend", False)))
+        return Note(offset, duration, Pitch(float(row[2])), row[3], lyric)
+
+
+def piece_from_dict(data: dict, source: str = "<piece>", replan: bool = True) -> Piece:
+    """A `Piece` from a piece file's JSON. With `replan`, the spec is planned again and the plan kept
+    when it is the one the file records (else `piece.settings["plan_mismatch"]` says why it is not)."""
+    r = _Reader(source)
+    if not isinstance(data, dict) or data.get("format") != PIECE_FORMAT:
+        received = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise PieceFileError(f"{source}: not a partita piece file (field 'format' must be {PIECE_FORMAT!r}, "
+                             f"received {received!r})")
+    version = r.get(r.get(data, "versions", dict), "piece_format", int, "versions.piece_format")
+    if version > PIECE_FORMAT_VERSION:
+        raise r.fail("versions.piece_format", f"this partita reads piece files up to version {PIECE_FORMAT_VERSION}",
+                     version)
+    m = r.get(data, "meter", dict)
+    try:
+        meter = Meter(r.get(m, "numerator", int, "meter.numerator"), r.get(m, "denominator", int, "meter.denominator"),
+                      tuple(r.get(m, "grouping", list, "meter.grouping")))
+    except Exception as exc:  # noqa: BLE001 - theory's ParseError names the problem
+        raise r.fail("meter", str(exc), m) from None
+    tempo = float(r.get(data, "tempo_bpm", (int, float)))
+    bars = r.get(data, "bars", int)
+    parts = []
+    for i, p in enumerate(r.get(data, "parts", list)):
+        field = f"parts[{i}]"
+        inst = r.get(p, "instrument", dict, field + ".instrument")
+        instrument = Instrument(str(inst.get("name", "")), int(inst.get("program", 0)),
+                                Pitch(float(inst.get("low", 0.0))), Pitch(float(inst.get("high", 12700.0))))
+        notes = [r.note(row, f"{field}.notes[{j}]") for j, row in enumerate(r.get(p, "notes", list, field + ".notes"))]
+        parts.append(Part(r.get(p, "name", str, field + ".name"), r.get(p, "role", str, field + ".role"),
+                          instrument, notes))
+    keys = [KeyChange(r.fraction(k.get("offset"), f"keys[{i}].offset"), r.key(k.get("key"), f"keys[{i}].key"))
+            for i, k in enumerate(r.get(data, "keys", list))]
+    if not keys:
+        raise r.fail("keys", "needs at least one key", [])
+    chords = []
+    for i, c in enumerate(r.get(data, "chords", list)):
+        field = f"chords[{i}]"
+        chords.append(ChordEvent(r.fraction(c.get("offset"), field + ".offset"),
+                                 r.fraction(c.get("duration"), field + ".duration"),
+                                 r.chord(c.get("chord"), field + ".chord"), r.key(c.get("key"), field + ".key"),
+                                 str(c.get("roman", "")), str(c.get("function", ""))))
+    settings = dict(data.get("settings") or {})
+    seed = int(data.get("seed") or 0)
+    piece = Piece(str(data.get("title", "")), meter, tempo, bars, parts, chords, keys, None, None, seed, settings)
+    raw = data.get("spec")
+    if raw is not None:
+        from .spec import load_spec
+
+        if not isinstance(raw, dict):
+            raise r.fail("spec", "must be a spec mapping (or null)", type(raw).__name__)
+        try:
+            piece.spec = load_spec(raw, source=data.get("spec_source") or source)
+        except ComposerError as exc:
+            piece.settings["plan_mismatch"] = f"its spec no longer loads: {exc}"
+            return piece
+        if replan:
+            piece.plan = _replan(piece, data.get("plan"), (data.get("versions") or {}).get("partita"))
+    return piece
+
+
+def _replan(piece: Piece, recorded: dict | None, written_by: str | None):
+    """The plan of the piece's spec and seed, when it is the plan the file records."""
+    import numpy as np
+
+    from .plan import plan_piece
+
+    try:
+        plan = plan_piece(piece.spec, np.random.default_rng([piece.seed, 0]))
+    except ComposerError as exc:
+        piece.settings["plan_mismatch"] = f"its spec cannot be planned by this version of partita: {exc}"
+        return None
+    found = _plan_summary(plan)
+    if recorded is not None and found != recorded:
+        differ = next((k for k in found if found.get(k) != recorded.get(k)), "sections")
+        piece.settings["plan_mismatch"] = (f"this version of partita plans its spec differently ({differ} differ "
+                                           f"from the file's); it was written by partita "
+                                           f"{written_by or 'an unknown version'}")
+        return None
+    ours = [(c.offset, c.roman) for c in plan.chords]
+    if ours != [(c.offset, c.roman) for c in piece.chords]:
+        piece.settings["plan_mismatch"] = "the chords of the file are not the chords its spec plans"
+        return None
+    return plan
+
+
+def load_piece(path) -> Piece:
+    """Read a `.piece.json` file; raise PieceFileError naming the file and field for anything wrong."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PieceFileError(f"piece file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PieceFileError(f"cannot read the piece file {path} ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise PieceFileError(f"{path}: not JSON ({exc})") from None
+    return piece_from_dict(data, str(path))
+
+
+def stem_of(path) -> str:
+    """'out/jig.piece.json' -> 'jig'."""
+    name = Path(path).name
+    return name[:-len(PIECE_SUFFIX)] if name.endswith(PIECE_SUFFIX) else Path(path).stem
+
+
+__all__ = ["PIECE_FORMAT", "PIECE_FORMAT_VERSION", "PIECE_SUFFIX", "PieceFileError", "load_piece", "piece_from_dict",
+           "piece_json", "piece_to_dict", "save_piece", "stem_of", "write_piece_file"]
