@@ -57,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="the folder to write into")
     _output_arguments(p, default="mid,musicxml,piece")
 
+    p = sub.add_parser("morph", help="write a passage that moves from one melody to another over N bars")
+    p.add_argument("first", metavar="FROM", help="a .piece.json, .mid or .musicxml file, or PIECE.json:SECTION")
+    p.add_argument("second", metavar="TO", help="the melody to arrive at (same forms)")
+    p.add_argument("--bars", type=int, default=8, help="the passage's length in bars (default 8)")
+    p.add_argument("--seed", type=int, default=0, help="the draw (default 0)")
+    p.add_argument("--title", help="the passage's title (default: 'Morph: FROM to TO')")
+    p.add_argument("-o", "--output", required=True, help="the folder to write into")
+    _output_arguments(p, default="mid,musicxml,piece")
+
     p = sub.add_parser("explain", help="print the plan: form, keys, chords, cadences")
     p.add_argument("spec")
     p.add_argument("--seed", type=int)
@@ -295,6 +304,19 @@ def cmd_render(args) -> int:
     return 0
 
 
+def cmd_morph(args) -> int:
+    from .morph import morph
+    from .piece_file import stem_of
+
+    def stem(text: str) -> str:
+        file, _, section = text.rpartition(":") if not Path(text).exists() and ":" in text else (text, "", "")
+        return stem_of(file) + (f"_{section}" if section else "")
+
+    targets = _targets(args, f"{stem(args.first)}_to_{stem(args.second)}")
+    _write_outputs(morph(args.first, args.second, bars=args.bars, seed=args.seed, title=args.title), targets, args)
+    return 0
+
+
 def cmd_refill(args) -> int:
     from .piece_file import load_piece, stem_of
 
@@ -499,7 +521,7 @@ def _print_error(message: str, where: str = "") -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    handlers = {"compose": cmd_compose, "render": cmd_render, "refill": cmd_refill, "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars,
+    handlers = {"compose": cmd_compose, "render": cmd_render, "refill": cmd_refill, "morph": cmd_morph, "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars,
                 "cycles": cmd_cycles, "schema": cmd_schema, "lessons": cmd_lessons, "check": cmd_check,
                 "train": cmd_train, "corpora": cmd_corpora, "evaluate": cmd_evaluate}
     try:

@@ -29,9 +29,11 @@ def explain_text(plan: Plan) -> str:
         else f"meter {meter}"
     lines = [
         f"{plan.title}",
-        f"  key {plan.home_key}, {time}, tempo {plan.tempo_bpm:g} bpm, {plan.bars} "
+        f"  key {plan.home_key}, {time}, tempo {plan.tempo_bpm:.4g} bpm, {plan.bars} "
         f"{'cycles' if plan.cycle else 'bars'}, form {plan.form or '(sections given by the spec)'}, {harmony}",
     ]
+    if plan.fit is not None:
+        lines += [f"  {line}" for line in plan.fit.lines()]
     key = plan.home_key
     if key.pack != "western":
         info, scale = key.info, key.scale
@@ -52,7 +54,12 @@ def explain_text(plan: Plan) -> str:
         last_s = s_i == len(plan.sections) - 1
         branch = "└─" if last_s else "├─"
         head = f"{branch} section {section.name} ({section.role}), {_bars(section.start_bar, section.bars)}, {section.key}"
-        if section.repeat_of:
+        if section.repeat_of and section.variation is not None:
+            amount, keep = section.variation
+            what = "rhythm kept, pitches changed" if keep == "rhythm" else "notes kept, ornamented"
+            head += (f"; a variation of {section.repeat_of} ({section.kept_bars} of {section.bars} bars varied: "
+                     f"{what}, amount {amount:g})")
+        elif section.repeat_of:
             if section.kept_bars == section.bars:
                 head += f"; repeats {section.repeat_of}"
             else:

@@ -110,7 +110,11 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
     lookup = ChordLookup(plan.chords)
     notes: list[Note] = []
     by_phrase: dict[int, list[Note]] = {}
-    for slot in slots:
+    climax = _climax_pitch(plan, slots, lookup)
+    for i, slot in enumerate(slots):
+        if climax is not None:
+            nxt = slots[i + 1] if i + 1 < len(slots) else None
+            slot = _under_climax(slot, climax, nxt is not None and nxt.phrase.climax == nxt.start)
         phrase = slot.phrase
         kept_notes = len(phrase.notes)
         attempts = guard.attempts if guard is not None else 1
@@ -136,6 +140,40 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
         by_phrase[phrase.index] = phrase_notes
         notes.extend(phrase_notes)
     return notes
+
+
+def _climax_pitch(plan: Plan, slots: list[Slot], lookup: ChordLookup) -> float | None:
+    """The pitch of the climax cue (the lead melody's highest note): the highest pitch the slot's hard
+    constraints allow at that beat (a chord tone on a strong beat). None without a climax cue."""
+    if not plan.climaxes or not slots or slots[0].part_index != min(s.part_index for s in slots):
+        return None
+    at = plan.climaxes[0]
+    slot = next((s for s in slots if s.start <= at < s.end), None)
+    if slot is None:
+        return None
+    meter = plan.meter
+    position = Position(at, meter.unit, lookup.at(at), meter.strength(at % meter.bar_quarters))
+    problem = build_problem(slot.key, meter, [position], slot.part.low, slot.part.high, targets_rel=None,
+                            max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
+                            blue_pcs=slot.blue_pcs)
+    allowed = problem.candidates.cents[problem.allowed[0]]
+    if not allowed.size:
+        return None
+    # The very top of the range leaves no room to approach it by step: the highest allowed pitch at
+    # least a step below the range's top when there is one, else the top.
+    below = allowed[allowed <= slot.part.high.cents - 200.0 + 1e-6]
+    return float(below.max() if below.size else allowed.max())
+
+
+def _under_climax(slot: Slot, climax: float, climax_next: bool = False) -> Slot:
+    """A slot whose part stays below the climax; the climax's own slot may reach it, at its beat only.
+    `climax_next`: the next phrase opens on the climax, so this one's last note must lead to it."""
+    from dataclasses import replace
+
+    holds = slot.phrase.climax is not None
+    high = Pitch(climax if holds else climax - 1.0)
+    slot = replace(slot, climax_cents=climax if holds else None, next_climax=climax if climax_next else None)
+    return slot if high >= slot.part.high else replace(slot, part=replace(slot.part, high=high))
 
 
 RHYTHM_REDRAW_ATTEMPT = 2     # from this attempt on, a guarded slot gets a fresh rhythm as well
@@ -165,6 +203,8 @@ def _slot_notes(plan: Plan, slot: Slot, seed: int, notes: list[Note], by_phrase:
                     f"copied from phrase {src.number} of section {src.section!r} (bar "
                     f"{src.start_bar + 1}): the section repeats it"
                     + (f", moved into {phrase.key}" if src.key != phrase.key else "")]
+            if phrase.variation is not None:
+                copied = _vary(plan, slot, seed, copied, previous, by_phrase, lookup, ctx, attempt)
             period = slot.key.scale.period_cents
             last_rel = slot.key.rel_cents(copied[-1].pitch.cents)
             rewrite_tail = (slot.is_last and phrase.kept_bars == phrase.bars
@@ -194,6 +234,28 @@ def _slot_notes(plan: Plan, slot: Slot, seed: int, notes: list[Note], by_phrase:
     return phrase_notes
 
 
+VARY_STAGE = 700              # the rng stream of a variation's changes
+
+
+def _vary(plan: Plan, slot: Slot, seed: int, theme: list[Note], previous: float | None, by_phrase: dict,
+          lookup: ChordLookup, ctx: FillContext, attempt: int) -> list[Note]:
+    """The copied bars of a variation, varied (see `variation`)."""
+    from dataclasses import replace
+
+    from .variation import vary_notes
+
+    phrase = slot.phrase
+    whole = theme[-1].end == slot.end
+    following = _first_copied_pitch(plan, phrase, by_phrase, slot.part) if whole else None
+    rng = slot_rng(seed, slot.part_index, phrase.index, VARY_STAGE + ATTEMPT_STAGE * attempt)
+    amount, keep = phrase.variation
+    # The cadence target binds the phrase's last note, which the theme reaches only when it is kept whole.
+    notes, line = vary_notes(plan, slot if whole else replace(slot, targets=None), theme, amount, keep, rng,
+                             previous, following, lookup, ctx)
+    phrase.notes.append(f"{slot.part.name}: {line}")
+    return notes
+
+
 def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_bar: int, before: list[Note],
                  by_phrase: dict, ctx: FillContext, attempt: int = 0) -> list[Note]:
     """Rhythm then pitch for bars first_bar.. of a slot, joined to the note before (and after).
@@ -214,6 +276,14 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
     seed_phrase = _choose_characteristic_phrase(slot, meter, rng) if first_bar == 0 else None
     if seed_phrase is not None:
         bars[0] = seed_phrase[1]
+    pin = None
+    if slot.climax_cents is not None and phrase.climax is not None:
+        climax_bar = int((phrase.climax - slot.start) // meter.bar_quarters)
+        if climax_bar >= first_bar:
+            bars[climax_bar] = _onset_at(bars[climax_bar], phrase.climax - slot.start - climax_bar * meter.bar_quarters)
+            if seed_phrase is not None and climax_bar == 0:
+                seed_phrase = None
+            pin = phrase.climax
     positions = [
         Position(slot.start + b * meter.bar_quarters + r.offset, r.duration,
                  lookup.at(slot.start + b * meter.bar_quarters + r.offset), meter.strength(r.offset))
@@ -221,6 +291,8 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
     ]
     previous = before[-1].pitch.cents if before else None
     following = _first_copied_pitch(plan, phrase, by_phrase, slot.part)
+    if following is None and slot.next_climax is not None:
+        following = slot.next_climax
     pitches = None
     if seed_phrase is not None:
         fixed = dict(enumerate(seed_phrase[2]))
@@ -229,9 +301,37 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
             phrase.notes.append(f"{slot.part.name}: opens with the characteristic phrase {seed_phrase[0]!r}")
         except UnsatisfiableError:
             pitches = None
+    if pitches is None and pin is not None:
+        t = next(i for i, p in enumerate(positions) if p.offset == pin)
+        climax = slot.climax_cents
+
+        def below(problem):     # no other note of the lead reaches the climax
+            out = np.ones(problem.allowed.shape, dtype=bool)
+            out[:, np.abs(problem.candidates.cents - climax) < 0.5] = False
+            out[t] = True
+            return out
+
+        pitches = _decode(plan, slot, positions, previous, rng, following, {t: climax}, ctx, narrow=below)
+        if sum(abs(c - climax) < 0.5 for c in pitches) > 1:
+            raise UnsatisfiableError(f"part {slot.part.name!r}, bar {int(pin // meter.bar_quarters) + 1}: the climax "
+                                     f"cue's note cannot stay the phrase's only highest note under the constraints; "
+                                     f"move the cue or widen the range")
+        phrase.notes.append(f"{slot.part.name}: the climax cue: the melody's highest note, "
+                            f"{Pitch(climax).name()}, at bar {int(pin // meter.bar_quarters) + 1}")
     if pitches is None:
         pitches = _decode(plan, slot, positions, previous, rng, following, ctx=ctx)
     return [Note(p.offset, p.duration, Pitch(c), slot.part.velocity) for p, c in zip(positions, pitches)]
+
+
+def _onset_at(bar: list, at: Fraction) -> list:
+    """A bar's rhythm with a note starting at `at` (from the bar's start): the note sounding there is split."""
+    out = []
+    for r in bar:
+        if r.offset < at < r.offset + r.duration:
+            out += [type(r)(r.offset, at - r.offset), type(r)(at, r.offset + r.duration - at)]
+        else:
+            out.append(r)
+    return out
 
 
 def _copy_kept(plan: Plan, phrase: PhrasePlan, source_notes: list[Note], part: PartSpec,
@@ -308,7 +408,10 @@ def _choose_characteristic_phrase(slot: Slot, meter, rng: np.random.Generator):
 
 def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float | None, rng: np.random.Generator,
             following: float | None = None, fixed: dict[int, float] | None = None,
-            ctx: FillContext | None = None) -> list[float]:
+            ctx: FillContext | None = None, narrow=None) -> list[float]:
+    """The pitches of `positions`, drawn under the slot's hard constraints (and `fixed` notes). `narrow`,
+    a function problem -> (positions x candidates) mask, is a wish laid over them: kept where some
+    chain still satisfies every constraint, dropped where none does (a variation's 'change this note')."""
     key, meter, part, phrase = slot.key, plan.meter, slot.part, slot.phrase
     problem = build_problem(key, meter, positions, part.low, part.high, targets_rel=slot.targets,
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
@@ -317,6 +420,10 @@ def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float |
     start = None
     if previous is not None:
         start = np.array([step_ok(key, previous, c, slot.max_leap) for c in cands.cents], dtype=bool)
+    if narrow is not None:
+        narrowed = problem.allowed & narrow(problem)
+        if backward_feasible(narrowed, problem.edges, start=start)[0].any():
+            problem.allowed = narrowed
     feasible = None
     if following is not None:
         # Join the last note to the locked note that follows (the start of a repeat), when possible.

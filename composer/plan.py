@@ -6,7 +6,7 @@ tree of plain dataclasses that `explain` prints and the fillers read.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import numpy as np
@@ -49,6 +49,8 @@ class PhrasePlan:
     copy_of: int | None = None   # phrase index the kept bars come from
     motifs: tuple[Motif, ...] = ()
     chart: bool = False
+    variation: tuple[float, str] | None = None   # (amount, keep): the kept bars are varied, not copied
+    climax: Fraction | None = None   # a cue's climax: the melody's highest note starts here (quarters)
     notes: list[str] = field(default_factory=list)
     # Why each melody note is what it is: (part name, offset) -> lines of explanation.
     note_reasons: dict = field(default_factory=dict, repr=False)
@@ -72,6 +74,7 @@ class SectionPlan:
     vary: float = 0.0
     kept_bars: int = 0
     chart: bool = False
+    variation: tuple[float, str] | None = None   # vary: {of, amount, keep}: a variation of `repeat_of`
 
 
 @dataclass
@@ -88,6 +91,8 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     harmony: str = "functional"
     cycle: str | None = None
+    fit: object = None                # a fit.FitReport when the spec asks for a duration
+    climaxes: list = field(default_factory=list)   # offsets (quarters) of the climax cues
 
     @property
     def chords(self) -> list[ChordEvent]:
@@ -110,6 +115,7 @@ class _SectionDef:
     vary: float
     motifs: tuple[Motif, ...]
     chords: tuple[str, ...] | None
+    variation: tuple[float, str] | None = None
 
 
 def _split_bars(bars: int, phrase_bars: int, cadence: str) -> list[tuple[int, str, None]]:
@@ -143,6 +149,10 @@ def resolve_sections(spec: Spec) -> list[_SectionDef]:
             defs = [_override(d, s, j == last_index) if d.name == s.name else d for d in defs]
             continue
         src = next((d for d in reversed(defs) if d.name == s.repeat), None) if s.repeat else None
+        if src is not None and j == last_index and not spec.form and s.cadence is None and src.phrases \
+                and src.phrases[-1][1] != "authentic":
+            # A repeat or a variation that ends the piece closes it: an authentic cadence, not its model's.
+            s = replace(s, cadence="authentic")
         base = _SectionDef(s.name, s.role or ("return" if s.repeat else "statement"), src.key if src else None,
                            src.phrases if src else (), s.repeat, 0.0, src.motifs if src else (),
                            src.chords if src and s.chords is None else None)
@@ -171,6 +181,7 @@ def _override(base: _SectionDef, s, is_last: bool) -> _SectionDef:
         motifs=tuple(Motif(a - 1, b - 1, n, t) for a, b, n, t in s.motifs) if s.motifs is not None
         else tuple(m for m in base.motifs if m.to_bar + m.bars <= bars),
         chords=s.chords if s.chords is not None else base.chords,
+        variation=s.variation if s.variation is not None else (None if s.vary is not None else base.variation),
     )
 
 
@@ -188,6 +199,17 @@ def _chart_bars(chords: tuple[str, ...], key: Key, meter: Meter) -> int:
 # --- the planner ---------------------------------------------------------------------------
 
 def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
+    """The plan of a spec. With a `duration`, the bars, tempo and phrase lengths are chosen to fit it
+    and its cues (see `fit`)."""
+    section_defs = resolve_sections(spec)
+    if spec.duration_s is None:
+        return _plan(spec, rng, section_defs, spec.tempo_bpm)
+    from .fit import fit_plan
+
+    return fit_plan(spec, section_defs, lambda defs, tempo, r: _plan(spec, r, defs, tempo), rng)
+
+
+def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[_SectionDef], tempo_bpm: float) -> Plan:
     meter, home = spec.meter, spec.key
     style = grammar.load_chord_style(spec.style) if spec.harmony == "functional" else None
     arrays_cache: dict[str, ChordGraphArrays] = {}
@@ -205,7 +227,6 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
     prev_key: Key | None = None
     prev_chord: str | None = None
     notes: list[str] = []
-    section_defs = resolve_sections(spec)
     check_bars(sum(p[0] for d in section_defs for p in d.phrases))
     last_section = section_defs[-1] if section_defs else None
     for sdef in section_defs:
@@ -228,7 +249,7 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
             if not same_end and kept > total_bars - 2:
                 kept = max(0, total_bars - 2)
         section = SectionPlan(sdef.name, sdef.role, bar, total_bars, section_key, [], sdef.repeat, sdef.vary, kept,
-                              chart=sdef.chords is not None)
+                              chart=sdef.chords is not None, variation=sdef.variation if source is not None else None)
         sections.append(section)
         chart = chart_events(sdef.chords, section_key, meter, total_bars) if sdef.chords is not None else None
         phrase_start = 0
@@ -246,6 +267,7 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
                 src_phrase = None
             if src_phrase is not None:
                 phrase.kept_bars, phrase.copy_of = phrase_kept, src_phrase.index
+                phrase.variation = section.variation
             if chart is not None:
                 _chart_phrase(phrase, chart, phrase_start, meter)
                 prev_chord = None
@@ -263,7 +285,7 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
         bar += total_bars
     if not phrases:
         raise ComposerError("the piece has no bars: give a form or sections with bars")
-    return Plan(spec.title, meter, spec.tempo_bpm, home, spec.form, spec.style, sections, phrases, bar, notes,
+    return Plan(spec.title, meter, tempo_bpm, home, spec.form, spec.style, sections, phrases, bar, notes,
                 spec.harmony, spec.cycle.name if spec.cycle else None)
 
 

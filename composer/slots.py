@@ -39,6 +39,8 @@ class Slot:
     notes_per_bar: tuple[int, int] | None
     harmony: str = "functional"        # the harmony policy the slot is written under
     emphasis: tuple[tuple[float, float], ...] = ()   # (cents above the tonic, weight): soft emphasis
+    climax_cents: float | None = None  # the climax cue's pitch, when this slot holds it
+    next_climax: float | None = None   # ... when the next slot opens on it (this one leads to it)
 
     @property
     def low(self) -> Pitch:

@@ -35,6 +35,7 @@ DEFAULT_VELOCITY = {"melody": 90, "chords": 60, "bass": 76, "drone": 52, "percus
 DEFAULT_PARTS = ({"role": "melody"}, {"role": "chords"}, {"role": "bass"})
 MODAL_PARTS = ({"role": "melody"}, {"role": "drone"})
 CADENCES = ("authentic", "half", "plagal", "deceptive", "none")
+DEFAULT_VARY_AMOUNT = 0.3     # vary: {of: A}: the share of A's notes changed or ornamented
 MIN_PERIOD_CENTS, MAX_PERIOD_CENTS = 100.0, 2400.0  # a tuning's period, as for the packs' profiles
 
 
@@ -55,6 +56,7 @@ class SectionSpec:
     vary: float | None = None
     chords: tuple[str, ...] | None = None
     motifs: tuple[tuple[int, int, int, int], ...] | None = None   # (from_bar, to_bar, bars, transpose)
+    variation: tuple[float, str] | None = None   # vary: {of, amount, keep}: (amount, keep); `repeat` holds `of`
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,9 @@ class Spec:
     raw: dict = field(default_factory=dict, compare=False)
     cycle: Cycle | None = None
     harmony: str = "functional"   # the harmony policy: functional, drone, heterophony, colotomic
+    tempo_range: tuple[float, float] = (100.0, 100.0)   # [slowest, fastest] given, or (tempo, tempo)
+    duration_s: float | None = None                      # fit the piece to this many seconds
+    cues: tuple = ()                                     # fit.Cue: moments for a cadence or the climax
 
 
 class _Checker:
@@ -198,14 +203,57 @@ def _interpret(data: dict, ck: _Checker, stem: str) -> Spec:
     if constraints.notes_per_bar and constraints.notes_per_bar[0] > constraints.notes_per_bar[1]:
         ck.add(("constraints", "notes_per_bar"), "fewest is above most", received=list(constraints.notes_per_bar),
                accepted="[fewest, most] with fewest <= most")
+    tempo_range, duration, cues = _read_timing(data, ck)
     if ck.problems or key is None or meter is None:
         return None  # type: ignore[return-value]
     return Spec(
         title=str(data.get("title") or stem.replace("_", " ").title()),
-        key=key, meter=meter, tempo_bpm=float(data.get("tempo", 100)), form=form, sections=sections,
+        key=key, meter=meter, tempo_bpm=sum(tempo_range) / 2, form=form, sections=sections,
         style=style or "classical", parts=parts, seed=int(data.get("seed", 0)), constraints=constraints,
         source=ck.doc.source, stem=stem, raw=data, cycle=cycle, harmony=harmony,
+        tempo_range=tempo_range, duration_s=duration, cues=cues,
     )
+
+
+MAX_DURATION_S = 3600.0
+
+
+def _read_timing(data: dict, ck: _Checker):
+    """The tempo (or its bounds), the duration and the cues."""
+    from .fit import EVENTS, Cue, parse_seconds
+
+    tempo = data.get("tempo", 100)
+    if isinstance(tempo, list):
+        tempo_range = (float(min(tempo)), float(max(tempo)))
+    else:
+        tempo_range = (float(tempo), float(tempo))
+    duration = None
+    if "duration" in data:
+        duration = parse_seconds(data["duration"])
+        if duration is None or not 0 < duration <= MAX_DURATION_S:
+            ck.add(("duration",), "cannot read the duration" if duration is None else "duration out of range",
+                   received=data["duration"],
+                   accepted=f"seconds above 0 and up to {MAX_DURATION_S:g}: 90, '90s', '1:30', '1m30s', '2m'")
+            duration = None
+    cues = []
+    for i, item in enumerate(data.get("cues") or []):
+        at = parse_seconds(item["at"])
+        if at is None:
+            ck.add(("cues", i, "at"), "cannot read the time", received=item["at"],
+                   accepted="seconds from the start: 30, '30s', '0:30', '1m5s'")
+            continue
+        if duration is not None and not 0 < at < duration:
+            ck.add(("cues", i, "at"), "the cue is not inside the piece", received=item["at"],
+                   accepted=f"a time after 0 and before the duration, {duration:g} s")
+            continue
+        cues.append(Cue(at, item["event"]))
+    if cues and "duration" not in data:
+        ck.add(("cues",), "cues need a 'duration' (the planner fits the piece to both)", received=len(cues),
+               accepted="duration: 90s, with cues inside it")
+    if isinstance(data.get("tempo"), list) and "duration" not in data:
+        pass  # a tempo range without a duration: the piece takes its middle
+    assert all(c.event in EVENTS for c in cues)
+    return tempo_range, duration, tuple(sorted(cues, key=lambda c: c.at_s))
 
 
 def _default_style(key: Key) -> str:
@@ -378,12 +426,24 @@ def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None,
                 ck.add(path + ("cycles",), "give either 'bars' or 'cycles', not both", received=item["cycles"])
             else:
                 item = dict(item, bars=item["cycles"])  # one bar holds one cycle
-        if form is None and not {"bars", "cycles", "repeat", "chords"} & set(item):
-            ck.add(path, "a section needs 'bars' or 'cycles' (or 'repeat' or 'chords') when the spec has no 'form'",
+        if form is None and not {"bars", "cycles", "repeat", "chords"} & set(item) and not isinstance(item.get("vary"), dict):
+            ck.add(path, "a section needs 'bars' or 'cycles' (or 'repeat', 'vary' or 'chords') when the spec has no "
+                   "'form'",
                    received=name)
         earlier = list(names_seen)
         if form_names:
             earlier += form_names[:form_names.index(name)] if name in form_names else form_names
+        variation = None
+        if isinstance(item.get("vary"), dict):
+            of = item["vary"]["of"]
+            variation = (float(item["vary"].get("amount", DEFAULT_VARY_AMOUNT)), item["vary"].get("keep", "rhythm"))
+            if "repeat" in item and item["repeat"] != of:
+                ck.add(path + ("vary", "of"), "a variation repeats the section it varies: 'repeat' and 'vary.of' "
+                       "name different sections", received=of, accepted=f"{item['repeat']!r}, or leave out 'repeat'")
+            if of not in earlier:
+                ck.add(path + ("vary", "of"), "can only vary an earlier section", received=of,
+                       accepted=", ".join(dict.fromkeys(earlier)) or "(no earlier section)")
+            item = {k: v for k, v in item.items() if k != "vary"} | {"repeat": of}
         if "repeat" in item and item["repeat"] not in earlier:
             ck.add(path + ("repeat",), "can only repeat an earlier section", received=item["repeat"],
                    accepted=", ".join(dict.fromkeys(earlier)) or "(no earlier section)")
@@ -412,7 +472,8 @@ def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None,
         names_seen.append(name)
         yield SectionSpec(
             name=name, bars=item.get("bars"), phrase_bars=item.get("phrase_bars"), key=item.get("key"),
-            cadence=item.get("cadence"), role=item.get("role"), repeat=item.get("repeat"), vary=item.get("vary"),
+            cadence=item.get("cadence"), role=item.get("role"), repeat=item.get("repeat"),
+            vary=0.0 if variation else item.get("vary"), variation=variation,
             chords=tuple(item["chords"]) if "chords" in item else None,
             motifs=tuple((m["from_bar"], m["to_bar"], m["bars"], m.get("transpose", 0)) for m in item["motifs"])
             if "motifs" in item else None,
