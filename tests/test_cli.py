@@ -162,8 +162,9 @@ def test_explain_bad_spec_exits_2(capsys, tmp_path):
     spec.write_text("title: Bad\ntempo: fast\n", encoding="utf-8")
     code, out, err = run_cli(capsys, "explain", spec)
     assert code == 2
-    assert err.splitlines() == [f"error: {spec}:2: tempo: expected number (received 'fast'; "
-                                "accepted: quarter notes per minute, 20 to 400)"]
+    assert err.splitlines() == [f"error: {spec}:2: tempo: expected number or array (received 'fast'; "
+                                "accepted: quarter notes per minute, 20 to 400; or [slowest, fastest], the bounds "
+                                "within which a piece with a 'duration' chooses its tempo)"]
 
 
 # --- packs and grammars ----------------------------------------------------------------------

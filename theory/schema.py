@@ -104,6 +104,26 @@ class SchemaChecker:
                 if trial.check(value, option, path):
                     break
             else:
+                # Without a message of its own, when the value has the type of exactly one option, that
+                # option's own problem says most.
+                typed = [o for o in map(self.resolve, schema["anyOf"])
+                         if "type" in o and any(_type_ok(value, t) for t in
+                                                ([o["type"]] if isinstance(o["type"], str) else o["type"]))]
+                if len(typed) == 1 and "errorMessage" not in schema:
+                    trial = SchemaChecker(self.root, self.doc, self.source)
+                    trial.check(value, typed[0], path)
+                    for found in trial.problems:      # the option's problem; a regex told as the field's description
+                        plain = found.accepted and not str(found.accepted).startswith("text matching")
+                        self.problem(found.path, found.message, received=found.received,
+                                     accepted=found.accepted if plain else schema.get("description") or found.accepted,
+                                     hint=found.hint)
+                    return False
+                options = [self.resolve(o) for o in schema["anyOf"]]
+                if not typed and "errorMessage" not in schema and all("type" in o for o in options):
+                    names = [t for o in options for t in ([o["type"]] if isinstance(o["type"], str) else o["type"])]
+                    self.problem(path, f"expected {' or '.join(dict.fromkeys(names))}", received=value,
+                                 accepted=schema.get("description"))
+                    return False
                 self.problem(path, schema.get("errorMessage", "value has the wrong form"), received=value,
                              accepted=schema.get("description"))
                 return False

@@ -1,0 +1,366 @@
+"""Fit to a duration: `duration: 90s` and `cues: [{at: 30s, event: climax}, ...]`.
+
+The planner chooses the number of bars, the tempo (within the spec's bounds) and the length of every
+section and phrase so that the piece lasts the duration and each cue lands on a cadence or the climax:
+
+1. The tempo that makes N bars last the duration exactly is N x (quarters per bar) x 60 / duration.
+   Every N whose tempo lies within the bounds is a candidate, the nearest to the preferred tempo
+   first. The duration is met exactly up to the MIDI tempo's microsecond, far within one beat.
+2. For N bars, every phrase of the form (or of the spec's sections) is stretched or shrunk in
+   proportion, keeping its cadence and key; a stretched phrase longer than its model is cut into
+   phrases of the model's size, the last keeping the cadence. Sections of the same name keep one
+   length where the bars allow it.
+3. A `cadence` cue needs a phrase whose cadence arrives within one beat of it: the phrase that
+   covers the cue is cut so that one ends there, with an authentic cadence (a half cadence where the
+   harmony style has no authentic one). The arrival is the onset of the phrase's final chord; in a
+   tradition without chords (a drone, a gamelan cycle), the end of the phrase, where its final note
+   resolves onto the next beat one.
+4. A `climax` cue marks the beat nearest to it: the fill puts the melody's highest note there (see
+   `fill`), and no other note of the lead melody reaches it.
+
+Each candidate is planned in full and its cadence times measured; the first that meets every cue is
+kept. If none does, the error says which cue failed and what to change.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+from .errors import ComposerError
+
+TEMPO_SPREAD = 0.15          # a single tempo `t` lets a fitted piece choose from t x (1 -/+ 0.15)
+MAX_CANDIDATES = 400         # plans tried before giving up
+MIN_PHRASE_BARS = 2
+EVENTS = ("climax", "cadence")
+
+
+class FitError(ComposerError):
+    """No choice of bars, tempo and phrase lengths meets the duration and the cues."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    at_s: float
+    event: str
+
+
+@dataclass
+class FitReport:
+    """What the planner chose to fit the duration, for `explain` and the tests."""
+
+    duration_s: float
+    tempo_bpm: float
+    bars: int
+    seconds: float
+    beat_s: float
+    cues: list[tuple[Cue, str, float]] = field(default_factory=list)    # (cue, where it landed, error in seconds)
+    tried: int = 0
+
+    def lines(self) -> list[str]:
+        out = [f"fitted to {self.duration_s:g} s: {self.bars} bars at {self.tempo_bpm:.2f} bpm last "
+               f"{self.seconds:.3f} s (one beat is {self.beat_s:.3f} s; {self.tried} plan(s) tried)"]
+        for cue, where, error in self.cues:
+            out.append(f"cue {cue.event} at {cue.at_s:g} s: {where} ({error * 1000:+.0f} ms)")
+        return out
+
+
+_CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)\s*$")
+_UNITS = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+(?:\.\d+)?)\s*m(?:in)?)?\s*(?:(\d+(?:\.\d+)?)\s*s(?:ec)?)?\s*$")
+
+
+def parse_seconds(value) -> float | None:
+    """90, '90s', '90 s', '1:30', '1m30s', '2m', '2 min' -> seconds; None when unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if math.isfinite(value) else None
+    text = str(value).strip().lower()
+    m = _CLOCK.match(text)
+    if m:
+        return int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+    m = _UNITS.match(text)
+    if m and any(m.groups()):
+        h, mi, s = (float(g) if g else 0.0 for g in m.groups())
+        return h * 3600 + mi * 60 + s
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+# --- stretching the form ------------------------------------------------------------------------
+
+def _phrase_units(defs) -> list[list[tuple[int, str, str | None]]]:
+    return [list(d.phrases) for d in defs]
+
+
+def _allocate(defs, total: int, grouped: bool) -> list[int] | None:
+    """Bars per section for `total` bars, in proportion to the model's; same-named sections equal when
+    `grouped`. None when no allocation adds up."""
+    base = [sum(p[0] for p in d.phrases) for d in defs]
+    whole = sum(base)
+    if whole <= 0:
+        return None
+    keys = [d.name if grouped else i for i, d in enumerate(defs)]
+    groups = list(dict.fromkeys(keys))
+    count = {g: keys.count(g) for g in groups}
+    size = {g: next(b for k, b in zip(keys, base) if k == g) for g in groups}
+    scale = total / whole
+    bars = {g: max(MIN_PHRASE_BARS, round(size[g] * scale)) for g in groups}
+    # Move bars one at a time, from the groups whose rounding went furthest, until the sum is right.
+    for _ in range(4 * total):
+        diff = total - sum(bars[g] * count[g] for g in groups)
+        if diff == 0:
+            return [bars[k] for k in keys]
+        fits = [g for g in groups if count[g] <= abs(diff) and (diff > 0 or bars[g] - 1 >= MIN_PHRASE_BARS)]
+        if not fits:
+            return None
+        step = 1 if diff > 0 else -1
+        g = min(fits, key=lambda g: (bars[g] + step) / size[g] * (1 if step > 0 else -1))
+        bars[g] += step
+    return None
+
+
+def _stretch_phrases(phrases, bars: int) -> tuple[tuple[int, str, str | None], ...]:
+    """The section's phrases scaled to `bars` bars, cadences and keys kept; long ones cut at the
+    model's phrase size."""
+    from .plan import _split_bars
+
+    model = sum(p[0] for p in phrases)
+    sizes = [max(1, round(p[0] * bars / model)) for p in phrases]
+    while sum(sizes) != bars:
+        i = max(range(len(sizes)), key=lambda i: sizes[i]) if sum(sizes) > bars else \
+            min(range(len(sizes)), key=lambda i: sizes[i] / phrases[i][0])
+        sizes[i] += 1 if sum(sizes) < bars else -1
+        if sizes[i] < 1:
+            return ((bars, phrases[-1][1], phrases[-1][2]),)
+    out = []
+    for (model_bars, cadence, key), size in zip(phrases, sizes):
+        if size > model_bars and size >= 2 * MIN_PHRASE_BARS and model_bars >= MIN_PHRASE_BARS:
+            out += [(b, c, key) for b, c, _ in _split_bars(size, model_bars, cadence)]
+        else:
+            out.append((size, cadence, key))
+    return tuple(out)
+
+
+def _cut_at(phrases, start_bar: int, bar: int, cadence: str) -> tuple | None:
+    """The phrases of a section starting at `start_bar`, cut so that one ends at piece bar `bar`."""
+    at = start_bar
+    out = []
+    for i, (size, cad, key) in enumerate(phrases):
+        if at + size == bar:   # a phrase already ends there: its own cadence, unless it has none
+            return tuple(out) + ((size, cadence if cad == "none" else cad, key),) + tuple(phrases[i + 1:])
+        if at < bar < at + size:
+            first, second = bar - at, at + size - bar
+            if first < MIN_PHRASE_BARS or second < MIN_PHRASE_BARS:
+                return None
+            return tuple(out) + ((first, cadence, key), (second, cad, key)) + tuple(phrases[i + 1:])
+        out.append((size, cad, key))
+        at += size
+    return None
+
+
+# --- the search -----------------------------------------------------------------------------------
+
+def beat_quarters(meter) -> Fraction:
+    """One beat as a listener counts it: the denominator's note in a simple meter, the shortest group
+    in a compound or additive one (a dotted quarter in 6/8, a quarter in 7/8 = 2+2+3)."""
+    return min(meter.group_lengths) if _grouped_beats(meter) else meter.unit
+
+
+def _grouped_beats(meter) -> bool:
+    """Eighth-note meters with groups (6/8, 9/8, 7/8 = 2+2+3) count groups; 4/4 and a tala's x/4 count units."""
+    return meter.denominator >= 8 and max(meter.grouping) > 1
+
+
+def tempo_bounds(spec) -> tuple[float, float, float]:
+    """(slowest, fastest, preferred) for a fitted piece."""
+    lo, hi = spec.tempo_range
+    if lo == hi:
+        return lo * (1 - TEMPO_SPREAD), hi * (1 + TEMPO_SPREAD), lo
+    return lo, hi, (lo + hi) / 2
+
+
+def arrival(plan, phrase) -> Fraction:
+    """When a phrase's cadence arrives, in quarters: its final chord's onset, or (no chords) its end."""
+    if phrase.chords:
+        return phrase.chords[-1].offset
+    return phrase.end(plan.meter)
+
+
+def fit_plan(spec, defs, plan_with, rng_state):
+    """Plan `spec` to last `spec.duration_s`: `plan_with(defs, tempo, rng)` plans one candidate."""
+    import copy
+
+    meter = spec.meter
+    bq = meter.bar_quarters
+    duration = spec.duration_s
+    slow, fast, preferred = tempo_bounds(spec)
+    lo_bars = max(1, math.ceil(duration * slow / (60 * bq) - 1e-9))
+    hi_bars = math.floor(duration * fast / (60 * bq) + 1e-9)
+    if hi_bars < lo_bars or hi_bars < 1:
+        raise FitError(f"duration {duration:g} s: no whole number of {meter} bars fits it at a tempo from "
+                       f"{slow:g} to {fast:g} bpm (one bar lasts {60 * float(bq) / fast:.2f}-"
+                       f"{60 * float(bq) / slow:.2f} s); widen the tempo range or change the duration")
+    if any(d.chords is not None for d in defs):
+        return _fit_chart(spec, defs, plan_with, rng_state, slow, fast, preferred)
+    candidates = sorted(range(lo_bars, hi_bars + 1), key=lambda n: abs(n * float(bq) * 60 / duration - preferred))
+    cadence_cues = sorted((c for c in spec.cues if c.event == "cadence"), key=lambda c: c.at_s)
+    tried = 0
+    failure = None
+    for total in candidates:
+        tempo = total * float(bq) * 60 / duration
+        bar_s = float(bq) * 60 / tempo
+        beat_s = float(beat_quarters(meter)) * 60 / tempo
+        for grouped in (True, False):
+            sizes = _allocate(defs, total, grouped)
+            if sizes is None:
+                continue
+            stretched = [replace(d, phrases=_stretch_phrases(d.phrases, n)) for d, n in zip(defs, sizes)]
+            layouts = 0
+            for layout in _cue_layouts(stretched, sizes, cadence_cues, bar_s):
+                layouts += 1
+                tried += 1
+                try:
+                    plan = plan_with(layout, tempo, copy.deepcopy(rng_state))
+                except FitError:
+                    raise
+                except ComposerError as exc:     # a phrase too short for its cadence, say: the next layout
+                    failure = str(exc).split(";")[0]
+                    continue
+                landed, failure = _check_cues(plan, spec.cues, tempo, beat_s)
+                if landed is not None:
+                    seconds = plan.bars * float(bq) * 60 / tempo
+                    plan.fit = FitReport(duration, tempo, plan.bars, seconds, beat_s, landed, tried)
+                    _mark_climaxes(plan, spec.cues, tempo)
+                    return plan
+                if tried >= MAX_CANDIDATES:
+                    break
+            if not layouts and failure is None:
+                failure = (f"no phrase of at least {MIN_PHRASE_BARS} bars can end at the cadence cue(s) at "
+                           f"{', '.join(f'{c.at_s:g} s' for c in cadence_cues)}")
+            if tried >= MAX_CANDIDATES:
+                break
+        if tried >= MAX_CANDIDATES:
+            break
+    raise FitError(f"duration {duration:g} s with {len(spec.cues)} cue(s): none of {tried} plans (tempo "
+                   f"{slow:g}-{fast:g} bpm) lands every cue within one beat ({failure}); move the cue, widen the "
+                   f"tempo range, or give the sections' bars")
+
+
+def _fit_chart(spec, defs, plan_with, rng_state, slow, fast, preferred):
+    """A chord chart fixes the bars: only the tempo can fit the duration."""
+    import copy
+
+    bq = float(spec.meter.bar_quarters)
+    bars = plan_with(defs, preferred, copy.deepcopy(rng_state)).bars
+    tempo = bars * bq * 60 / spec.duration_s
+    if not slow - 1e-9 <= tempo <= fast + 1e-9:
+        raise FitError(f"duration {spec.duration_s:g} s: the chord chart fixes {bars} bars, which would need "
+                       f"{tempo:.1f} bpm, outside {slow:g}-{fast:g} bpm; widen the tempo range or change the duration")
+    plan = plan_with(defs, tempo, copy.deepcopy(rng_state))
+    beat_s = float(beat_quarters(spec.meter)) * 60 / tempo
+    landed, failure = _check_cues(plan, spec.cues, tempo, beat_s)
+    if landed is None:
+        raise FitError(f"duration {spec.duration_s:g} s: the chord chart fixes the phrases, and {failure}; "
+                       f"move the cue or give the sections without a chart")
+    plan.fit = FitReport(spec.duration_s, tempo, bars, bars * bq * 60 / tempo, beat_s, landed, 2)
+    _mark_climaxes(plan, spec.cues, tempo)
+    return plan
+
+
+def _cue_layouts(defs, sizes, cues, bar_s: float):
+    """Section layouts that put a phrase end near each cadence cue: for each cue, the bar line after
+    the cue's bar, then the one before it, then two bars after (arrivals fall inside a phrase's last bar)."""
+    if not cues:
+        yield defs
+        return
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    options = []
+    for cue in cues:
+        bar = cue.at_s / bar_s
+        near = [math.floor(bar) + 1, math.floor(bar), math.floor(bar) + 2, round(bar)]
+        options.append(list(dict.fromkeys(b for b in near if 1 <= b <= sum(sizes))))
+
+    def place(i, layout):
+        if i == len(cues):
+            yield layout
+            return
+        for bar in options[i]:
+            s = next((j for j in range(len(layout)) if starts[j] < bar <= starts[j] + sizes[j]), None)
+            if s is None:
+                continue
+            # Sections of one name share their phrases, so a repeat copies its model's chords bar for bar:
+            # cut every one of them at the same place.
+            rel = bar - starts[s]
+            new, ok = list(layout), True
+            for j, d in enumerate(layout):
+                if d.name == layout[s].name and sizes[j] == sizes[s]:
+                    cut = _cut_at(d.phrases, starts[j], starts[j] + rel, "authentic")
+                    if cut is None:
+                        ok = False
+                        break
+                    new[j] = replace(d, phrases=cut)
+            if ok:
+                yield from place(i + 1, new)
+
+    yield from place(0, list(defs))
+
+
+def _check_cues(plan, cues, tempo: float, beat_s: float):
+    """([(cue, where, error)], None) when every cadence cue lands within a beat, else (None, why)."""
+    out = []
+    sec_per_q = 60 / tempo
+    ends = [(float(arrival(plan, p)) * sec_per_q, p) for p in plan.phrases
+            if p.cadence not in ("none",)]
+    for cue in cues:
+        if cue.event == "cadence":
+            at, phrase = min(ends, key=lambda e: abs(e[0] - cue.at_s))
+            error = at - cue.at_s
+            if abs(error) > beat_s + 1e-9:
+                return None, f"the cadence nearest to {cue.at_s:g} s arrives at {at:.2f} s"
+            bar = int(arrival(plan, phrase) // plan.meter.bar_quarters) + 1
+            out.append((cue, f"{phrase.cadence} cadence of section {phrase.section}, phrase {phrase.number}, "
+                             f"arriving in bar {bar}", error))
+        else:
+            at = climax_offset(plan, cue, tempo)
+            error = float(at) * sec_per_q - cue.at_s
+            bar = int(at // plan.meter.bar_quarters) + 1
+            beat = float(at % plan.meter.bar_quarters / plan.meter.unit) + 1
+            out.append((cue, f"the melody's highest note, bar {bar} beat {beat:g}", error))
+    return out, None
+
+
+def climax_offset(plan, cue: Cue, tempo: float) -> Fraction:
+    """The beat (see `beat_quarters`) nearest to a climax cue, in quarters, kept off the piece's last beat.
+    An additive meter's uneven beats are walked group by group."""
+    meter = plan.meter
+    at = Fraction(cue.at_s * tempo / 60).limit_denominator(10_000)
+    starts = [b * meter.bar_quarters + g for b in range(plan.bars) for g in meter.group_offsets]
+    if _grouped_beats(meter):
+        return min(starts[:-1], key=lambda s: abs(s - at))
+    unit = plan.meter.unit
+    beats = round(Fraction(cue.at_s * tempo / 60).limit_denominator(10_000) / unit)
+    last = plan.bars * plan.meter.bar_quarters / unit - 1
+    return min(max(0, beats), last - 1) * unit
+
+
+def _mark_climaxes(plan, cues, tempo: float) -> None:
+    for cue in cues:
+        if cue.event == "climax":
+            at = climax_offset(plan, cue, tempo)
+            phrase = next(p for p in plan.phrases if p.offset(plan.meter) <= at < p.end(plan.meter))
+            phrase.climax = at
+            plan.climaxes.append(at)
+            bar = int((at - phrase.offset(plan.meter)) // plan.meter.bar_quarters)
+            if phrase.kept_bars > bar:
+                # The climax is new music: the copy of a repeated section stops before its bar.
+                phrase.kept_bars = bar
+                phrase.copy_of = phrase.copy_of if bar else None
+                phrase.notes.append(f"the repeat's copy stops before bar {phrase.start_bar + bar + 1}, "
+                                    f"where the climax cue falls")
+
+
+__all__ = ["Cue", "EVENTS", "FitError", "FitReport", "arrival", "climax_offset", "fit_plan", "parse_seconds"]
