@@ -189,7 +189,9 @@ def _slot_notes(plan: Plan, slot: Slot, seed: int, notes: list[Note], by_phrase:
     end = slot.end
     copied: list[Note] = []
     rewrite_tail = False
-    if phrase.kept_bars and phrase.copy_of is not None and attempt < COPY_DROP_ATTEMPT:
+    if slot.lyrics and phrase.kept_bars and phrase.copy_of is not None and not attempt:
+        phrase.notes.append(f"{part.name}: written anew rather than repeated, to set its own words")
+    if phrase.kept_bars and phrase.copy_of is not None and attempt < COPY_DROP_ATTEMPT and not slot.lyrics:
         previous = notes[-1].pitch.cents if notes else None
         found = _copy_kept(plan, phrase, by_phrase.get(phrase.copy_of, []), part, previous, slot.max_leap)
         if found is None:
@@ -210,7 +212,7 @@ def _slot_notes(plan: Plan, slot: Slot, seed: int, notes: list[Note], by_phrase:
             rewrite_tail = (slot.is_last and phrase.kept_bars == phrase.bars
                             and not any(min(abs(last_rel - t), period - abs(last_rel - t)) < 0.5
                                         for t in slot.targets))
-    elif phrase.kept_bars and phrase.copy_of is not None:
+    elif phrase.kept_bars and phrase.copy_of is not None and not slot.lyrics:
         phrase.notes.append(f"{part.name}: written anew rather than repeated (the repeat joined a copied run)")
     kept_bars = phrase.kept_bars if copied else 0
     if rewrite_tail:
@@ -273,14 +275,22 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
     else:
         bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
                              even=slot.harmony == "colotomic")
-    seed_phrase = _choose_characteristic_phrase(slot, meter, rng) if first_bar == 0 else None
+    sung = None
+    if slot.lyrics and first_bar == 0:
+        from .lyrics import lyric_rhythm
+
+        bars, sung = _lyric_bars(lyric_rhythm, meter, slot, rng)
+    seed_phrase = _choose_characteristic_phrase(slot, meter, rng) if first_bar == 0 and not sung else None
     if seed_phrase is not None:
         bars[0] = seed_phrase[1]
     pin = None
     if slot.climax_cents is not None and phrase.climax is not None:
         climax_bar = int((phrase.climax - slot.start) // meter.bar_quarters)
         if climax_bar >= first_bar:
-            bars[climax_bar] = _onset_at(bars[climax_bar], phrase.climax - slot.start - climax_bar * meter.bar_quarters)
+            at = phrase.climax - slot.start - climax_bar * meter.bar_quarters
+            if sung is not None:
+                sung = _melisma_at(sung, bars, climax_bar, at)
+            bars[climax_bar] = _onset_at(bars[climax_bar], at)
             if seed_phrase is not None and climax_bar == 0:
                 seed_phrase = None
             pin = phrase.climax
@@ -320,7 +330,47 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
                             f"{Pitch(climax).name()}, at bar {int(pin // meter.bar_quarters) + 1}")
     if pitches is None:
         pitches = _decode(plan, slot, positions, previous, rng, following, ctx=ctx)
+    if sung is not None:
+        from .lyrics import note_lyrics
+
+        words = note_lyrics(sung)
+        return [Note(p.offset, p.duration, Pitch(c), slot.part.velocity, w) for p, c, w in zip(positions, pitches, words)]
     return [Note(p.offset, p.duration, Pitch(c), slot.part.velocity) for p, c in zip(positions, pitches)]
+
+
+def _lyric_bars(lyric_rhythm, meter, slot: Slot, rng):
+    """The rhythm that sets a phrase's words: one note per syllable (and per melisma note), stressed
+    syllables on the stronger beats."""
+    from .lyrics import LyricsError
+
+    phrase = slot.phrase
+    try:
+        bars, sung = lyric_rhythm(meter, phrase.bars, list(slot.lyrics), rng)
+    except LyricsError as exc:
+        raise LyricsError(f"part {slot.part.name!r}, section {phrase.section!r}, phrase {phrase.number} "
+                          f"({phrase.bars} bars from bar {phrase.start_bar + 1}): {exc}; give the phrase more "
+                          f"bars or its line fewer words") from None
+    return [list(b) for b in bars], list(sung)
+
+
+def _melisma_at(sung: list, bars: list, bar_index: int, at: Fraction) -> list:
+    """The syllables, when the note sounding at `at` of a bar is split in two: its syllable gets one
+    more note (a melisma), so the words stay on their notes."""
+    from dataclasses import replace
+
+    index = sum(len(b) for b in bars[:bar_index])
+    for r in bars[bar_index]:
+        if r.offset < at < r.offset + r.duration:
+            break
+        index += 1
+    else:
+        return sung
+    seen = 0
+    for k, s in enumerate(sung):
+        if seen <= index < seen + s.notes:
+            return sung[:k] + [replace(s, melisma=s.melisma + 1)] + sung[k + 1:]
+        seen += s.notes
+    return sung
 
 
 def _onset_at(bar: list, at: Fraction) -> list:
@@ -374,6 +424,11 @@ def _first_copied_pitch(plan: Plan, phrase: PhrasePlan, by_phrase: dict, part: P
     nxt = plan.phrases[phrase.index + 1]
     if not nxt.kept_bars or nxt.copy_of is None or nxt.copy_of not in by_phrase:
         return None
+    if part.lyrics:
+        from .slots import phrase_lyrics
+
+        if phrase_lyrics(part, len(plan.phrases))[nxt.index]:
+            return None    # the next phrase sets its own words: written anew, not copied
     copied = _copy_kept(plan, nxt, by_phrase[nxt.copy_of], part, None, 0)
     return copied[0].pitch.cents if copied else None
 

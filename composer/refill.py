@@ -133,6 +133,9 @@ def refill(piece: Piece, section: str, bars=None, part: str = "melody", keep: st
     if any(n.offset < r0 < n.end or n.offset < r1 < n.end for n in notes):
         raise RefillError(f"a note of part {target.name!r} is tied across the region's edge; choose whole bars "
                           f"that no note crosses")
+    if keep != "rhythm" and any(n.lyric is not None for n in notes if r0 <= n.offset < r1):
+        raise RefillError(f"part {target.name!r} sings words in bars {b0 + 1}-{b1}: refill it with keep='rhythm' "
+                          f"(--keep rhythm), which keeps every syllable on its note and draws new pitches")
     slots = [s for s in plan_slots(plan, spec) if s.part_index == part_index and s.start < r1 and s.end > r0]
     from .compose import _sampling
 

@@ -41,6 +41,7 @@ class Slot:
     emphasis: tuple[tuple[float, float], ...] = ()   # (cents above the tonic, weight): soft emphasis
     climax_cents: float | None = None  # the climax cue's pitch, when this slot holds it
     next_climax: float | None = None   # ... when the next slot opens on it (this one leads to it)
+    lyrics: tuple | None = None        # the syllables sung in this phrase (`lyrics.Syllable`), if any
 
     @property
     def low(self) -> Pitch:
@@ -80,6 +81,17 @@ def phrase_targets(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float
     return tuple(sorted((t - key.tonic_cents) % 1200.0 for t in targets))
 
 
+def phrase_lyrics(part: PartSpec, phrases: int) -> list[tuple | None]:
+    """The syllables each phrase of a part sings: one line per phrase, in order; when the text has more
+    lines than the part has phrases, consecutive lines share a phrase, as evenly as the lines allow;
+    phrases after the last line have no words."""
+    lines = list(part.lyrics)
+    if len(lines) <= phrases:
+        return [tuple(lines[i]) if i < len(lines) else None for i in range(phrases)]
+    bounds = [round(i * len(lines) / phrases) for i in range(phrases + 1)]
+    return [tuple(s for line in lines[bounds[i]:bounds[i + 1]] for s in line) for i in range(phrases)]
+
+
 def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
     """Every (melody part, phrase) slot, in part order then time order."""
     style = grammar.load_chord_style(spec.style)
@@ -88,6 +100,7 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
     for i, part in enumerate(spec.parts):
         if part.role != "melody":
             continue
+        sung = phrase_lyrics(part, len(plan.phrases))
         for phrase in plan.phrases:
             is_last = phrase.index == len(plan.phrases) - 1
             functional = bool(phrase.chords)
@@ -101,6 +114,7 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
                 max_leap=c.max_leap, strong_chord_tones=c.chord_tones_on_strong_beats, notes_per_bar=c.notes_per_bar,
                 harmony="functional" if functional else phrase.key.harmony,
                 emphasis=tuple((cents, EMPHASIS_WEIGHTS.get(role, 1.3)) for role, cents in info.emphasis.items()),
+                lyrics=sung[phrase.index],
             ))
     return slots
 

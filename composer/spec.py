@@ -68,6 +68,7 @@ class PartSpec:
     high: Pitch
     pattern: str | None
     velocity: int
+    lyrics: tuple = ()         # lines of `lyrics.Syllable`s to set, one line per phrase (melody parts)
 
 
 @dataclass(frozen=True)
@@ -570,11 +571,32 @@ def _read_parts(items: list, ck: _Checker, given: bool, meter: Meter | None, har
                 if suits and signature not in suits:
                     ck.add(path + ("pattern",), f"pattern does not suit the meter {signature}", received=item["pattern"],
                            accepted="patterns for any meter, or for " + ", ".join(suits))
+        lyrics = ()
+        if "lyrics" in item:
+            lyrics = _read_lyrics(item["lyrics"], role, path + ("lyrics",), ck)
         base = item.get("name") or role
         used_names[base] = used_names.get(base, 0) + 1
         name = base if used_names[base] == 1 else f"{base} {used_names[base]}"
         yield PartSpec(role=role, name=name, instrument=inst, low=low, high=high, pattern=item.get("pattern"),
-                       velocity=item.get("velocity", DEFAULT_VELOCITY[role]))
+                       velocity=item.get("velocity", DEFAULT_VELOCITY[role]), lyrics=lyrics)
+
+
+def _read_lyrics(value, role: str, path: tuple, ck: _Checker) -> tuple:
+    """The lines of syllables of a part's `lyrics` (a text, or a list of lines)."""
+    from .lyrics import LyricsError, parse_lyrics
+
+    if role != "melody":
+        ck.add(path, f"a {role} part sings no words: lyrics go on a melody part", received=str(value)[:60])
+        return ()
+    text = "\n".join(value) if isinstance(value, list) else value
+    try:
+        lines = parse_lyrics(text)
+    except LyricsError as exc:
+        ck.add(path, str(exc), received=str(value)[:60])
+        return ()
+    if not lines:
+        ck.add(path, "no words to set", received=str(value)[:60], accepted="words, one line per phrase")
+    return tuple(tuple(line) for line in lines)
 
 
 __all__ = ["CADENCES", "Constraints", "PartSpec", "RELATION_NAMES", "SectionSpec", "Spec", "load_spec", "parse_range"]
