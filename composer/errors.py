@@ -32,5 +32,13 @@ class RenderError(ComposerError):
     """A piece could not be written in the asked format."""
 
 
+class LyricsError(ComposerError):
+    """Lyrics that cannot be read or set: names the line, the token and what is accepted."""
+
+
 class ReadError(ComposerError):
     """A foreign file (MIDI, MusicXML) is missing, unreadable or not what its name says; names file and reason."""
+
+
+class PromptError(ComposerError):
+    """A prompt in words cannot be read (empty, too long, not text); names what was received and what is accepted."""

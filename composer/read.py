@@ -23,6 +23,10 @@ What is kept:
   signature (default 4/4; an additive grouping is not stored in either format, so the
   meter gets its default grouping), and key signatures as western major or minor keys
   (default C major).
+* lyrics (verse 1, or the first lyric of a note), into `Note.lyric`: from MusicXML the text,
+  `<syllabic>` and `<extend>`; from MIDI each `lyrics` event on a part's track goes to that
+  track's note starting at the same tick (a trailing '-' means the word goes on: begin or
+  middle; no extenders). In a chord, the lowest note carries it.
 * bars: the length of the file (the longest MIDI track, the MusicXML measures) rounded up
   to whole bars.
 """
@@ -40,7 +44,7 @@ from theory import Key, Meter, Pitch, TheoryError
 
 from .errors import ReadError
 from .provenance import MIDI_PREFIX, PROVENANCE_FIELD, parse_provenance
-from .piece import Instrument, KeyChange, Note, Part, Piece
+from .piece import Instrument, KeyChange, Lyric, Note, Part, Piece
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MXL_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
@@ -254,6 +258,7 @@ def read_midi(path) -> Piece:
         program = 0 if drums else meta["programs"].get((track, members[0][1]), 0)
         parts.append(Part(name=name, role=PERCUSSION_ROLE if drums else MELODY_ROLE,
                           instrument=_instrument(name, program, notes), notes=notes))
+    _attach_midi_lyrics(path, data, tpq, grouped, parts)
     meter = _meter(path, *meta["meter"][1:]) if meta["meter"] else Meter(4, 4)
     tempo = meta["tempo"][1] if meta["tempo"] else DEFAULT_MIDI_TEMPO_BPM
     last_end = max(n.end for p in parts for n in p.notes)
@@ -261,6 +266,38 @@ def read_midi(path) -> Piece:
     title = meta["names"].get(0) if not any(t == 0 for t, _ in grouped) else None
     return Piece(title=title or path.stem, meter=meter, tempo_bpm=tempo, bars=_bars(length, meter), parts=parts,
                  chords=[], keys=_key_changes(path, meta["keys"]), settings=_carried(meta.get("provenance")))
+
+
+def _attach_midi_lyrics(path: Path, data: bytes, tpq: int, grouped: dict, parts: list[Part]) -> None:
+    """Put each `lyrics` event on the note of its track that starts at its tick (see the module docstring)."""
+    from .render.midi import read_midi_lyrics
+
+    try:
+        events = read_midi_lyrics(data)
+    except Exception as exc:  # noqa: BLE001 - the notes were read; the lyrics are no reason to fail
+        raise _error(path, f"corrupt MIDI lyric data ({_reason(exc)})") from None
+    if not events:
+        return
+    by_track = {track: part for (track, drums), part in zip(sorted(grouped), parts) if not drums}
+    continues: dict[int, bool] = {}
+    for track, onset_q, text in events:
+        part = by_track.get(track)
+        going_on = text.endswith("-") and len(text) > 1
+        shown = text[:-1] if going_on else text
+        before = continues.get(track, False)
+        continues[track] = going_on
+        if part is None or not shown.strip():
+            continue
+        offset = Fraction(round(onset_q * tpq), tpq)
+        syllabic = ("middle" if before else "begin") if going_on else ("end" if before else "single")
+        for i, n in enumerate(part.notes):
+            if n.offset == offset and n.lyric is None:
+                part.notes[i] = _with_lyric(n, Lyric(shown.strip(), syllabic))
+                break
+
+
+def _with_lyric(n: Note, lyric: Lyric | None) -> Note:
+    return Note(n.offset, n.duration, n.pitch, n.velocity, lyric)
 
 
 # --- MusicXML ------------------------------------------------------------------------------------
@@ -316,6 +353,28 @@ def _score_root(path: Path, data: bytes) -> ET.Element:
     if root.find("part") is None:
         raise _error(path, "the MusicXML holds no parts")
     return root
+
+
+def _mark_extenders(root: ET.Element) -> None:
+    """music21 reads no <extend>: name each lyric that starts one, as our writer does, to find it again."""
+    from .render.musicxml import EXTEND_MARK
+
+    for lyric in root.iter("lyric"):
+        extend = lyric.find("extend")
+        if extend is not None and extend.get("type") in (None, "start") and lyric.find("text") is not None:
+            lyric.set("name", EXTEND_MARK)
+
+
+def _m21_lyric(element) -> Lyric | None:
+    """Our lyric of a music21 note or chord: verse 1 where it has one, else its first lyric with text."""
+    from .render.musicxml import EXTEND_MARK, LYRIC_SYLLABIC
+
+    lyrics = [ly for ly in element.lyrics if (ly.text or "").strip()]
+    if not lyrics:
+        return None
+    chosen = next((ly for ly in lyrics if ly.number == 1), lyrics[0])
+    syllabic = chosen.syllabic if chosen.syllabic in LYRIC_SYLLABIC else "single"
+    return Lyric(chosen.text.strip(), syllabic, extend=chosen.identifier == EXTEND_MARK)
 
 
 def _music21_score(path: Path, root: ET.Element):
@@ -390,9 +449,12 @@ def _m21_part(path: Path, m21part, index: int, percussion_keys) -> Part | None:
         offset = Fraction(element.offset)
         heads = _heads(element)
         unpitched = unpitched or any(isinstance(h, note.Unpitched) for h in heads)
-        for cents in _element_cents(element, percussion_keys):
+        lyric = _m21_lyric(element)
+        heads_cents = _element_cents(element, percussion_keys)
+        for cents in heads_cents:
             pitch = _checked_pitch(path, cents, f"part {index + 1}, note at quarter {offset}")
-            notes.append(Note(offset, duration, pitch, _velocity(element)))
+            sung = lyric if cents == min(heads_cents) else None
+            notes.append(Note(offset, duration, pitch, _velocity(element), sung))
     if not notes:
         return None
     notes.sort(key=lambda n: (n.offset, n.pitch.cents))
@@ -420,6 +482,7 @@ def _m21_keys(path: Path, score, parts: list[Part]) -> list[KeyChange]:
 def _read_musicxml(path: Path):
     """(XML root, music21 Score) of a MusicXML file, with the hardening of this module."""
     root = _score_root(path, _read_bytes(path))
+    _mark_extenders(root)
     score = _music21_score(path, root)
     if not score.parts:
         raise _error(path, "the MusicXML holds no parts")

@@ -30,6 +30,13 @@ piece = compose({"scale": {"pack": "carnatic", "mode": "65", "tonic": "D"}, "cyc
 assert piece.part("percussion").notes and piece.part("drone").notes
 piece = compose({"key": "G major", "form": "rounded_binary"})
 assert piece.bars == 20
+from composer.syllables import stress_lexicon
+assert len(stress_lexicon()) > 100_000
+song = compose({"key": "C major", "parts": [{"role": "melody", "lyrics": "Hap-py birth-day to you"}]})
+assert [n.lyric.text for n in song.part("melody").notes if n.lyric][:2] == ["Hap", "py"]
+from composer.piece_file import piece_json, piece_from_dict
+import json
+assert piece_from_dict(json.loads(piece_json(piece))).part("melody").notes == piece.part("melody").notes
 print("ok")
 """
 

@@ -271,7 +271,8 @@ def test_musicxml_is_deterministic(waltz, tmp_path):
 # --- write_piece ---------------------------------------------------------------------------------
 
 def test_formats_and_unknown_extension(waltz, tmp_path):
-    assert FORMATS == {"mid": ".mid", "musicxml": ".musicxml", "svg": ".svg", "html": ".html", "wav": ".wav"}
+    assert FORMATS == {"mid": ".mid", "musicxml": ".musicxml", "svg": ".svg", "html": ".html", "wav": ".wav",
+                       "piece": ".piece.json"}
     with pytest.raises(RenderError, match=r"'\.ogg'.*\.mid"):
         write_piece(waltz, tmp_path / "x.ogg")
 

@@ -39,6 +39,12 @@ Percussion parts (``role == "percussion"``) play on channel 9 with key
 `note.pitch.nearest_midi` (the General MIDI percussion key): no program change,
 no bend range, no bends, no retuning.
 
+Lyrics: each note with a `Lyric` gets a `lyrics` meta event at its onset on its part's track,
+just before the note-on: the syllable's text, followed by '-' when the word goes on (syllabic
+begin or middle), as karaoke files write them ("hap-", "py"). The text is stored as UTF-8
+bytes (the standard leaves the encoding open; mido reads them back as Latin-1 characters,
+`read_midi_lyrics` decodes them). An extender is not written.
+
 `read_midi_notes` reads both methods back (bends per channel with their RPN range,
 MTS retunings per key); `detect_midi_tuning` says which one a file uses.
 """
@@ -277,6 +283,22 @@ def _assign_mts_keys(piece: Piece, raw: list[tuple], homes: dict[int, int]):
     return {i: [homes[i]] for i in homes}, body
 
 
+def lyric_event_text(lyric) -> str:
+    """The text of a `lyrics` meta event: the syllable, with '-' when its word goes on (begin, middle)."""
+    return lyric.text + ("-" if lyric.syllabic in ("begin", "middle") else "")
+
+
+def _lyric_events(part) -> list[tuple[int, mido.MetaMessage]]:
+    """A `lyrics` meta event at each sung syllable's onset (text as UTF-8 bytes, see the module docstring)."""
+    out = []
+    for note in part.sorted_notes():
+        if note.lyric is None:
+            continue
+        text = lyric_event_text(note.lyric).encode("utf-8").decode("latin-1")
+        out.append((to_ticks(note.offset, f"part {part.name!r}: note offset"), mido.MetaMessage("lyrics", text=text)))
+    return out
+
+
 def midi_bytes(piece: Piece, tuning: str = "bend") -> bytes:
     """The piece as a type-1 standard MIDI file; microtones by pitch bend or by MTS retuning."""
     if tuning not in TUNING_METHODS:
@@ -294,7 +316,8 @@ def midi_bytes(piece: Piece, tuning: str = "bend") -> bytes:
     mid = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER)
     mid.tracks.append(_conductor_track(piece, end_tick))
     for index, part in enumerate(piece.parts):
-        events = _header(part, part_channels.get(index, [])) + body[index]
+        timed = sorted(_lyric_events(part) + body[index], key=lambda e: e[0])  # stable: a lyric before its note
+        events = _header(part, part_channels.get(index, [])) + timed
         mid.tracks.append(_with_deltas(events, end_tick))
     buffer = io.BytesIO()
     mid.save(file=buffer)
@@ -389,4 +412,22 @@ def read_midi_notes(data: bytes, channels: bool = False) -> list[tuple]:
                 note = (index, onset / tpq, (tick - onset) / tpq, cents, velocity)
                 out.append(note + (ch,) if channels else note)
     out.sort(key=lambda n: (n[0], n[1], n[3]))
+    return out
+
+
+def read_midi_lyrics(data: bytes) -> list[tuple[int, float, str]]:
+    """`lyrics` meta events of a MIDI file as (track, onset_quarters, text), in track and time
+    order; text stored as UTF-8 is decoded, any other is kept as read (Latin-1)."""
+    mid = mido.MidiFile(file=io.BytesIO(data))
+    out = []
+    for index, track in enumerate(mid.tracks):
+        tick = 0
+        for msg in track:
+            tick += msg.time
+            if msg.type == "lyrics":
+                try:
+                    text = msg.text.encode("latin-1").decode("utf-8")
+                except (UnicodeEncodeError, UnicodeDecodeError):
+                    text = msg.text
+                out.append((index, tick / mid.ticks_per_beat, text))
     return out

@@ -29,6 +29,12 @@ Such an exact accidental is printed on every note that carries it (also after a 
 earlier in the bar): readers, music21 among them, do not read a decimal `<alter>` without
 its `<accidental>` back.
 
+Lyrics: a note with a `Lyric` gets `<lyric number="1">` with its `<syllabic>` and `<text>`, and
+`<extend/>` after the text where `extend` is true (music21 writes no extenders: such a lyric is
+exported under the name `EXTEND_MARK` and rewritten by `lyric_extenders`). A note split into
+tied pieces (at a barline, or into written values) carries its lyric on the first piece only;
+in a chord, the lyric of its first note that has one.
+
 Percussion parts (role "percussion") are unpitched: a percussion clef, no key
 signature, each General MIDI key shown at a fixed staff position and notehead
 (`PERCUSSION_DISPLAY`; other keys cycle over the staff).
@@ -73,6 +79,10 @@ CHORD_SYMBOL_SUFFIXES = {
 }
 _VARYING_XML = re.compile(rb"<encoding-date>[^<]*</encoding-date>\s*")
 _ALTER_XML = re.compile(rb"<alter>([^<]*)</alter>")
+_LYRIC_XML = re.compile(rb'<lyric name="([^"]*)" number="(\d+)">((\s*)<.*?)(\s*)</lyric>', re.S)
+LYRIC_SYLLABIC = ("single", "begin", "middle", "end")
+# music21 writes no <extend/>: a lyric with an extender is exported under this name, then rewritten.
+EXTEND_MARK = "partita-extend"
 ALTER_DECIMALS = 4
 COMMA_CENTS = 1200.0 / 53
 COMMA_TOLERANCE_CENTS = 0.5
@@ -272,10 +282,27 @@ def _sounding(members: list[tuple], length: Fraction, piece: Piece, first: bool,
             n.tie = tie.Tie(kind)
         pieces.append(n)
     if len(pieces) == 1:
-        return pieces[0]
-    if percussive:
-        return m21percussion.PercussionChord(pieces, duration=duration.Duration(length))
-    return m21chord.Chord(pieces, duration=duration.Duration(length))
+        out = pieces[0]
+    elif percussive:
+        out = m21percussion.PercussionChord(pieces, duration=duration.Duration(length))
+    else:
+        out = m21chord.Chord(pieces, duration=duration.Duration(length))
+    if first:
+        lyric = next((m[2].lyric for m in members if m[2].lyric is not None and not m[3]), None)
+        if lyric is not None:
+            out.lyrics.append(m21_lyric(lyric))
+    return out
+
+
+def m21_lyric(lyric) -> note.Lyric:
+    """A music21 lyric (verse 1) for our `Lyric`; an extender is marked for `_lyric_xml` to write."""
+    if lyric.syllabic not in LYRIC_SYLLABIC:
+        raise RenderError(f"lyric {lyric.text!r}: syllabic {lyric.syllabic!r} is not one of "
+                          f"{', '.join(LYRIC_SYLLABIC)}")
+    out = note.Lyric(lyric.text, number=1, syllabic=lyric.syllabic, applyRaw=True)
+    if lyric.extend:
+        out.identifier = EXTEND_MARK
+    return out
 
 
 def _fill_voice(container, voice: list, bar_q: Fraction, piece: Piece, percussive: bool = False) -> None:
@@ -428,7 +455,7 @@ def musicxml_bytes(piece: Piece) -> bytes:
     """The piece as MusicXML, identical bytes for the same piece (no encoding date)."""
     exporter = GeneralObjectExporter(to_music21(piece))
     exporter.makeNotation = False
-    return exact_alters(_VARYING_XML.sub(b"", exporter.parse()))
+    return lyric_extenders(exact_alters(_VARYING_XML.sub(b"", exporter.parse())))
 
 
 def _alter_text(match: re.Match) -> bytes:
@@ -443,6 +470,18 @@ def _alter_text(match: re.Match) -> bytes:
 def exact_alters(xml: bytes) -> bytes:
     """Every `<alter>` as decimal semitones with at most 4 decimals (1, -0.5, 0.2264)."""
     return _ALTER_XML.sub(_alter_text, xml)
+
+
+def _lyric_xml(match: re.Match) -> bytes:
+    name, number, body, indent, tail = match.groups()
+    extend = indent + b"<extend />" if name == EXTEND_MARK.encode() else b""
+    return b'<lyric number="' + number + b'">' + body + extend + tail + b"</lyric>"
+
+
+def lyric_extenders(xml: bytes) -> bytes:
+    """Every `<lyric>` as `<lyric number="1">` (music21 adds a name that repeats the number), with
+    `<extend />` after the text of those exported with the EXTEND_MARK name."""
+    return _LYRIC_XML.sub(_lyric_xml, xml)
 
 
 def write_musicxml(piece: Piece, path) -> str:
