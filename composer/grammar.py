@@ -568,4 +568,7 @@ def validate_all() -> list[str]:
         problems += [str(p) for p in validate(doc.data, _schema("keys.schema.json"), doc)]
     except GrammarError as exc:
         problems.append(str(exc))
+    from .prompt.words import check_prompt_words   # the prompt vocabulary names instruments, forms, styles...
+
+    problems += check_prompt_words()
     return problems

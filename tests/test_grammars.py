@@ -50,7 +50,7 @@ def test_every_shipped_grammar_file_is_valid():
 
 def test_every_data_file_names_itself_and_cites_a_source():
     root = importlib.resources.files("grammars")
-    files = [root / "instruments.yaml"]
+    files = [root / "instruments.yaml", root / "prompt_words.yaml"]
     for folder in ("forms", "chords", "accompaniment"):
         files += [e for e in (root / folder).iterdir() if e.name.endswith(".yaml")]
     assert len(files) >= len(FORMS) + len(STYLES) + len(PATTERNS) + 1
