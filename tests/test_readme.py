@@ -1,5 +1,6 @@
 """The README's examples run, and the facts it states are true."""
 import re
+import shlex
 import shutil
 
 import pytest
@@ -66,7 +67,7 @@ def test_spec_keys_documented_match_the_schema():
 
 def test_cli_lines_run(workdir, capsys):
     shell = "\n".join(blocks(""))
-    commands = [line.split("#")[0].split() for line in shell.splitlines() if line.startswith("partita ")]
+    commands = [shlex.split(line, comments=True) for line in shell.splitlines() if line.startswith("partita ")]
     assert commands
     for argv in commands:
         assert main(argv[1:]) == 0, argv
