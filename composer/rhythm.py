@@ -37,9 +37,16 @@ def grid_of(meter: Meter) -> Fraction:
     return min(Fraction(1, 2), meter.unit)
 
 
+# Sixteenth-note meters (3/16, 7/16, 15/16, the buchimish usul) need sixteenths and dotted eighths to
+# fill a bar whose length is an odd number of sixteenths.
+SIXTEENTH_WEIGHTS = {Fraction(1, 4): 2.0, Fraction(3, 4): 1.0}
+
+
 def duration_weights(meter: Meter) -> dict[Fraction, float]:
     table = COMPOUND_WEIGHTS if meter.is_compound else DURATION_WEIGHTS
     grid = grid_of(meter)
+    if grid < Fraction(1, 2):
+        table = {**SIXTEENTH_WEIGHTS, **table}
     return {d: w for d, w in table.items() if d <= meter.bar_quarters and (d / grid).denominator == 1}
 
 

@@ -156,3 +156,17 @@ def test_random_specs_compose_and_hold_every_rule(spec_dict):
 
 def test_pattern_meters_are_declared():
     assert load_pattern("waltz").meters == ("3/4",)
+
+
+@pytest.mark.parametrize("meter", ["3/16", "5/16", "7/16", "15/16"])
+def test_the_rules_filler_fills_sixteenth_note_meters(meter):
+    """x/16 bars are an odd number of sixteenths: the rules filler needs sixteenths to fill them."""
+    from composer import compose
+    from composer.metrics import constraint_satisfaction
+    from composer.slots import plan_slots
+
+    piece = compose({"title": "x", "meter": meter}, filler="rules")
+    bar = piece.meter.bar_quarters
+    notes = piece.part("melody").notes
+    assert all(sum(n.duration for n in notes if b * bar <= n.offset < (b + 1) * bar) == bar for b in range(piece.bars))
+    assert constraint_satisfaction(piece, piece.plan, plan_slots(piece.plan, piece.spec))["violations"] == 0
