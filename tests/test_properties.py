@@ -3,6 +3,7 @@
 The checks are written from music theory (theory/), independently of the constraint code
 that produced the notes.
 """
+import pytest
 import os
 from fractions import Fraction
 
