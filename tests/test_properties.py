@@ -3,10 +3,10 @@
 The checks are written from music theory (theory/), independently of the constraint code
 that produced the notes.
 """
-import pytest
 import os
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
