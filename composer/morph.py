@@ -26,7 +26,7 @@ import numpy as np
 from theory import Key, Meter, Pitch
 
 from .errors import ComposerError
-from .piece import Instrument, KeyChange, Note, Part, Piece
+from .piece import Instrument, KeyChange, Note, Part, Piece, key_at
 
 MIN_BARS, MAX_BARS = 2, 256
 AIM_CENTS = 60.0          # how sharply a note is drawn to its aim: weight exp(-distance / AIM_CENTS)
@@ -55,11 +55,7 @@ class Melody:
         return max(1, int(-(-end // self.meter.bar_quarters)))
 
     def key_at(self, offset: Fraction) -> Key:
-        current = self.keys[0].key
-        for change in self.keys:
-            if change.offset <= offset:
-                current = change.key
-        return current
+        return key_at(self.keys, offset)
 
     def bar(self, index: int) -> list[Note]:
         """The notes of bar `index` (cyclic), offsets from the bar's start."""

@@ -82,6 +82,15 @@ class KeyChange:
     key: Key
 
 
+def key_at(keys: list[KeyChange], offset: Fraction) -> Key:
+    """The key sounding at `offset`: the last change at or before it (the first key before any)."""
+    current = keys[0].key
+    for change in keys:
+        if change.offset <= offset:
+            current = change.key
+    return current
+
+
 @dataclass
 class Piece:
     title: str
@@ -112,11 +121,7 @@ class Piece:
         raise KeyError(f"no part {role_or_name!r} (parts: {', '.join(p.name for p in self.parts)})")
 
     def key_at(self, offset: Fraction) -> Key:
-        current = self.keys[0].key
-        for change in self.keys:
-            if change.offset <= offset:
-                current = change.key
-        return current
+        return key_at(self.keys, offset)
 
     def chord_at(self, offset: Fraction) -> ChordEvent | None:
         for event in self.chords:
