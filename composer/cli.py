@@ -299,8 +299,8 @@ def cmd_compose(args) -> int:
 def cmd_render(args) -> int:
     from .piece_file import load_piece, stem_of
 
-    targets = _targets(args, stem_of(args.piece))
-    _write_outputs(load_piece(args.piece), targets, args)
+    piece = load_piece(args.piece)           # a bad file is reported before existing outputs
+    _write_outputs(piece, _targets(args, stem_of(args.piece)), args)
     return 0
 
 
@@ -312,18 +312,17 @@ def cmd_morph(args) -> int:
         file, _, section = text.rpartition(":") if not Path(text).exists() and ":" in text else (text, "", "")
         return stem_of(file) + (f"_{section}" if section else "")
 
-    targets = _targets(args, f"{stem(args.first)}_to_{stem(args.second)}")
-    _write_outputs(morph(args.first, args.second, bars=args.bars, seed=args.seed, title=args.title), targets, args)
+    piece = morph(args.first, args.second, bars=args.bars, seed=args.seed, title=args.title)
+    _write_outputs(piece, _targets(args, f"{stem(args.first)}_to_{stem(args.second)}"), args)
     return 0
 
 
 def cmd_refill(args) -> int:
     from .piece_file import load_piece, stem_of
 
-    targets = _targets(args, stem_of(args.piece))
     piece = load_piece(args.piece).refill(args.section, bars=args.bars, part=args.part, keep=args.keep,
                                           seed=args.seed)
-    _write_outputs(piece, targets, args)
+    _write_outputs(piece, _targets(args, stem_of(args.piece)), args)
     return 0
 
 

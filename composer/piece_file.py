@@ -39,8 +39,9 @@ def _q(value: Fraction) -> str:
 
 
 def _cents(value: float) -> float | int:
-    rounded = round(float(value), 4)
-    return int(rounded) if rounded == int(rounded) else rounded
+    """A number as JSON writes it back exactly: an integer where it is one, else the float's shortest repr."""
+    value = float(value)
+    return int(value) if value.is_integer() else value
 
 
 def _spelling(s: Spelling) -> str:
@@ -100,12 +101,38 @@ def _model_versions() -> dict:
     return out
 
 
+def _spec_sha(raw: dict | None) -> str | None:
+    """A fingerprint of the spec as written, so that a spec edited in the file is told from a new planner."""
+    import hashlib
+
+    if raw is None:
+        return None
+    text = json.dumps(raw, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _scala_files(piece: Piece) -> dict:
+    """The text of every Scala file a key of the piece is tuned by, so that the file renders alone."""
+    out = {}
+    for key in [k.key for k in piece.keys] + [c.key for c in piece.chords]:
+        if key.tuning and key.tuning.lower().endswith(".scl") and key.tuning not in out:
+            try:
+                out[key.tuning] = Path(key.tuning).read_text(encoding="utf-8")
+            except OSError:
+                pass
+    return out
+
+
 def piece_to_dict(piece: Piece) -> dict:
     from .provenance import _version
 
     spec = getattr(piece, "spec", None)
     raw = {**spec.raw, "seed": piece.seed} if spec is not None and getattr(spec, "raw", None) else None
-    settings = {k: v for k, v in piece.settings.items() if k not in ("provenance", "plan_mismatch")}
+    carried = piece.settings.get("carried_provenance")
+    if raw is None and isinstance(carried, dict) and isinstance(carried.get("spec"), dict):
+        raw = carried["spec"]                 # a piece file whose spec does not load here keeps it
+    settings = {k: v for k, v in piece.settings.items()
+                if k not in ("provenance", "carried_provenance", "plan_mismatch")}
     return {
         "format": PIECE_FORMAT,
         "versions": {"piece_format": PIECE_FORMAT_VERSION, "partita": _version(), "models": _model_versions()},
@@ -117,8 +144,11 @@ def piece_to_dict(piece: Piece) -> dict:
         "seed": piece.seed,
         "spec": raw,
         "spec_source": getattr(spec, "source", None) if raw is not None else None,
+        "spec_sha256": _spec_sha(raw),
         "settings": settings,
         "plan": _plan_summary(piece.plan),
+        "phrase_notes": [list(p.notes) for p in piece.plan.phrases] if piece.plan is not None else None,
+        "scala": _scala_files(piece),
         "keys": [{"offset": _q(k.offset), "key": _key(k.key)} for k in piece.keys],
         "chords": [{"offset": _q(c.offset), "duration": _q(c.duration), "chord": _chord(c.chord), "key": _key(c.key),
                     "roman": c.roman, "function": c.function, "symbol": c.chord.symbol} for c in piece.chords],
@@ -163,8 +193,9 @@ def save_piece(piece: Piece, path, force: bool = False) -> str:
 class _Reader:
     """Field access that names the field in every error."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, tunings: dict | None = None):
         self.source = source
+        self.tunings = tunings or {}      # a Scala path in the file -> the path of its text here
 
     def fail(self, field: str, message: str, received=None) -> PieceFileError:
         got = f", received {received!r}"[:120] if received is not None else ""
@@ -194,17 +225,37 @@ class _Reader:
         except Exception:  # noqa: BLE001 - any unreadable spelling is reported the same way
             raise self.fail(field, "must be a note name such as 'C', 'F#', 'Bb'", text) from None
 
+    def number(self, data: dict, name: str, field: str, lo: float | None = None, hi: float | None = None,
+               integer: bool = False, default=None):
+        import math
+
+        if default is not None and name not in data:
+            return default
+        value = self.get(data, name, int if integer else (int, float), field)
+        if not math.isfinite(value) or (lo is not None and value < lo) or (hi is not None and value > hi):
+            span = f"from {lo:g} to {hi:g}" if hi is not None else f"from {lo:g}"
+            raise self.fail(field, f"must be a {'whole ' if integer else ''}number {span}", value)
+        return value
+
     def key(self, data, field: str) -> Key:
+        from theory import TheoryError
+
         data = self.get({"k": data}, "k", dict, field)
+        tuning = data.get("tuning")
+        tuning = self.tunings.get(tuning, tuning)
         try:
-            return Key(self.spelling(data.get("tonic"), field + ".tonic"), str(data.get("mode", "major")),
-                       str(data.get("pack", "western")), data.get("tuning"), float(data.get("tonic_offset_cents", 0.0)))
-        except (TypeError, ValueError) as exc:
-            raise self.fail(field, f"is not a key ({exc})", data) from None
+            key = Key(self.spelling(data.get("tonic"), field + ".tonic"), str(data.get("mode", "major")),
+                      str(data.get("pack", "western")), tuning, float(data.get("tonic_offset_cents", 0.0)))
+            key.scale       # an unknown pack, mode or tuning is found here, not when rendering
+        except (TypeError, ValueError, TheoryError) as exc:
+            raise self.fail(field, f"is not a key ({str(exc).split(' (accepted')[0]})", data.get("text", data)) from None
+        return key
 
     def chord(self, data, field: str) -> Chord:
         data = self.get({"c": data}, "c", dict, field)
         intervals = self.get(data, "intervals", list, field + ".intervals")
+        for i, interval in enumerate(intervals):
+            self.number({"i": interval}, "i", f"{field}.intervals[{i}]", 0, 2400)
         bass = data.get("bass")
         return Chord(self.spelling(data.get("root"), field + ".root"), str(data.get("quality", "")),
                      tuple(float(i) for i in intervals), self.spelling(bass, field + ".bass") if bass else None)
@@ -215,8 +266,7 @@ class _Reader:
         offset, duration = self.fraction(row[0], field + "[0]"), self.fraction(row[1], field + "[1]")
         if offset < 0 or duration <= 0:
             raise self.fail(field, "needs an offset >= 0 and a duration > 0", row[:2])
-        if isinstance(row[2], bool) or not isinstance(row[2], (int, float)):
-            raise self.fail(field + "[2]", "must be a pitch in cents", row[2])
+        self.number({"c": row[2]}, "c", field + "[2]", 0, 12800)      # MIDI 0-127 and its bends
         if isinstance(row[3], bool) or not isinstance(row[3], int) or not 0 <= row[3] <= 127:
             raise self.fail(field + "[3]", "must be a MIDI velocity 0-127", row[3])
         lyric = None
@@ -239,37 +289,53 @@ def piece_from_dict(data: dict, source: str = "<piece>", replan: bool = True) ->
     if version > PIECE_FORMAT_VERSION:
         raise r.fail("versions.piece_format", f"this partita reads piece files up to version {PIECE_FORMAT_VERSION}",
                      version)
+    tunings = _scala_here(data.get("scala"), r)
+    r.tunings = tunings
     m = r.get(data, "meter", dict)
     try:
         meter = Meter(r.get(m, "numerator", int, "meter.numerator"), r.get(m, "denominator", int, "meter.denominator"),
                       tuple(r.get(m, "grouping", list, "meter.grouping")))
     except Exception as exc:  # noqa: BLE001 - theory's ParseError names the problem
         raise r.fail("meter", str(exc), m) from None
-    tempo = float(r.get(data, "tempo_bpm", (int, float)))
-    bars = r.get(data, "bars", int)
+    from .limits import MAX_BARS
+
+    tempo = float(r.number(data, "tempo_bpm", "tempo_bpm", 20, 400))
+    bars = r.number(data, "bars", "bars", 1, MAX_BARS, integer=True)
+    length = bars * meter.bar_quarters
+    seed = r.number(data, "seed", "seed", 0, 2**32 - 1, integer=True)
+    title = r.get(data, "title", str)
+    settings = dict(r.get(data, "settings", dict))
     parts = []
     for i, p in enumerate(r.get(data, "parts", list)):
         field = f"parts[{i}]"
         inst = r.get(p, "instrument", dict, field + ".instrument")
-        instrument = Instrument(str(inst.get("name", "")), int(inst.get("program", 0)),
-                                Pitch(float(inst.get("low", 0.0))), Pitch(float(inst.get("high", 12700.0))))
+        instrument = Instrument(str(inst.get("name", "")),
+                                r.number(inst, "program", field + ".instrument.program", 0, 127, integer=True),
+                                Pitch(float(r.number(inst, "low", field + ".instrument.low", 0, 12800))),
+                                Pitch(float(r.number(inst, "high", field + ".instrument.high", 0, 12800))))
         notes = [r.note(row, f"{field}.notes[{j}]") for j, row in enumerate(r.get(p, "notes", list, field + ".notes"))]
+        late = next((j for j, n in enumerate(notes) if n.end > length), None)
+        if late is not None:
+            raise r.fail(f"{field}.notes[{late}]", f"ends after the piece's {bars} bars", _note(notes[late])[:2])
         parts.append(Part(r.get(p, "name", str, field + ".name"), r.get(p, "role", str, field + ".role"),
                           instrument, notes))
-    keys = [KeyChange(r.fraction(k.get("offset"), f"keys[{i}].offset"), r.key(k.get("key"), f"keys[{i}].key"))
+    keys = [KeyChange(r.fraction(r.get(k, "offset", (str, int), f"keys[{i}].offset"), f"keys[{i}].offset"),
+                      r.key(r.get(k, "key", dict, f"keys[{i}].key"), f"keys[{i}].key"))
             for i, k in enumerate(r.get(data, "keys", list))]
     if not keys:
         raise r.fail("keys", "needs at least one key", [])
     chords = []
     for i, c in enumerate(r.get(data, "chords", list)):
         field = f"chords[{i}]"
+        r.get({"c": c}, "c", dict, field)
         chords.append(ChordEvent(r.fraction(c.get("offset"), field + ".offset"),
                                  r.fraction(c.get("duration"), field + ".duration"),
                                  r.chord(c.get("chord"), field + ".chord"), r.key(c.get("key"), field + ".key"),
                                  str(c.get("roman", "")), str(c.get("function", ""))))
-    settings = dict(data.get("settings") or {})
-    seed = int(data.get("seed") or 0)
-    piece = Piece(str(data.get("title", "")), meter, tempo, bars, parts, chords, keys, None, None, seed, settings)
+    recorded = data.get("plan")
+    if recorded is not None:
+        r.get(data, "plan", dict)
+    piece = Piece(title, meter, tempo, bars, parts, chords, keys, None, None, seed, settings)
     raw = data.get("spec")
     if raw is not None:
         from .spec import load_spec
@@ -279,11 +345,60 @@ def piece_from_dict(data: dict, source: str = "<piece>", replan: bool = True) ->
         try:
             piece.spec = load_spec(raw, source=data.get("spec_source") or source)
         except ComposerError as exc:
+            from .provenance import PROVENANCE_FORMAT
+
             piece.settings["plan_mismatch"] = f"its spec no longer loads: {exc}"
+            # Written files still carry the spec, seed and settings, as the first ones did.
+            piece.settings["carried_provenance"] = {
+                "format": PROVENANCE_FORMAT, "partita": (data.get("versions") or {}).get("partita", "unknown"),
+                "spec": raw, "seed": seed,
+                "settings": {k: v for k, v in settings.items()
+                             if k in ("filler", "temperature", "top_p", "max_copied_run", "edits")}}
             return piece
-        if replan:
-            piece.plan = _replan(piece, data.get("plan"), (data.get("versions") or {}).get("partita"))
+        if data.get("spec_sha256") not in (None, _spec_sha(raw)):
+            piece.settings["plan_mismatch"] = ("its spec was edited after the piece was written (the spec's "
+                                               "sha256 differs from the one recorded), so the plan it gives may "
+                                               "differ from the one the notes were written under: compose the "
+                                               "edited spec anew")
+        elif replan:
+            piece.plan = _replan(piece, recorded, (data.get("versions") or {}).get("partita"))
+            notes = data.get("phrase_notes")
+            if piece.plan is not None and isinstance(notes, list) and len(notes) == len(piece.plan.phrases):
+                for phrase, lines in zip(piece.plan.phrases, notes):
+                    if isinstance(lines, list):
+                        phrase.notes = [str(line) for line in lines]   # with what the fill added to the plan's
     return piece
+
+
+def _scala_here(files, r: _Reader) -> dict:
+    """Scala files carried by a piece file, where they can be read here: the original path when it still
+    holds the same text, else a copy in partita's cache (named by its content)."""
+    import hashlib
+
+    if files is None:
+        return {}
+    files = r.get({"s": files}, "s", dict, "scala")
+    out = {}
+    for name, text in files.items():
+        if not isinstance(text, str):
+            raise r.fail(f"scala[{name!r}]", "must be the text of a Scala file", type(text).__name__)
+        try:
+            if Path(name).read_text(encoding="utf-8") == text:
+                continue
+        except (OSError, UnicodeDecodeError):
+            pass
+        from corpora.loader import cache_dir
+
+        copy = cache_dir() / "scala" / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}_{Path(name).name}"
+        try:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            if not copy.exists():
+                copy.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise PieceFileError(f"{r.source}: cannot keep the Scala file {name!r} it carries "
+                                 f"({exc.strerror}) in {copy.parent}") from None
+        out[name] = str(copy)
+    return out
 
 
 def _replan(piece: Piece, recorded: dict | None, written_by: str | None):

@@ -29,7 +29,9 @@ def provenance(piece) -> dict | None:
     """The spec, seed and settings of a composed piece; None for a piece that was read or built by hand."""
     spec = getattr(piece, "spec", None)
     if spec is None or not getattr(spec, "raw", None):
-        return None
+        # A piece file whose spec does not load here passes on the spec it carries; a piece read from a
+        # MIDI or MusicXML file (its own settings["provenance"]) carries nothing when written again.
+        return getattr(piece, "settings", {}).get("carried_provenance") or None
     settings = {k: v for k, v in piece.settings.items() if k in ("filler", "temperature", "top_p", "max_copied_run", "edits")}
     # The spec as composed: its seed is the one used, so a seed given on the command line and the same
     # seed written in the spec give the same file.

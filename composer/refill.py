@@ -8,9 +8,10 @@ around it are its context: the first new note must step from the last locked not
 and the last new note must step to the first locked note after it, under the same leap and movement
 rules; a draw that cannot join is drawn again.
 
-`keep="rhythm"` keeps the onsets and durations and draws new pitches; `keep="pitch"` keeps the pitches
-in order and draws a new rhythm with as many notes in each bar (a pitch the new rhythm cannot carry, a
-chord tone that now falls on a weak beat or the reverse, is drawn again); `keep=None` draws both.
+`keep="rhythm"` keeps the onsets and durations and draws new pitches; `keep="pitch"` keeps every pitch,
+in order, and draws a new rhythm with as many notes in each bar (a rhythm that would put a passing note
+on a strong beat, where a chord tone is required, is drawn again; if no draw carries them all, the
+refill stops with an error rather than change a pitch); `keep=None` draws both.
 """
 from __future__ import annotations
 
@@ -30,7 +31,6 @@ from .piece import Note, Part, Piece
 KEEPS = ("rhythm", "pitch")
 REFILL_ATTEMPTS = 12
 REFILL_STAGE = 9000          # the region's rng streams, apart from compose's
-STRONG = 0.5                 # the metrical strength from which a chord tone is required (constraints)
 
 
 class RefillError(ComposerError):
@@ -128,6 +128,10 @@ def refill(piece: Piece, section: str, bars=None, part: str = "melody", keep: st
     bar_q = meter.bar_quarters
     sec, b0, b1 = _section_and_bars(plan, section, bars)
     target, part_index = _melody_part(piece, spec, part)
+    lead = next(p for p in piece.parts if p.role == "melody")
+    if spec.harmony == "heterophony" and target is not lead:
+        raise RefillError(f"part {target.name!r} shadows the lead {lead.name!r} (heterophony): refill "
+                          f"{lead.name!r} and it follows (accepted: {lead.name!r})")
     r0, r1 = b0 * bar_q, b1 * bar_q
     notes = target.sorted_notes()
     if any(n.offset < r0 < n.end or n.offset < r1 < n.end for n in notes):
@@ -200,13 +204,7 @@ def _refill_slot(plan, slot, ctx, lookup, seed, part_index, s0, s1, old, context
         rhythm = _rhythm(plan, slot, ctx, rng, old, first_bar, end_bar, keep, attempt)
         positions = [Position(offset, duration, lookup.at(offset), meter.strength(offset % bar_q))
                      for offset, duration in rhythm]
-        fixed = None
-        if keep == "pitch":
-            # The last draws keep the pitches where no chord-tone rule binds (weak beats), if the new
-            # rhythm moved a passing note onto a strong beat in every earlier draw.
-            relaxed = attempt >= REFILL_ATTEMPTS - 3
-            fixed = {t: n.pitch.cents for t, n in enumerate(old)
-                     if not relaxed or positions[t].chord is None or positions[t].strength < STRONG}
+        fixed = {t: n.pitch.cents for t, n in enumerate(old)} if keep == "pitch" else None
         try:
             pitches = _decode(plan, decode_slot, positions, previous, rng, following, fixed, ctx)
         except UnsatisfiableError as exc:
@@ -226,6 +224,9 @@ def _refill_slot(plan, slot, ctx, lookup, seed, part_index, s0, s1, old, context
             problem_text = f"every draw copied {guard.max_run} notes from a corpus tune"
             continue
         return new
+    if keep == "pitch":
+        problem_text = ("no new rhythm carried every pitch: one would put a passing note on a strong beat, "
+                        "where a chord tone is required")
     raise RefillError(f"part {slot.part.name!r}, bars {int(s0 / bar_q) + 1}-{int(s1 / bar_q)}: no draw of "
                       f"{REFILL_ATTEMPTS} met the constraints and joined the locked notes ({problem_text}); "
                       f"try another seed, keep, or a wider region")
