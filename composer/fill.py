@@ -294,6 +294,11 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
             if seed_phrase is not None and climax_bar == 0:
                 seed_phrase = None
             pin = phrase.climax
+    arrival = _arrival_split(plan, slot, bars, lookup)
+    if arrival is not None:
+        if sung is not None:
+            sung = _melisma_at(sung, bars, phrase.bars - 1, arrival)
+        bars[-1] = _onset_at(bars[-1], arrival)
     positions = [
         Position(slot.start + b * meter.bar_quarters + r.offset, r.duration,
                  lookup.at(slot.start + b * meter.bar_quarters + r.offset), meter.strength(r.offset))
@@ -371,6 +376,30 @@ def _melisma_at(sung: list, bars: list, bar_index: int, at: Fraction) -> list:
             return sung[:k] + [replace(s, melisma=s.melisma + 1)] + sung[k + 1:]
         seen += s.notes
     return sung
+
+
+def _arrival_split(plan: Plan, slot: Slot, bars: list, lookup: ChordLookup) -> Fraction | None:
+    """Where the last bar must be split so that the phrase's last note sounds on its final chord: when
+    the last note begins on a strong beat under an earlier chord that shares no tone with the cadence's
+    targets (a one-bar phrase whose single note would have to be two chords' tones at once). None when
+    no split is needed."""
+    phrase, meter = slot.phrase, plan.meter
+    if not phrase.chords or not bars or not bars[-1] or not slot.strong_chord_tones:
+        return None
+    final = phrase.chords[-1]
+    bar_start = slot.start + (phrase.bars - 1) * meter.bar_quarters
+    at = final.offset - bar_start
+    last = bars[-1][-1]
+    if not 0 < at < meter.bar_quarters or last.offset >= at or meter.strength(last.offset) < 0.5:
+        return None
+    chord = lookup.at(bar_start + last.offset)
+    if chord is None:
+        return None
+    tonic = slot.key.tonic_cents
+    rel = [(pc - tonic) % 1200.0 for pc in chord.chord.pitch_classes_cents]
+    if any(min(abs(r - t % 1200.0), 1200.0 - abs(r - t % 1200.0)) < 0.5 for r in rel for t in slot.targets):
+        return None
+    return at
 
 
 def _onset_at(bar: list, at: Fraction) -> list:

@@ -123,7 +123,7 @@ def precheck(plan: Plan, slots: list[Slot]) -> None:
     """Find impossible requests before decoding: every phrase's target and every chord needs a note in range."""
     from .constraints import candidates_for
 
-    problems = []
+    problems, foreign = [], []
     meter = plan.meter
     for slot in slots:
         part, phrase = slot.part, slot.phrase
@@ -133,6 +133,14 @@ def precheck(plan: Plan, slots: list[Slot]) -> None:
         if not any(min(abs(r - t % period), period - abs(r - t % period)) < 0.5 for r in rel for t in slot.targets):
             names = ", ".join(_note_name(slot.key, t) for t in slot.targets)
             what = f"the {phrase.cadence} cadence" if phrase.chords else "the phrase ending"
+            everywhere = candidates_for(slot.key, Pitch(0.0), Pitch(12700.0), set())
+            if phrase.chords and not any(min(abs(r % period - t % period), period - abs(r % period - t % period)) < 0.5
+                                         for r in everywhere.rel for t in slot.targets):
+                foreign.append(f"{what} of section {phrase.section!r} (bar {phrase.start_bar + phrase.bars}) must "
+                               f"end on {names}, which the mode {slot.key.mode} does not have in its tuning: the "
+                               f"chord style {plan.style!r} is foreign to it; drop 'style' (the mode's own "
+                               f"harmony: {slot.key.harmony}) or choose another mode")
+                continue
             problems.append(f"part {part.name!r}: {what} of section {phrase.section!r} "
                             f"(bar {phrase.start_bar + phrase.bars}) must end on {names}, which the range "
                             f"{part.low}-{part.high} lacks; widen the range")
@@ -144,8 +152,8 @@ def precheck(plan: Plan, slots: list[Slot]) -> None:
                     problems.append(f"part {part.name!r}: no tone of {event.chord.symbol} (bar {at}) lies in the "
                                     f"range {part.low}-{part.high}; widen the range or set "
                                     f"constraints.chord_tones_on_strong_beats: false")
-    if problems:
-        raise UnsatisfiableError("; ".join(dict.fromkeys(problems)))
+    if foreign or problems:
+        raise UnsatisfiableError("; ".join(dict.fromkeys(foreign or problems)))
 
 
 def _note_name(key: Key, rel_cents: float) -> str:

@@ -178,7 +178,8 @@ class Key:
         if m.group("of"):
             target = self.chord(m.group("of"))
             target_minor = target.quality in _LOWER_QUALITIES
-            local = Key(target.root, "natural_minor" if target_minor else "major", self.pack)
+            mode = "natural_minor" if target_minor else "major"
+            local = Key(target.root, mode, self._pack_with(mode))
             return local.chord(numeral.rsplit("/", 1)[0])
         num = m.group("num")
         degree = NUMERALS.index(num.upper())
@@ -255,7 +256,8 @@ class Key:
     def transposed(self, semitones: int, mode: str | None = None) -> "Key":
         pc = (self.tonic.semitones + semitones) % 12
         mode = mode or self.mode
-        fifths_offset = load_pack(self.pack).mode(mode).signature_offset
+        pack = self._pack_with(mode)
+        fifths_offset = load_pack(pack).mode(mode).signature_offset
         # Choose the spelling with the smallest signature.
         best = None
         for letter in LETTERS:
@@ -266,7 +268,7 @@ class Key:
             fifths = _LETTER_FIFTHS[letter] + 7 * alter + fifths_offset
             if best is None or abs(fifths) < abs(best[0]) or (abs(fifths) == abs(best[0]) and fifths < best[0]):
                 best = (fifths, Spelling(letter, alter))
-        return Key(best[1], mode, self.pack)
+        return Key(best[1], mode, pack)
 
     def transposed_spelling(self, semitones: int) -> Spelling:
         """The tonic moved by `semitones`, spelled with the smallest signature."""
@@ -275,10 +277,20 @@ class Key:
     def relative(self) -> "Key":
         """The key with the same signature: the major key on degree 3 of a minor key, the minor on degree 6."""
         if self.family == "minor":
-            return Key(self.degree_spelling(2), "major", self.pack)
+            return Key(self.degree_spelling(2), "major", self._pack_with("major"))
         if self.family == "major":
-            return Key(self.degree_spelling(5), "natural_minor", self.pack)
+            return Key(self.degree_spelling(5), "natural_minor", self._pack_with("natural_minor"))
         return self.transposed(-3, "natural_minor")
 
     def parallel(self) -> "Key":
-        return Key(self.tonic, "natural_minor" if self.family == "major" else "major", self.pack)
+        mode = "natural_minor" if self.family == "major" else "major"
+        return Key(self.tonic, mode, self._pack_with(mode))
+
+    def _pack_with(self, mode: str) -> str:
+        """This key's pack when it has `mode`, else the western one: a secondary dominant or a relative
+        key of a maqam or raga is a major or minor key, which most packs do not name."""
+        try:
+            load_pack(self.pack).mode(mode)
+            return self.pack
+        except TheoryError:
+            return "western"
