@@ -494,8 +494,8 @@ def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float |
             following: float | None = None, fixed: dict[int, float] | None = None,
             ctx: FillContext | None = None, narrow=None) -> list[float]:
     """The pitches of `positions`, drawn under the slot's hard constraints (and `fixed` notes). `narrow`,
-    a function problem -> (positions x candidates) mask, is a wish laid over them: kept where some
-    chain still satisfies every constraint, dropped where none does (a variation's 'change this note')."""
+    a function problem -> (positions x candidates) mask, is a wish laid over them, kept position by
+    position where some chain still satisfies every constraint (a variation's 'change this note')."""
     key, meter, part, phrase = slot.key, plan.meter, slot.part, slot.phrase
     problem = build_problem(key, meter, positions, part.low, part.high, targets_rel=slot.targets,
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
@@ -505,9 +505,7 @@ def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float |
     if previous is not None:
         start = np.array([step_ok(key, previous, c, slot.max_leap) for c in cands.cents], dtype=bool)
     if narrow is not None:
-        narrowed = problem.allowed & narrow(problem)
-        if backward_feasible(narrowed, problem.edges, start=start)[0].any():
-            problem.allowed = narrowed
+        problem.allowed = _narrowed(problem, narrow(problem), start)
     feasible = None
     if following is not None:
         # Join the last note to the locked note that follows (the start of a repeat), when possible.
@@ -542,6 +540,21 @@ def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float |
         pitches = _apply_motifs(problem, positions, pitches, phrase, meter, start, sampler) or pitches
     _record_reasons(slot, problem, feasible, positions, pitches, previous, fixed, ctx.name if ctx else "rules")
     return pitches
+
+
+def _narrowed(problem, wish: np.ndarray, start) -> np.ndarray:
+    """The allowed pitches with a wish laid over them, position by position: a position's wish is kept
+    when some chain still meets every constraint with it and the wishes kept before it, else dropped."""
+    allowed = problem.allowed
+    if backward_feasible(allowed & wish, problem.edges, start=start)[0].any():
+        return allowed & wish
+    out = allowed.copy()
+    for t in np.flatnonzero((allowed & ~wish).any(axis=1)):
+        trial = out.copy()
+        trial[t] &= wish[t]
+        if trial[t].any() and backward_feasible(trial, problem.edges, start=start)[0].any():
+            out = trial
+    return out
 
 
 @dataclass(frozen=True)

@@ -128,14 +128,18 @@ def _stretch_phrases(phrases, bars: int) -> tuple[tuple[int, str, str | None], .
     model's phrase size."""
     from .plan import _split_bars
 
+    phrases = list(phrases)
+    floor = min(MIN_PHRASE_BARS, bars)
+    while len(phrases) > 1 and bars < floor * len(phrases):
+        phrases = phrases[1:]          # too few bars for every phrase: the later ones, with the final cadence
     model = sum(p[0] for p in phrases)
-    sizes = [max(1, round(p[0] * bars / model)) for p in phrases]
+    sizes = [max(floor, round(p[0] * bars / model)) for p in phrases]
     while sum(sizes) != bars:
-        i = max(range(len(sizes)), key=lambda i: sizes[i]) if sum(sizes) > bars else \
-            min(range(len(sizes)), key=lambda i: sizes[i] / phrases[i][0])
-        sizes[i] += 1 if sum(sizes) < bars else -1
-        if sizes[i] < 1:
-            return ((bars, phrases[-1][1], phrases[-1][2]),)
+        if sum(sizes) > bars:
+            i = max((i for i in range(len(sizes)) if sizes[i] > floor), key=lambda i: sizes[i])
+            sizes[i] -= 1
+        else:
+            sizes[min(range(len(sizes)), key=lambda i: sizes[i] / phrases[i][0])] += 1
     out = []
     for (model_bars, cadence, key), size in zip(phrases, sizes):
         if size > model_bars and size >= 2 * MIN_PHRASE_BARS and model_bars >= MIN_PHRASE_BARS:
@@ -217,6 +221,9 @@ def fit_plan(spec, defs, plan_with, rng_state):
         for grouped in (True, False):
             sizes = _allocate(defs, total, grouped)
             if sizes is None:
+                if failure is None and total < MIN_PHRASE_BARS * len(defs):
+                    failure = (f"the form's {len(defs)} sections need at least {MIN_PHRASE_BARS * len(defs)} "
+                               f"bars ({MIN_PHRASE_BARS} each), and {duration:g} s holds at most {hi_bars}")
                 continue
             stretched = [replace(d, phrases=_stretch_phrases(d.phrases, n)) for d, n in zip(defs, sizes)]
             layouts = 0
@@ -245,9 +252,12 @@ def fit_plan(spec, defs, plan_with, rng_state):
                 break
         if tried >= MAX_CANDIDATES:
             break
-    raise FitError(f"duration {duration:g} s with {len(spec.cues)} cue(s): none of {tried} plans (tempo "
-                   f"{slow:g}-{fast:g} bpm) lands every cue within one beat ({failure}); move the cue, widen the "
-                   f"tempo range, or give the sections' bars")
+    what = "lands every cue within one beat" if spec.cues else "fits the form"
+    with_cues = f" with {len(spec.cues)} cue(s)" if spec.cues else ""
+    raise FitError(f"duration {duration:g} s{with_cues}: none of {tried} plans (tempo "
+                   f"{slow:g}-{fast:g} bpm) {what} ({failure or 'no layout of the form fits'}); "
+                   f"{'move the cue, ' if spec.cues else ''}widen the tempo range, lengthen the duration, or give "
+                   f"the sections' bars")
 
 
 def _fit_chart(spec, defs, plan_with, rng_state, slow, fast, preferred):
@@ -273,28 +283,39 @@ def _fit_chart(spec, defs, plan_with, rng_state, slow, fast, preferred):
 
 def _cue_layouts(defs, sizes, cues, bar_s: float):
     """Section layouts that put a phrase end near each cadence cue: for each cue, the bar line after
-    the cue's bar, then the one before it, then two bars after (arrivals fall inside a phrase's last bar)."""
+    the cue's bar, then the one before it, then two bars after (arrivals fall inside a phrase's last bar).
+    A phrase end wanted a bar into a section is made by moving the section boundary there."""
     if not cues:
         yield defs
         return
-    starts = [sum(sizes[:i]) for i in range(len(sizes))]
     options = []
     for cue in cues:
         bar = cue.at_s / bar_s
         near = [math.floor(bar) + 1, math.floor(bar), math.floor(bar) + 2, round(bar)]
         options.append(list(dict.fromkeys(b for b in near if 1 <= b <= sum(sizes))))
 
-    def place(i, layout):
+    def place(i, layout, sizes):
         if i == len(cues):
             yield layout
             return
+        starts = [sum(sizes[:j]) for j in range(len(sizes))]
         for bar in options[i]:
             s = next((j for j in range(len(layout)) if starts[j] < bar <= starts[j] + sizes[j]), None)
             if s is None:
                 continue
+            rel = bar - starts[s]
+            if s > 0 and rel < MIN_PHRASE_BARS and sizes[s] - rel >= MIN_PHRASE_BARS:
+                # Move the boundary: the section before ends at the cue's bar.
+                moved = list(sizes)
+                moved[s - 1] += rel
+                moved[s] -= rel
+                shifted = list(layout)
+                shifted[s - 1] = replace(layout[s - 1], phrases=_stretch_phrases(layout[s - 1].phrases, moved[s - 1]))
+                shifted[s] = replace(layout[s], phrases=_stretch_phrases(layout[s].phrases, moved[s]))
+                yield from place(i + 1, shifted, moved)
+                continue
             # Sections of one name share their phrases, so a repeat copies its model's chords bar for bar:
             # cut every one of them at the same place.
-            rel = bar - starts[s]
             new, ok = list(layout), True
             for j, d in enumerate(layout):
                 if d.name == layout[s].name and sizes[j] == sizes[s]:
@@ -304,9 +325,9 @@ def _cue_layouts(defs, sizes, cues, bar_s: float):
                         break
                     new[j] = replace(d, phrases=cut)
             if ok:
-                yield from place(i + 1, new)
+                yield from place(i + 1, new, sizes)
 
-    yield from place(0, list(defs))
+    yield from place(0, list(defs), list(sizes))
 
 
 def _check_cues(plan, cues, tempo: float, beat_s: float):
@@ -327,6 +348,8 @@ def _check_cues(plan, cues, tempo: float, beat_s: float):
         else:
             at = climax_offset(plan, cue, tempo)
             error = float(at) * sec_per_q - cue.at_s
+            if abs(error) > beat_s + 1e-9:
+                return None, f"no beat within one beat of the climax cue at {cue.at_s:g} s lies outside a cadence"
             bar = int(at // plan.meter.bar_quarters) + 1
             beat = float(at % plan.meter.bar_quarters / plan.meter.unit) + 1
             out.append((cue, f"the melody's highest note, bar {bar} beat {beat:g}", error))
@@ -334,17 +357,21 @@ def _check_cues(plan, cues, tempo: float, beat_s: float):
 
 
 def climax_offset(plan, cue: Cue, tempo: float) -> Fraction:
-    """The beat (see `beat_quarters`) nearest to a climax cue, in quarters, kept off the piece's last beat.
-    An additive meter's uneven beats are walked group by group."""
+    """The beat (see `beat_quarters`) nearest to a climax cue, in quarters, off the last bars of every
+    phrase (where the cadence's notes are bound to its chords) and off its first beat."""
     meter = plan.meter
+    bq = meter.bar_quarters
     at = Fraction(cue.at_s * tempo / 60).limit_denominator(10_000)
-    starts = [b * meter.bar_quarters + g for b in range(plan.bars) for g in meter.group_offsets]
     if _grouped_beats(meter):
-        return min(starts[:-1], key=lambda s: abs(s - at))
-    unit = plan.meter.unit
-    beats = round(Fraction(cue.at_s * tempo / 60).limit_denominator(10_000) / unit)
-    last = plan.bars * plan.meter.bar_quarters / unit - 1
-    return min(max(0, beats), last - 1) * unit
+        starts = [b * bq + g for b in range(plan.bars) for g in meter.group_offsets]
+    else:
+        starts = [b * meter.unit for b in range(int(plan.bars * bq / meter.unit))]
+    # The cadence bar, and in a phrase of four bars or more the bar before it: the melody needs room to
+    # come down from its highest note to the cadence's note within the leap limit.
+    cadence_bars = {p.start_bar + p.bars - 1 - k for p in plan.phrases for k in range(2 if p.bars >= 4 else 1)}
+    openings = {p.start_bar * bq for p in plan.phrases}     # a phrase climbs to its climax from within
+    free = [s for s in starts if int(s // bq) not in cadence_bars and s not in openings]
+    return min(free or starts, key=lambda s: (abs(s - at), s))
 
 
 def _mark_climaxes(plan, cues, tempo: float) -> None:
@@ -355,6 +382,8 @@ def _mark_climaxes(plan, cues, tempo: float) -> None:
             phrase.climax = at
             plan.climaxes.append(at)
             bar = int((at - phrase.offset(plan.meter)) // plan.meter.bar_quarters)
+            if at % plan.meter.bar_quarters == 0 and bar > 0:
+                bar -= 1            # on a downbeat: the bar before is written anew too, to climb to it
             if phrase.kept_bars > bar:
                 # The climax is new music: the copy of a repeated section stops before its bar.
                 phrase.kept_bars = bar

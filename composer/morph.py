@@ -156,9 +156,17 @@ def morph(first: Melody | str, second: Melody | str, bars: int = 8, seed: int = 
         start = None
         if previous is not None:
             start = np.array([step_ok(key, previous, c, MAX_LEAP) for c in cands], dtype=bool)
-        feasible = backward_feasible(problem.allowed, problem.edges, start=start)
+        allowed = problem.allowed
+        if bar == bars - 2:
+            # Look ahead: the last bar is the second melody's own, so this one must be able to step to it.
+            arrive = b.bar(bars - 1)[0].pitch.cents
+            ahead = allowed.copy()
+            ahead[-1] &= np.array([step_ok(key_b, c, arrive, MAX_LEAP) for c in cands], dtype=bool)
+            if backward_feasible(ahead, problem.edges, start=start)[0].any():
+                allowed = ahead
+        feasible = backward_feasible(allowed, problem.edges, start=start)
         if not feasible[0].any():
-            feasible = backward_feasible(problem.allowed, problem.edges)   # a key change: the join is free
+            feasible = backward_feasible(allowed, problem.edges)   # a key change: the join is free
         if not feasible[0].any():
             raise MorphError(f"bar {bar + 1}: no pitch of {key} lies in the range {low}-{high}")
         sharpness = AIM_CENTS if 0 < bar < bars - 1 else ENDPOINT_CENTS   # the ends are the melodies themselves

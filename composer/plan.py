@@ -245,7 +245,11 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[_SectionDef],
         if source is not None:
             kept = min(source.bars, total_bars - math.ceil(sdef.vary * total_bars - 1e-9))
             src_last = source.phrases[-1]
-            same_end = (kept == total_bars == source.bars and src_last.cadence == phrase_defs[-1][1])
+            if spec.harmony == "functional":
+                same_cadence = src_last.cadence == phrase_defs[-1][1]
+            else:   # no chords: every phrase rests on the final or an emphasised note, the last on the final
+                same_cadence = src_last.cadence == ("final" if sdef is last_section else "rest")
+            same_end = kept == total_bars == source.bars and same_cadence
             if not same_end and kept > total_bars - 2:
                 kept = max(0, total_bars - 2)
         section = SectionPlan(sdef.name, sdef.role, bar, total_bars, section_key, [], sdef.repeat, sdef.vary, kept,
@@ -262,6 +266,10 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[_SectionDef],
                 phrase.modulation = plan_modulation(prev_key, pkey)
             phrase_kept = max(0, min(pbars, kept - phrase_start))
             src_phrase = _phrase_at(source, phrase_start) if source is not None and phrase_kept else None
+            if src_phrase is not None and src_phrase.start_bar - source.start_bar != phrase_start:
+                src_phrase = None      # the phrases do not line up (a fitted repeat of another length)
+            if src_phrase is not None:
+                phrase_kept = min(phrase_kept, src_phrase.bars)   # a copy never runs past its source phrase
             if src_phrase is not None and src_phrase.key.mode != pkey.mode:
                 phrase.notes.append(f"not copied from phrase {src_phrase.index + 1}: {src_phrase.key} is another mode")
                 src_phrase = None

@@ -248,11 +248,12 @@ def _read_timing(data: dict, ck: _Checker):
                    accepted=f"a time after 0 and before the duration, {duration:g} s")
             continue
         cues.append(Cue(at, item["event"]))
+    if sum(c.event == "climax" for c in cues) > 1:
+        ck.add(("cues",), "one climax cue at most: a melody has one highest note",
+               received=[c.at_s for c in cues if c.event == "climax"], accepted="one cue with event: climax")
     if cues and "duration" not in data:
         ck.add(("cues",), "cues need a 'duration' (the planner fits the piece to both)", received=len(cues),
                accepted="duration: 90s, with cues inside it")
-    if isinstance(data.get("tempo"), list) and "duration" not in data:
-        pass  # a tempo range without a duration: the piece takes its middle
     assert all(c.event in EVENTS for c in cues)
     return tempo_range, duration, tuple(sorted(cues, key=lambda c: c.at_s))
 
@@ -445,7 +446,7 @@ def _read_sections(items: list, ck: _Checker, key: Key | None, form: str | None,
                 ck.add(path + ("vary", "of"), "can only vary an earlier section", received=of,
                        accepted=", ".join(dict.fromkeys(earlier)) or "(no earlier section)")
             item = {k: v for k, v in item.items() if k != "vary"} | {"repeat": of}
-        if "repeat" in item and item["repeat"] not in earlier:
+        if "repeat" in item and item["repeat"] not in earlier and variation is None:
             ck.add(path + ("repeat",), "can only repeat an earlier section", received=item["repeat"],
                    accepted=", ".join(dict.fromkeys(earlier)) or "(no earlier section)")
         if "key" in item and key is not None and key.pack != "western":

@@ -122,9 +122,21 @@ def _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx
         pitches = _decode(plan, slot, positions, previous, rng, following, fixed, ctx, narrow=narrow)
     except UnsatisfiableError:
         return theme, "copied unchanged (no ornament fits the constraints)"
-    notes = [Note(o, d, Pitch(c), src.velocity if src else theme[0].velocity, src.lyric if src else None)
-             for (o, d), c, src in zip(timing, pitches, sources)]
-    return notes, f"a variation: the theme's {len(theme)} notes kept, {len(chosen)} of them ornamented"
+    # An ornament the constraints left on its own note or on the next one is no ornament: it is merged back.
+    notes: list[Note] = []
+    made = 0
+    for t, ((o, d), c, src) in enumerate(zip(timing, pitches, sources)):
+        if src is None:
+            main, nxt = ornaments[t]
+            if abs(c - main) < 0.5 or (nxt is not None and abs(c - nxt) < 0.5) or abs(c - main) > 400.0:
+                last = notes[-1]
+                notes[-1] = Note(last.offset, last.duration + d, last.pitch, last.velocity, last.lyric)
+                continue
+            made += 1
+        notes.append(Note(o, d, Pitch(c), src.velocity if src else theme[0].velocity, src.lyric if src else None))
+    if not made:
+        return theme, "copied unchanged (no ornament fits the constraints)"
+    return notes, f"a variation: the theme's {len(theme)} notes kept, {made} of them ornamented"
 
 
 __all__ = ["KEEPS", "vary_notes"]
