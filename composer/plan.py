@@ -270,6 +270,10 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[_SectionDef],
                 src_phrase = None      # the phrases do not line up (a fitted repeat of another length)
             if src_phrase is not None:
                 phrase_kept = min(phrase_kept, src_phrase.bars)   # a copy never runs past its source phrase
+                ends_otherwise = src_phrase.bars != pbars or (spec.harmony == "functional"
+                                                               and src_phrase.cadence != cadence)
+                if phrase_kept == pbars and ends_otherwise:
+                    phrase_kept = pbars - 1     # the phrase ends on its own cadence: its last bar is new
             if src_phrase is not None and src_phrase.key.mode != pkey.mode:
                 phrase.notes.append(f"not copied from phrase {src_phrase.index + 1}: {src_phrase.key} is another mode")
                 src_phrase = None
