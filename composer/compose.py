@@ -59,7 +59,7 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
                 notes = heterophony(lead, plan, part)
             else:
                 notes = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler, sampling,
-                                    guard)
+                                    guard, lead=lead is None)
                 lead = notes if lead is None else lead
         elif part.role == "chords":
             notes = arrange_chords(plan, part, spec_obj.style)

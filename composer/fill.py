@@ -98,19 +98,21 @@ class ChordLookup:
 
 
 def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_FILLER, sampling=None,
-                guard=None) -> list[Note]:
+                guard=None, lead: bool = True) -> list[Note]:
     """The notes of one melody part: its slots, in time order, each copied or decoded by `filler`
     ('neural': the trained models under the constraints; 'rules': hand weights under the same).
 
     `guard` (a `originality.CopyGuard`): a slot whose notes complete a run copied from a corpus tune
     is drawn again with fresh random streams (from the third try with a fresh rhythm too, from the
     fifth written anew instead of copying a repeat, from the seventh by the rules filler, whose
-    hand weights know no corpus), up to the guard's number of attempts."""
+    hand weights know no corpus), up to the guard's number of attempts.
+
+    `lead`: this is the piece's lead melody, which puts its highest note on a climax cue (see `fit`)."""
     ctx = filler_context(filler, plan, slots, seed, sampling)
     lookup = ChordLookup(plan.chords)
     notes: list[Note] = []
     by_phrase: dict[int, list[Note]] = {}
-    climax = _climax_pitch(plan, slots, lookup)
+    climax = _climax_pitch(plan, slots, lookup) if lead else None    # a climax cue shapes the lead melody
     for i, slot in enumerate(slots):
         if climax is not None:
             nxt = slots[i + 1] if i + 1 < len(slots) else None
@@ -145,7 +147,7 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
 def _climax_pitch(plan: Plan, slots: list[Slot], lookup: ChordLookup) -> float | None:
     """The pitch of the climax cue (the lead melody's highest note): the highest pitch the slot's hard
     constraints allow at that beat (a chord tone on a strong beat). None without a climax cue."""
-    if not plan.climaxes or not slots or slots[0].part_index != min(s.part_index for s in slots):
+    if not plan.climaxes or not slots:
         return None
     at = plan.climaxes[0]
     slot = next((s for s in slots if s.start <= at < s.end), None)
