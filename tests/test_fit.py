@@ -197,7 +197,7 @@ def test_raga_in_teentaal_fits(filler, tmp_path):
 # --- bugs found: each one the smallest case that shows it -----------------------------------------
 
 def test_a_fitted_repeat_never_copies_more_bars_than_its_source_phrase(tmp_path):
-    """Found: fitting stretches a section and its repeat to different phrase layouts (rounded binary at 152 s:
+    """Regression (fixed): fitting stretches a section and its repeat to different phrase layouts (rounded binary at 152 s:
     A gets phrases 4+4+4+3+4+4+4+4, A' gets 8 x 4), and the repeat's phrase 4 'copies' 4 bars from A's
     3-bar phrase 4: bar 63 of the melody is left empty (the bar does not fill). The same in a period in 6/8 at
     85.1 s: the consequent's 4-bar phrase 2 'copies' the antecedent's 2-bar phrase 2, so bar 23 holds the
@@ -213,7 +213,7 @@ def test_a_fitted_repeat_never_copies_more_bars_than_its_source_phrase(tmp_path)
 
 
 def test_short_fitted_sections_stay_writable():
-    """Found: a 26 s rondo in 6/8 is stretched to 14 bars with one-bar phrases (`fit._stretch_phrases` lets a
+    """Regression (fixed): a 26 s rondo in 6/8 is stretched to 14 bars with one-bar phrases (`fit._stretch_phrases` lets a
     phrase shrink to 1 bar, below MIN_PHRASE_BARS), and the rules filler cannot write section B's one-bar
     cadence: UnsatisfiableError ('bar 4, beat 1: chord tone on a strong beat + cadence target') for every
     seed, though the same sections written out with their bars compose. The fit should try its next plan."""
@@ -223,7 +223,7 @@ def test_short_fitted_sections_stay_writable():
 
 
 def test_a_climax_cue_on_a_cadence_beat_is_planned_around():
-    """Found: the climax beat is the beat nearest the cue even when that is the last note of a phrase, whose
+    """Regression (fixed): the climax beat is the beat nearest the cue even when that is the last note of a phrase, whose
     pitch the cadence fixes: 'no note satisfies cadence target + fixed note', UnsatisfiableError from the
     filler (every seed, both fillers) instead of a plan that moves the climax or the cadence, or a FitError.
     Measured: 17 of 75 single climax cues at 30 %, 50 % or 70 % of the piece (5 forms x 5 meters x 40, 90 and
@@ -237,7 +237,7 @@ def test_a_climax_cue_on_a_cadence_beat_is_planned_around():
 
 
 def test_a_climax_just_after_a_repeats_copied_bars_can_be_reached():
-    """Found: when the climax falls on the first beat after the bars a repeat copies (`fit._mark_climaxes` stops
+    """Regression (fixed): when the climax falls on the first beat after the bars a repeat copies (`fit._mark_climaxes` stops
     the copy before the climax's bar), the copied bar's last note is fixed and may lie more than the leap limit
     below the climax pitch, which is fixed too: 'bar 19, beat 1: no note satisfies max leap + scale movement
     (no candidate can follow the note before the slot)', UnsatisfiableError for seeds 0, 1, 2 and 5 (rules;
@@ -251,7 +251,7 @@ def test_a_climax_just_after_a_repeats_copied_bars_can_be_reached():
 
 
 def test_two_climax_cues_are_refused():
-    """Found: the spec accepts any number of climax cues, though only one note can be the melody's single
+    """Regression (fixed): the spec accepts any number of climax cues, though only one note can be the melody's single
     highest. Here (period, 2/4, 22.3 s, climax cues at 9 and 20.6 s) seeds 0-4 and 7-9 give a melody whose
     highest pitch sounds twice (at 9.09 and 20.65 s: the consequent copies the antecedent's climax) while
     `plan.fit` reports each cue as 'the melody's highest note'; seeds 5 and 6 end in an UnsatisfiableError
@@ -268,7 +268,7 @@ def test_two_climax_cues_are_refused():
 
 
 def test_a_cadence_cue_at_the_middle_of_a_period_fits():
-    """Found: a cadence at the middle of a period, where its antecedent's cadence naturally falls, never fits
+    """Regression (fixed): a cadence at the middle of a period, where its antecedent's cadence naturally falls, never fits
     (every meter, 40-180 s, tempo 100 or 70-130): FitError 'the cadence nearest to 45 s arrives at 46.05 s' or
     'no chord walk of 2 chords reaches a authentic cadence'. The planner only cuts phrases at bar lines near
     the cue and measures the arrival at the final chord's onset, a bar before the phrase's end; it never
@@ -281,7 +281,7 @@ def test_a_cadence_cue_at_the_middle_of_a_period_fits():
 
 
 def test_a_duration_too_short_for_the_form_says_so():
-    """Found: with no cues, a duration too short for the form's sections gives 'none of 0 plans ... lands
+    """Regression (fixed): with no cues, a duration too short for the form's sections gives 'none of 0 plans ... lands
     every cue within one beat (None); move the cue, ...': it speaks of cues the spec does not have and
     prints Python's None instead of the reason."""
     with pytest.raises(FitError) as info:

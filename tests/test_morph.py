@@ -158,7 +158,7 @@ def test_morph_properties_over_seeds(sources, pair, bars):
 
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0]}->{p[1]}")
 def test_last_bar_is_the_second_melodys_bar(sources, pair):
-    """The last bar takes the second melody's pitches (those in its key). Found: the passage is drawn bar by
+    """The last bar takes the second melody's pitches (those in its key). Regression (fixed): the passage is drawn bar by
     bar with no look-ahead, so when bar N-1 ends more than 9 semitones from the second melody's last-bar note,
     the join rule forbids that note and the nearest allowed pitch is taken instead: japanese_in_scale ->
     rast44 (maqam rast on D), 8 bars, seed 1, ends on 7250 cents (E half-flat 5) where the second melody

@@ -362,7 +362,7 @@ def test_same_seed_same_notes(filler, keep):
 
 
 def test_variation_in_a_drone_tradition_varies_every_bar_like_a_western_one():
-    """Found: in a tradition without chords (maqam, raga: the planner turns its phrase cadences into 'rest'),
+    """Regression (fixed): in a tradition without chords (maqam, raga: the planner turns its phrase cadences into 'rest'),
     a variation (or a plain repeat) in the middle of the piece keeps only bars - 2 of the theme and writes the
     last two bars anew, because `plan._plan` compares the source's planned cadence ('rest') with the spec's
     ('authentic') to decide whether the ending is the same. A western spec of the same shape varies all 8
@@ -445,7 +445,7 @@ def test_repeat_and_vary_naming_the_same_section_is_accepted():
 
 
 def test_unknown_vary_of_gives_one_problem_about_the_field_written():
-    """Found: `vary: {of: Z}` gives two problems, the second about `sections[2].repeat`, a field the spec does
+    """Regression (fixed): `vary: {of: Z}` gives two problems, the second about `sections[2].repeat`, a field the spec does
     not have (the variation is rewritten into a repeat before the repeat check runs); the CLI prints both."""
     with pytest.raises(SpecError) as info:
         load_spec(_base({"name": "A2", "vary": {"of": "Z"}}))
