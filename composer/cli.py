@@ -277,9 +277,10 @@ def cmd_compose(args) -> int:
         from .prompt import prompt_to_spec
         from .render import atomic_write_text
 
+        from .spec import stem_of_title
+
         chosen = prompt_to_spec(args.prompt)
-        stem = chosen.spec.get("title", "piece")
-        stem = "".join(c if c.isalnum() else "_" for c in stem.lower()).strip("_")[:60] or "piece"
+        stem = stem_of_title(chosen.spec.get("title", "piece"))[:60]
         spec, spec_file = chosen.spec, Path(args.output) / f"{stem}.yaml"
         targets = _targets(args, stem)
         if spec_file.exists() and not args.force:

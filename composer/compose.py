@@ -35,7 +35,7 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
     budget = Budget(time_budget_s)
     if filler not in FILLERS:
         raise ComposerError(f"unknown filler {filler!r} (accepted: {', '.join(FILLERS)})")
-    sampling = _sampling(temperature, top_p)
+    sampling = sampling_settings(temperature, top_p)
     spec_obj = spec if isinstance(spec, Spec) else load_spec(spec)
     if seed is not None:
         if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**32 - 1:
@@ -86,7 +86,8 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
                  spec_obj.seed, settings)
 
 
-def _sampling(temperature, top_p):
+def sampling_settings(temperature, top_p):
+    """The neural filler's sampling settings, checked."""
     from .models.runtime import Sampling
 
     for name, value, lo, hi in (("temperature", temperature, 0.05, 5.0), ("top_p", top_p, 0.05, 1.0)):

@@ -41,9 +41,11 @@ class FillContext:
     late_rhythm: object = None       # decodes one slot's rhythm on demand (a copy that did not fit)
 
 
-def filler_context(filler: str, plan: Plan, slots: list[Slot], seed: int, sampling=None) -> FillContext:
+def filler_context(filler: str, plan: Plan, slots: list[Slot], seed: int, sampling=None,
+                   batch: bool = True) -> FillContext:
     """'rules': nothing to prepare. 'neural' and 'ngram': the two models, and every slot's rhythm
-    decoded in one batch (the n-gram baseline is decoded by the same code as the neural models)."""
+    decoded in one batch (the n-gram baseline is decoded by the same code as the neural models).
+    `batch=False`: no batch, each rhythm decoded on demand (a refill draws its own)."""
     if filler == "rules":
         return FillContext(filler)
     from .fill_neural import DEFAULT_SAMPLING, models, neural_rhythms
@@ -56,10 +58,11 @@ def filler_context(filler: str, plan: Plan, slots: list[Slot], seed: int, sampli
     else:
         rhythm_model, melody_model = models()
     # Slots that only copy an earlier phrase need no rhythm unless the copy fails: decode those later, alone.
-    batch = [s for s in slots if s.kept_bars < s.phrase.bars or s.copy_of is None]
-    rngs = [slot_rng(seed, s.part_index, s.phrase.index, 50) for s in batch]
-    decoded = neural_rhythms(plan, batch, rngs, rhythm_model, sampling)
-    rhythms = {(s.part_index, s.phrase.index): decoded[i] for i, s in enumerate(batch)}
+    # Slots that set words take the words' rhythm.
+    todo = [s for s in slots if (s.kept_bars < s.phrase.bars or s.copy_of is None) and not s.lyrics] if batch else []
+    rngs = [slot_rng(seed, s.part_index, s.phrase.index, 50) for s in todo]
+    decoded = neural_rhythms(plan, todo, rngs, rhythm_model, sampling) if todo else []
+    rhythms = {(s.part_index, s.phrase.index): decoded[i] for i, s in enumerate(todo)}
 
     def late(slot: Slot, attempt: int = 0):
         rng = slot_rng(seed, slot.part_index, slot.phrase.index, 50 + ATTEMPT_STAGE * attempt)
@@ -89,6 +92,10 @@ class ChordLookup:
                 out.append(self.chords[i])
             i += 1
         return out
+
+    def position(self, meter, offset: Fraction, duration: Fraction) -> Position:
+        """A melody note's position for the constraints: its chord and metrical strength."""
+        return Position(offset, duration, self.at(offset), meter.strength(offset % meter.bar_quarters))
 
     def at(self, offset: Fraction) -> ChordEvent | None:
         i = bisect_right(self.starts, offset) - 1
@@ -154,7 +161,7 @@ def _climax_pitch(plan: Plan, slots: list[Slot], lookup: ChordLookup) -> float |
     if slot is None:
         return None
     meter = plan.meter
-    position = Position(at, meter.unit, lookup.at(at), meter.strength(at % meter.bar_quarters))
+    position = lookup.position(meter, at, meter.unit)
     problem = build_problem(slot.key, meter, [position], slot.part.low, slot.part.high, targets_rel=None,
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
                             blue_pcs=slot.blue_pcs)
@@ -266,7 +273,12 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
     `attempt` > 0 draws again with fresh random streams (the originality guard's retries)."""
     meter, phrase = plan.meter, slot.phrase
     rng = slot_rng(seed, slot.part_index, phrase.index, first_bar + ATTEMPT_STAGE * attempt)
-    if ctx.rhythms is not None:
+    sung = None
+    if slot.lyrics and first_bar == 0:
+        from .lyrics import lyric_rhythm
+
+        bars, sung = _lyric_bars(lyric_rhythm, meter, slot, rng)     # the words set the rhythm
+    elif ctx.rhythms is not None:
         if attempt >= RHYTHM_REDRAW_ATTEMPT:
             decoded = ctx.late_rhythm(slot, attempt)
         else:
@@ -277,11 +289,6 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
     else:
         bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
                              even=slot.harmony == "colotomic")
-    sung = None
-    if slot.lyrics and first_bar == 0:
-        from .lyrics import lyric_rhythm
-
-        bars, sung = _lyric_bars(lyric_rhythm, meter, slot, rng)
     seed_phrase = _choose_characteristic_phrase(slot, meter, rng) if first_bar == 0 and not sung else None
     if seed_phrase is not None:
         bars[0] = seed_phrase[1]
@@ -301,11 +308,8 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
         if sung is not None:
             sung = _melisma_at(sung, bars, phrase.bars - 1, arrival)
         bars[-1] = _onset_at(bars[-1], arrival)
-    positions = [
-        Position(slot.start + b * meter.bar_quarters + r.offset, r.duration,
-                 lookup.at(slot.start + b * meter.bar_quarters + r.offset), meter.strength(r.offset))
-        for b in range(first_bar, phrase.bars) for r in bars[b]
-    ]
+    positions = [lookup.position(meter, slot.start + b * meter.bar_quarters + r.offset, r.duration)
+                 for b in range(first_bar, phrase.bars) for r in bars[b]]
     previous = before[-1].pitch.cents if before else None
     following = _first_copied_pitch(plan, phrase, by_phrase, slot.part)
     if following is None and slot.next_climax is not None:

@@ -92,10 +92,6 @@ def parse_seconds(value) -> float | None:
 
 # --- stretching the form ------------------------------------------------------------------------
 
-def _phrase_units(defs) -> list[list[tuple[int, str, str | None]]]:
-    return [list(d.phrases) for d in defs]
-
-
 def _allocate(defs, total: int, grouped: bool) -> list[int] | None:
     """Bars per section for `total` bars, in proportion to the model's; same-named sections equal when
     `grouped`. None when no allocation adds up."""

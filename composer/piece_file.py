@@ -345,15 +345,14 @@ def piece_from_dict(data: dict, source: str = "<piece>", replan: bool = True) ->
         try:
             piece.spec = load_spec(raw, source=data.get("spec_source") or source)
         except ComposerError as exc:
-            from .provenance import PROVENANCE_FORMAT
+            from .provenance import CARRIED_SETTINGS, PROVENANCE_FORMAT
 
             piece.settings["plan_mismatch"] = f"its spec no longer loads: {exc}"
             # Written files still carry the spec, seed and settings, as the first ones did.
             piece.settings["carried_provenance"] = {
                 "format": PROVENANCE_FORMAT, "partita": (data.get("versions") or {}).get("partita", "unknown"),
                 "spec": raw, "seed": seed,
-                "settings": {k: v for k, v in settings.items()
-                             if k in ("filler", "temperature", "top_p", "max_copied_run", "edits")}}
+                "settings": {k: v for k, v in settings.items() if k in CARRIED_SETTINGS}}
             return piece
         if data.get("spec_sha256") not in (None, _spec_sha(raw)):
             piece.settings["plan_mismatch"] = ("its spec was edited after the piece was written (the spec's "

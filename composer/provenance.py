@@ -14,6 +14,7 @@ import json
 PROVENANCE_FIELD = "partita-provenance"
 MIDI_PREFIX = PROVENANCE_FIELD + ":"
 PROVENANCE_FORMAT = 1
+CARRIED_SETTINGS = ("filler", "temperature", "top_p", "max_copied_run", "edits")   # what files record of settings
 
 
 def _version() -> str:
@@ -32,7 +33,7 @@ def provenance(piece) -> dict | None:
         # A piece file whose spec does not load here passes on the spec it carries; a piece read from a
         # MIDI or MusicXML file (its own settings["provenance"]) carries nothing when written again.
         return getattr(piece, "settings", {}).get("carried_provenance") or None
-    settings = {k: v for k, v in piece.settings.items() if k in ("filler", "temperature", "top_p", "max_copied_run", "edits")}
+    settings = {k: v for k, v in piece.settings.items() if k in CARRIED_SETTINGS}
     # The spec as composed: its seed is the one used, so a seed given on the command line and the same
     # seed written in the spec give the same file.
     return {"format": PROVENANCE_FORMAT, "partita": _version(), "spec": {**spec.raw, "seed": piece.seed},

@@ -24,7 +24,6 @@ import numpy as np
 
 from theory import Pitch
 
-from .constraints import Position
 from .errors import ComposerError, UnsatisfiableError
 from .piece import Note, Part, Piece
 
@@ -141,14 +140,11 @@ def refill(piece: Piece, section: str, bars=None, part: str = "melody", keep: st
         raise RefillError(f"part {target.name!r} sings words in bars {b0 + 1}-{b1}: refill it with keep='rhythm' "
                           f"(--keep rhythm), which keeps every syllable on its note and draws new pitches")
     slots = [s for s in plan_slots(plan, spec) if s.part_index == part_index and s.start < r1 and s.end > r0]
-    from .compose import _sampling
+    from .compose import sampling_settings
 
-    sampling = _sampling(piece.settings.get("temperature", 1.0), piece.settings.get("top_p", 0.95))
-    ctx = filler_context(filler, plan, slots, seed, sampling) if keep != "rhythm" or filler != "rules" else None
-    if ctx is None:
-        from .fill import FillContext
-
-        ctx = FillContext("rules")
+    sampling = sampling_settings(piece.settings.get("temperature", 1.0), piece.settings.get("top_p", 0.95))
+    # The region draws its own rhythms (or keeps them): no batch of every slot's rhythm.
+    ctx = filler_context(filler, plan, slots, seed, sampling, batch=False)
     lookup = ChordLookup(plan.chords)
     guard = guard_for(int(piece.settings.get("max_copied_run", spec.constraints.max_copied_run) or 0))
     before = [n for n in notes if n.offset < r0]
@@ -202,8 +198,7 @@ def _refill_slot(plan, slot, ctx, lookup, seed, part_index, s0, s1, old, context
     for attempt in range(REFILL_ATTEMPTS):
         rng = np.random.default_rng([seed, 1 + part_index, phrase.index, REFILL_STAGE + first_bar, attempt])
         rhythm = _rhythm(plan, slot, ctx, rng, old, first_bar, end_bar, keep, attempt)
-        positions = [Position(offset, duration, lookup.at(offset), meter.strength(offset % bar_q))
-                     for offset, duration in rhythm]
+        positions = [lookup.position(meter, offset, duration) for offset, duration in rhythm]
         fixed = {t: n.pitch.cents for t, n in enumerate(old)} if keep == "pitch" else None
         try:
             pitches = _decode(plan, decode_slot, positions, previous, rng, following, fixed, ctx)

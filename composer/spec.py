@@ -112,11 +112,16 @@ class _Checker:
                                      line=self.doc.line_of(path), **kw))
 
 
+def stem_of_title(title) -> str:
+    """The file stem for a spec given as a dict: its title, in lower case, with '_' for other characters."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", str(title)).strip("_").lower() or "piece"
+
+
 def load_spec(spec: str | Path | dict, *, source: str | None = None) -> Spec:
     """Read a spec from a YAML file path, YAML text or a dict; raise SpecError listing every problem."""
     if isinstance(spec, dict):
         doc = YamlDocument(data=spec, lines={}, source=source or "<dict>")
-        stem = re.sub(r"[^A-Za-z0-9_-]+", "_", str(spec.get("title", "piece"))).strip("_").lower() or "piece"
+        stem = stem_of_title(spec.get("title", "piece"))
     else:
         if not isinstance(spec, (str, Path)):
             raise SpecError([Problem(path=(), message="a spec is a YAML file's path, YAML text or a dict",
@@ -221,7 +226,7 @@ MAX_DURATION_S = 3600.0
 
 def _read_timing(data: dict, ck: _Checker):
     """The tempo (or its bounds), the duration and the cues."""
-    from .fit import EVENTS, Cue, parse_seconds
+    from .fit import Cue, parse_seconds
 
     tempo = data.get("tempo", 100)
     if isinstance(tempo, list):
@@ -254,7 +259,6 @@ def _read_timing(data: dict, ck: _Checker):
     if cues and "duration" not in data:
         ck.add(("cues",), "cues need a 'duration' (the planner fits the piece to both)", received=len(cues),
                accepted="duration: 90s, with cues inside it")
-    assert all(c.event in EVENTS for c in cues)
     return tempo_range, duration, tuple(sorted(cues, key=lambda c: c.at_s))
 
 

@@ -46,8 +46,7 @@ def _choose(rng: np.random.Generator, eligible: list[int], share: float, total: 
 
 
 def _positions(plan, lookup, timing: list[tuple[Fraction, Fraction]]) -> list[Position]:
-    meter = plan.meter
-    return [Position(o, d, lookup.at(o), meter.strength(o % meter.bar_quarters)) for o, d in timing]
+    return [lookup.position(plan.meter, o, d) for o, d in timing]
 
 
 def _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ctx):
