@@ -346,7 +346,7 @@ def cmd_explain(args) -> int:
 
         from .explain import explain_json
 
-        print(json.dumps(explain_json(piece.plan), indent=2, ensure_ascii=False))
+        print(json.dumps(explain_json(piece.plan, piece.fill), indent=2, ensure_ascii=False))
     else:
         print(piece.explain())
         print(piece.originality.summary())

@@ -9,7 +9,7 @@ from theory import Pitch
 
 from .arrange import arrange_bass, arrange_chords, arrange_drone, arrange_percussion, heterophony
 from .errors import ComposerError
-from .fill import DEFAULT_FILLER, FILLERS, fill_melody
+from .fill import DEFAULT_FILLER, FILLERS, FillResult, fill_melody
 from .originality import DEFAULT_INDEX, MIN_MAX_COPIED_RUN, guard_for
 from .limits import DEFAULT_TIME_BUDGET_S, Budget, check_notes
 from .slots import plan_slots, precheck
@@ -52,14 +52,17 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
     parts = []
     budget.check("after planning")
     lead: list | None = None
+    filled: list[FillResult] = []
     total_notes = 0
     for i, part in enumerate(spec_obj.parts):
         if part.role == "melody":
             if lead is not None and spec_obj.harmony == "heterophony":
                 notes = heterophony(lead, plan, part)
             else:
-                notes = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler, sampling,
-                                    guard, lead=lead is None)
+                melody = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler, sampling,
+                                     guard, lead=lead is None)
+                filled.append(melody)
+                notes = list(melody.parts.get(i, ()))
                 lead = notes if lead is None else lead
         elif part.role == "chords":
             notes = arrange_chords(plan, part, spec_obj.style)
@@ -83,7 +86,7 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
                 "max_copied_run": guard_run, "resampled_slots": guard.resampled if guard else 0,
                 "originality_index": DEFAULT_INDEX}
     return Piece(plan.title, plan.meter, plan.tempo_bpm, plan.bars, parts, plan.chords, keys, plan, spec_obj,
-                 spec_obj.seed, settings)
+                 spec_obj.seed, settings, FillResult.combine(filled))
 
 
 def sampling_settings(temperature, top_p):

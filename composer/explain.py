@@ -19,7 +19,13 @@ def _bars(start: int, count: int) -> str:
     return f"bar {start + 1}" if count == 1 else f"bars {start + 1}-{start + count}"
 
 
-def explain_text(plan: Plan) -> str:
+def _phrase_lines(phrase, fill) -> tuple[str, ...]:
+    """The planner's notes on a phrase, then the fill's."""
+    return phrase.notes + (fill.lines(phrase.index) if fill is not None else ())
+
+
+def explain_text(plan: Plan, fill=None) -> str:
+    """The plan in words; with the fill's result, what the fill noted in each phrase too."""
     if plan is None:
         return "(no plan)"
     meter = plan.meter
@@ -92,16 +98,16 @@ def explain_text(plan: Plan) -> str:
                 chords.append(f"{where}: {c.roman} {c.chord.symbol} ({c.function})")
             for k in range(0, len(chords), 4):
                 lines.append(f"{inner}{'; '.join(chords[k:k + 4])}")
-            for note in phrase.notes:
+            for note in _phrase_lines(phrase, fill):
                 lines.append(f"{inner}note: {note}")
     for note in plan.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines)
 
 
-def explain_json(plan: Plan) -> dict:
+def explain_json(plan: Plan, fill=None) -> dict:
     """The plan as plain data: form tree, keys and modulations, chords with Roman numerals and
-    functions, cadences (for `explain --json`)."""
+    functions, cadences (for `explain --json`); with the fill's result, its notes on each phrase too."""
     meter = plan.meter
 
     def where(offset):
@@ -126,7 +132,7 @@ def explain_json(plan: Plan) -> dict:
                 "copied_bars": p.kept_bars, "copied_from_phrase": None if p.copy_of is None else p.copy_of + 1,
                 "motifs": [{"from_bar": m.from_bar + 1, "to_bar": m.to_bar + 1, "bars": m.bars,
                             "transpose": m.transpose} for m in p.motifs],
-                "notes": list(p.notes),
+                "notes": list(_phrase_lines(p, fill)),
             })
         sections.append({"name": section.name, "role": section.role, "bars": [section.start_bar + 1,
                          section.start_bar + section.bars], "key": str(section.key), "repeat_of": section.repeat_of,
@@ -163,7 +169,7 @@ def explain_note(piece, bar: int, beat: float = 1.0, part: str | None = None) ->
     head = (f"{mel.name}, bar {onset_bar} beat {float(onset_beat):g}: {note.pitch.name(key.prefers_flats)} "
             f"({note.pitch.cents:g} cents), {float(note.duration):g} quarter(s); phrase {phrase.number} of section "
             f"{phrase.section!r}")
-    reason = phrase.note_reasons.get((mel.name, note.offset))
+    reason = piece.fill.reasons.get((mel.name, note.offset)) if piece.fill is not None else None
     if reason is None:
         lines = ["(no record: the note was derived from another part)"]
     elif isinstance(reason, (list, tuple)):

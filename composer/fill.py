@@ -8,7 +8,7 @@ feasibility pass so every hard constraint holds.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -27,6 +27,56 @@ from .spec import PartSpec
 
 FILLERS = ("neural", "rules", "ngram")
 DEFAULT_FILLER = "neural"
+
+
+@dataclass(frozen=True)
+class FillResult:
+    """What the fill wrote and why: the notes of each melody part it wrote (by part index), the lines it
+    added to each phrase's notes (by phrase index), and what shaped each note (by part name and onset: a
+    `NoteReason` for a decoded note, lines of text for a copied one). The plan is left as it was."""
+
+    parts: dict = field(default_factory=dict)
+    phrase_notes: dict = field(default_factory=dict)
+    reasons: dict = field(default_factory=dict, repr=False)
+
+    def lines(self, phrase_index: int) -> tuple[str, ...]:
+        return self.phrase_notes.get(phrase_index, ())
+
+    @classmethod
+    def combine(cls, results) -> "FillResult":
+        """One result for several parts, each phrase's lines in the order of the results."""
+        parts, lines, reasons = {}, {}, {}
+        for result in results:
+            parts.update(result.parts)
+            reasons.update(result.reasons)
+            for index, more in result.phrase_notes.items():
+                lines[index] = lines.get(index, ()) + tuple(more)
+        return cls(parts, lines, reasons)
+
+
+class FillRecord:
+    """The fill's notebook while it writes: lines per phrase and a reason per note; `result` freezes it.
+    A record started from an earlier result (a refill) keeps what that result says."""
+
+    def __init__(self, base: FillResult | None = None):
+        self.lines: dict[int, list[str]] = {i: list(v) for i, v in base.phrase_notes.items()} if base else {}
+        self.reasons: dict = dict(base.reasons) if base else {}
+
+    def note(self, phrase_index: int, line: str) -> None:
+        self.lines.setdefault(phrase_index, []).append(line)
+
+    def mark(self, phrase_index: int) -> int:
+        return len(self.lines.get(phrase_index, ()))
+
+    def rollback(self, phrase_index: int, mark: int) -> None:
+        """Forget the lines noted for a phrase since `mark` (a draft that was drawn again)."""
+        del self.lines.get(phrase_index, [])[mark:]
+
+    def reason(self, part: str, offset: Fraction, why) -> None:
+        self.reasons[(part, offset)] = why
+
+    def result(self, parts: dict) -> FillResult:
+        return FillResult(dict(parts), {i: tuple(v) for i, v in self.lines.items() if v}, dict(self.reasons))
 
 
 @dataclass
@@ -105,8 +155,8 @@ class ChordLookup:
 
 
 def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_FILLER, sampling=None,
-                guard=None, lead: bool = True) -> list[Note]:
-    """The notes of one melody part: its slots, in time order, each copied or decoded by `filler`
+                guard=None, lead: bool = True) -> FillResult:
+    """The notes of one melody part and why: its slots, in time order, each copied or decoded by `filler`
     ('neural': the trained models under the constraints; 'rules': hand weights under the same).
 
     `guard` (a `originality.CopyGuard`): a slot whose notes complete a run copied from a corpus tune
@@ -117,6 +167,7 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
     `lead`: this is the piece's lead melody, which puts its highest note on a climax cue (see `fit`)."""
     ctx = filler_context(filler, plan, slots, seed, sampling)
     lookup = ChordLookup(plan.chords)
+    record = FillRecord()
     notes: list[Note] = []
     by_phrase: dict[int, list[Note]] = {}
     climax = _climax_pitch(plan, slots, lookup) if lead else None    # a climax cue shapes the lead melody
@@ -125,12 +176,12 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
             nxt = slots[i + 1] if i + 1 < len(slots) else None
             slot = _under_climax(slot, climax, nxt is not None and nxt.phrase.climax == nxt.start)
         phrase = slot.phrase
-        kept_notes = len(phrase.notes)
+        kept_notes = record.mark(phrase.index)
         attempts = guard.attempts if guard is not None else 1
         for attempt in range(attempts):
-            del phrase.notes[kept_notes:]
+            record.rollback(phrase.index, kept_notes)
             use = ctx if attempt < RULES_FALLBACK_ATTEMPT or ctx.name == "rules" else FillContext("rules")
-            phrase_notes = _slot_notes(plan, slot, seed, notes, by_phrase, lookup, use, attempt)
+            phrase_notes = _slot_notes(plan, slot, seed, notes, by_phrase, lookup, use, record, attempt)
             copy = guard.copy_in(notes, phrase_notes, slot.part.name) if guard is not None else None
             if copy is None:
                 break
@@ -144,11 +195,11 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
                     f"({copy.tune_id}); to fix: raise constraints.max_copied_run or choose another seed")
             guard.resampled += 1
         if attempt:
-            phrase.notes.append(f"{slot.part.name}: drawn {attempt + 1} times; the earlier drafts copied "
-                                f"{guard.max_run} or more notes from a corpus tune")
+            record.note(phrase.index, f"{slot.part.name}: drawn {attempt + 1} times; the earlier drafts copied "
+                                      f"{guard.max_run} or more notes from a corpus tune")
         by_phrase[phrase.index] = phrase_notes
         notes.extend(phrase_notes)
-    return notes
+    return record.result({slots[0].part_index: tuple(notes)} if slots else {})
 
 
 def _climax_pitch(plan: Plan, slots: list[Slot], lookup: ChordLookup) -> float | None:
@@ -191,7 +242,7 @@ RULES_FALLBACK_ATTEMPT = 6    # ... and is written by the rules filler
 
 
 def _slot_notes(plan: Plan, slot: Slot, seed: int, notes: list[Note], by_phrase: dict, lookup: ChordLookup,
-                ctx: FillContext, attempt: int = 0) -> list[Note]:
+                ctx: FillContext, record: FillRecord, attempt: int = 0) -> list[Note]:
     """One slot's notes: the kept bars of a repeat copied, the rest decoded."""
     meter = plan.meter
     phrase, part = slot.phrase, slot.part
@@ -199,30 +250,30 @@ def _slot_notes(plan: Plan, slot: Slot, seed: int, notes: list[Note], by_phrase:
     copied: list[Note] = []
     rewrite_tail = False
     if slot.lyrics and phrase.kept_bars and phrase.copy_of is not None and not attempt:
-        phrase.notes.append(f"{part.name}: written anew rather than repeated, to set its own words")
+        record.note(phrase.index, f"{part.name}: written anew rather than repeated, to set its own words")
     if phrase.kept_bars and phrase.copy_of is not None and attempt < COPY_DROP_ATTEMPT and not slot.lyrics:
         previous = notes[-1].pitch.cents if notes else None
         found = _copy_kept(plan, phrase, by_phrase.get(phrase.copy_of, []), part, previous, slot.max_leap)
         if found is None:
-            phrase.notes.append(f"{part.name}: the repeat did not fit the range or the leap limit after "
-                                f"transposition; written anew")
+            record.note(phrase.index, f"{part.name}: the repeat did not fit the range or the leap limit after "
+                                      f"transposition; written anew")
         else:
             copied = found
             src = plan.phrases[phrase.copy_of]
             for n in copied:
-                phrase.note_reasons[(part.name, n.offset)] = [
+                record.reason(part.name, n.offset, [
                     f"copied from phrase {src.number} of section {src.section!r} (bar "
                     f"{src.start_bar + 1}): the section repeats it"
-                    + (f", moved into {phrase.key}" if src.key != phrase.key else "")]
+                    + (f", moved into {phrase.key}" if src.key != phrase.key else "")])
             if phrase.variation is not None:
-                copied = _vary(plan, slot, seed, copied, previous, by_phrase, lookup, ctx, attempt)
+                copied = _vary(plan, slot, seed, copied, previous, by_phrase, lookup, ctx, record, attempt)
             period = slot.key.scale.period_cents
             last_rel = slot.key.rel_cents(copied[-1].pitch.cents)
             rewrite_tail = (slot.is_last and phrase.kept_bars == phrase.bars
                             and not any(min(abs(last_rel - t), period - abs(last_rel - t)) < 0.5
                                         for t in slot.targets))
     elif phrase.kept_bars and phrase.copy_of is not None and not slot.lyrics:
-        phrase.notes.append(f"{part.name}: written anew rather than repeated (the repeat joined a copied run)")
+        record.note(phrase.index, f"{part.name}: written anew rather than repeated (the repeat joined a copied run)")
     kept_bars = phrase.kept_bars if copied else 0
     if rewrite_tail:
         # The piece must close on the tonic: write the last bar(s) anew, as few as will join.
@@ -231,17 +282,17 @@ def _slot_notes(plan: Plan, slot: Slot, seed: int, notes: list[Note], by_phrase:
             head = [n for n in copied if n.offset < kept_end]
             try:
                 tail = _fill_region(plan, slot, seed, lookup, phrase.bars - refill, head or notes, by_phrase, ctx,
-                                    attempt)
+                                    record, attempt)
             except UnsatisfiableError:
                 if refill == phrase.bars:
                     raise
                 continue
-            phrase.notes.append(f"{part.name}: last {refill} bar(s) written anew to close on the tonic")
+            record.note(phrase.index, f"{part.name}: last {refill} bar(s) written anew to close on the tonic")
             return head + tail
     phrase_notes = list(copied)
     if kept_bars < phrase.bars:
         phrase_notes += _fill_region(plan, slot, seed, lookup, kept_bars, phrase_notes or notes, by_phrase, ctx,
-                                     attempt)
+                                     record, attempt)
     return phrase_notes
 
 
@@ -249,7 +300,7 @@ VARY_STAGE = 700              # the rng stream of a variation's changes
 
 
 def _vary(plan: Plan, slot: Slot, seed: int, theme: list[Note], previous: float | None, by_phrase: dict,
-          lookup: ChordLookup, ctx: FillContext, attempt: int) -> list[Note]:
+          lookup: ChordLookup, ctx: FillContext, record: FillRecord, attempt: int) -> list[Note]:
     """The copied bars of a variation, varied (see `variation`)."""
     from dataclasses import replace
 
@@ -262,13 +313,13 @@ def _vary(plan: Plan, slot: Slot, seed: int, theme: list[Note], previous: float 
     amount, keep = phrase.variation
     # The cadence target binds the phrase's last note, which the theme reaches only when it is kept whole.
     notes, line = vary_notes(plan, slot if whole else replace(slot, targets=None), theme, amount, keep, rng,
-                             previous, following, lookup, ctx)
-    phrase.notes.append(f"{slot.part.name}: {line}")
+                             previous, following, lookup, ctx, record)
+    record.note(phrase.index, f"{slot.part.name}: {line}")
     return notes
 
 
 def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_bar: int, before: list[Note],
-                 by_phrase: dict, ctx: FillContext, attempt: int = 0) -> list[Note]:
+                 by_phrase: dict, ctx: FillContext, record: FillRecord, attempt: int = 0) -> list[Note]:
     """Rhythm then pitch for bars first_bar.. of a slot, joined to the note before (and after).
     `attempt` > 0 draws again with fresh random streams (the originality guard's retries)."""
     meter, phrase = plan.meter, slot.phrase
@@ -318,8 +369,8 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
     if seed_phrase is not None:
         fixed = dict(enumerate(seed_phrase[2]))
         try:
-            pitches = _decode(plan, slot, positions, previous, rng, following, fixed, ctx)
-            phrase.notes.append(f"{slot.part.name}: opens with the characteristic phrase {seed_phrase[0]!r}")
+            pitches = _decode(plan, slot, positions, previous, rng, record, following, fixed, ctx)
+            record.note(phrase.index, f"{slot.part.name}: opens with the characteristic phrase {seed_phrase[0]!r}")
         except UnsatisfiableError:
             pitches = None
     if pitches is None and pin is not None:
@@ -332,15 +383,15 @@ def _fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_b
             out[t] = True
             return out
 
-        pitches = _decode(plan, slot, positions, previous, rng, following, {t: climax}, ctx, narrow=below)
+        pitches = _decode(plan, slot, positions, previous, rng, record, following, {t: climax}, ctx, narrow=below)
         if sum(abs(c - climax) < 0.5 for c in pitches) > 1:
             raise UnsatisfiableError(f"part {slot.part.name!r}, bar {int(pin // meter.bar_quarters) + 1}: the climax "
                                      f"cue's note cannot stay the phrase's only highest note under the constraints; "
                                      f"move the cue or widen the range")
-        phrase.notes.append(f"{slot.part.name}: the climax cue: the melody's highest note, "
-                            f"{Pitch(climax).name()}, at bar {int(pin // meter.bar_quarters) + 1}")
+        record.note(phrase.index, f"{slot.part.name}: the climax cue: the melody's highest note, "
+                                  f"{Pitch(climax).name()}, at bar {int(pin // meter.bar_quarters) + 1}")
     if pitches is None:
-        pitches = _decode(plan, slot, positions, previous, rng, following, ctx=ctx)
+        pitches = _decode(plan, slot, positions, previous, rng, record, following, ctx=ctx)
     if sung is not None:
         from .lyrics import note_lyrics
 
@@ -497,11 +548,12 @@ def _choose_characteristic_phrase(slot: Slot, meter, rng: np.random.Generator):
 
 
 def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float | None, rng: np.random.Generator,
-            following: float | None = None, fixed: dict[int, float] | None = None,
+            record: FillRecord, following: float | None = None, fixed: dict[int, float] | None = None,
             ctx: FillContext | None = None, narrow=None) -> list[float]:
     """The pitches of `positions`, drawn under the slot's hard constraints (and `fixed` notes). `narrow`,
     a function problem -> (positions x candidates) mask, is a wish laid over them, kept position by
-    position where some chain still satisfies every constraint (a variation's 'change this note')."""
+    position where some chain still satisfies every constraint (a variation's 'change this note').
+    What shaped each note, and a motif copy that had to be dropped, go into `record`."""
     key, meter, part, phrase = slot.key, plan.meter, slot.part, slot.phrase
     problem = build_problem(key, meter, positions, part.low, part.high, targets_rel=slot.targets,
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
@@ -543,8 +595,8 @@ def _decode(plan: Plan, slot: Slot, positions: list[Position], previous: float |
     chain = sampler(feasible)
     pitches = [float(cands.cents[i]) for i in chain]
     if phrase.motifs:
-        pitches = _apply_motifs(problem, positions, pitches, phrase, meter, start, sampler) or pitches
-    _record_reasons(slot, problem, feasible, positions, pitches, previous, fixed, ctx.name if ctx else "rules")
+        pitches = _apply_motifs(problem, positions, pitches, phrase, meter, start, sampler, record) or pitches
+    _record_reasons(record, slot, problem, feasible, positions, pitches, previous, ctx.name if ctx else "rules")
     return pitches
 
 
@@ -578,16 +630,17 @@ class NoteReason:
     filler: str = "rules"            # what chose among the feasible: 'neural' (the models) or 'rules'
 
 
-def _record_reasons(slot: Slot, problem, feasible, positions, pitches, previous, fixed, filler: str = "rules") -> None:
+def _record_reasons(record: FillRecord, slot: Slot, problem, feasible, positions, pitches, previous,
+                    filler: str = "rules") -> None:
     """Keep, for every note, the hard constraints that shaped it (for `explain --note`)."""
     allowed_counts = problem.allowed.sum(axis=1)
     feasible_counts = feasible.sum(axis=1)
     restricting = {name: ~mask.all(axis=1) for name, mask in problem.masks.items()}
     for t, pos in enumerate(positions):
-        slot.phrase.note_reasons[(slot.part.name, pos.offset)] = NoteReason(
+        record.reason(slot.part.name, pos.offset, NoteReason(
             slot, tuple(name for name, rows in restricting.items() if rows[t]), pos.chord, pos.strength,
             pitches[t - 1] if t else previous, int(allowed_counts[t]), int(feasible_counts[t]),
-            problem.candidates.size, filler)
+            problem.candidates.size, filler))
 
 
 def _closeness(cents: np.ndarray, previous: float) -> np.ndarray:
@@ -595,7 +648,7 @@ def _closeness(cents: np.ndarray, previous: float) -> np.ndarray:
     return np.array([fill_rules.INTERVAL_WEIGHTS.get(int(s), fill_rules.FAR_WEIGHT) for s in semis])
 
 
-def _apply_motifs(problem, positions, pitches, phrase, meter, start, sampler) -> list[float] | None:
+def _apply_motifs(problem, positions, pitches, phrase, meter, start, sampler, record: FillRecord) -> list[float] | None:
     """Copy motif bars (transposed by scale steps) where the constraints allow; resample the rest."""
     cands = problem.candidates
     scale_cents = cands.cents[cands.degrees >= 0]
@@ -622,7 +675,7 @@ def _apply_motifs(problem, positions, pitches, phrase, meter, start, sampler) ->
             allowed[t] = exact
     feasible = backward_feasible(allowed, problem.edges, start=start)
     if not feasible[0].any():
-        phrase.notes.append("motif copy dropped: it conflicts with the harmony or range")
+        record.note(phrase.index, "motif copy dropped: it conflicts with the harmony or range")
         return None
     chain = sampler(feasible)
     return [float(cands.cents[i]) for i in chain]

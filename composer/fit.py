@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from .errors import ComposerError
@@ -46,7 +46,7 @@ class Cue:
     event: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class FitReport:
     """What the planner chose to fit the duration, for `explain` and the tests."""
 
@@ -55,7 +55,7 @@ class FitReport:
     bars: int
     seconds: float
     beat_s: float
-    cues: list[tuple[Cue, str, float]] = field(default_factory=list)    # (cue, where it landed, error in seconds)
+    cues: tuple[tuple[Cue, str, float], ...] = ()    # (cue, where it landed, error in seconds)
     tried: int = 0
 
     def lines(self) -> list[str]:
@@ -236,9 +236,9 @@ def fit_plan(spec, defs, plan_with, rng_state):
                 landed, failure = _check_cues(plan, spec.cues, tempo, beat_s)
                 if landed is not None:
                     seconds = plan.bars * float(bq) * 60 / tempo
-                    plan.fit = FitReport(duration, tempo, plan.bars, seconds, beat_s, landed, tried)
-                    _mark_climaxes(plan, spec.cues, tempo)
-                    return plan
+                    fitted = replace(plan, fit=FitReport(duration, tempo, plan.bars, seconds, beat_s, tuple(landed),
+                                                         tried))
+                    return _mark_climaxes(fitted, spec.cues, tempo)
                 if tried >= MAX_CANDIDATES:
                     break
             if not layouts and failure is None:
@@ -272,9 +272,8 @@ def _fit_chart(spec, defs, plan_with, rng_state, slow, fast, preferred):
     if landed is None:
         raise FitError(f"duration {spec.duration_s:g} s: the chord chart fixes the phrases, and {failure}; "
                        f"move the cue or give the sections without a chart")
-    plan.fit = FitReport(spec.duration_s, tempo, bars, bars * bq * 60 / tempo, beat_s, landed, 2)
-    _mark_climaxes(plan, spec.cues, tempo)
-    return plan
+    fitted = replace(plan, fit=FitReport(spec.duration_s, tempo, bars, bars * bq * 60 / tempo, beat_s, tuple(landed), 2))
+    return _mark_climaxes(fitted, spec.cues, tempo)
 
 
 def _cue_layouts(defs, sizes, cues, bar_s: float):
@@ -370,22 +369,25 @@ def climax_offset(plan, cue: Cue, tempo: float) -> Fraction:
     return min(free or starts, key=lambda s: (abs(s - at), s))
 
 
-def _mark_climaxes(plan, cues, tempo: float) -> None:
+def _mark_climaxes(plan, cues, tempo: float):
+    """The plan with each climax cue's beat marked on its phrase (and the plan's climaxes)."""
     for cue in cues:
         if cue.event == "climax":
             at = climax_offset(plan, cue, tempo)
             phrase = next(p for p in plan.phrases if p.offset(plan.meter) <= at < p.end(plan.meter))
-            phrase.climax = at
-            plan.climaxes.append(at)
+            marked = replace(phrase, climax=at)
             bar = int((at - phrase.offset(plan.meter)) // plan.meter.bar_quarters)
             if at % plan.meter.bar_quarters == 0 and bar > 0:
                 bar -= 1            # on a downbeat: the bar before is written anew too, to climb to it
             if phrase.kept_bars > bar:
                 # The climax is new music: the copy of a repeated section stops before its bar.
-                phrase.kept_bars = bar
-                phrase.copy_of = phrase.copy_of if bar else None
-                phrase.notes.append(f"the repeat's copy stops before bar {phrase.start_bar + bar + 1}, "
-                                    f"where the climax cue falls")
+                marked = replace(marked, kept_bars=bar, copy_of=phrase.copy_of if bar else None,
+                                 notes=phrase.notes + (f"the repeat's copy stops before bar "
+                                                       f"{phrase.start_bar + bar + 1}, where the climax cue falls",))
+            phrases = list(plan.phrases)
+            phrases[phrase.index] = marked
+            plan = replace(plan.with_phrases(phrases), climaxes=plan.climaxes + (at,))
+    return plan
 
 
 __all__ = ["Cue", "EVENTS", "FitError", "FitReport", "arrival", "climax_offset", "fit_plan", "parse_seconds"]

@@ -104,6 +104,7 @@ class Piece:
     spec: Any = None
     seed: int = 0
     settings: dict = field(default_factory=dict)     # how it was composed: filler, sampling, guard
+    fill: Any = None                                 # the fill's FillResult: what it wrote and why
     _originality: Any = field(default=None, repr=False, compare=False)
 
     @property
@@ -186,7 +187,7 @@ class Piece:
     def explain(self) -> str:
         from .explain import explain_text
 
-        return explain_text(self.plan)
+        return explain_text(self.plan, self.fill)
 
     def _repr_html_(self) -> str:
         """Jupyter: the first page of the score (SVG) and an audio player."""

@@ -147,7 +147,8 @@ def piece_to_dict(piece: Piece) -> dict:
         "spec_sha256": _spec_sha(raw),
         "settings": settings,
         "plan": _plan_summary(piece.plan),
-        "phrase_notes": [list(p.notes) for p in piece.plan.phrases] if piece.plan is not None else None,
+        "phrase_notes": [list(p.notes) + (list(piece.fill.lines(p.index)) if piece.fill is not None else [])
+                         for p in piece.plan.phrases] if piece.plan is not None else None,
         "scala": _scala_files(piece),
         "keys": [{"offset": _q(k.offset), "key": _key(k.key)} for k in piece.keys],
         "chords": [{"offset": _q(c.offset), "duration": _q(c.duration), "chord": _chord(c.chord), "key": _key(c.key),
@@ -361,12 +362,27 @@ def piece_from_dict(data: dict, source: str = "<piece>", replan: bool = True) ->
                                                "edited spec anew")
         elif replan:
             piece.plan = _replan(piece, recorded, (data.get("versions") or {}).get("partita"))
-            notes = data.get("phrase_notes")
-            if piece.plan is not None and isinstance(notes, list) and len(notes) == len(piece.plan.phrases):
-                for phrase, lines in zip(piece.plan.phrases, notes):
-                    if isinstance(lines, list):
-                        phrase.notes = [str(line) for line in lines]   # with what the fill added to the plan's
+            if piece.plan is not None:
+                piece.fill = _fill_of(piece, data.get("phrase_notes"))
     return piece
+
+
+def _fill_of(piece: Piece, recorded) -> "FillResult":
+    """What the fill wrote, as far as a file keeps it: the melody parts' notes, and the lines each phrase's
+    notes carry beyond the plan's own (the reasons for single notes are not kept)."""
+    from .fill import FillResult
+
+    lines = {}
+    if isinstance(recorded, list) and len(recorded) == len(piece.plan.phrases):
+        for phrase, kept in zip(piece.plan.phrases, recorded):
+            if isinstance(kept, list):
+                kept = [str(line) for line in kept]
+                own = list(phrase.notes)
+                added = kept[len(own):] if kept[:len(own)] == own else kept
+                if added:
+                    lines[phrase.index] = tuple(added)
+    parts = {i: tuple(p.notes) for i, p in enumerate(piece.parts) if p.role == "melody"}
+    return FillResult(parts, lines)
 
 
 def _scala_here(files, r: _Reader) -> dict:

@@ -6,7 +6,7 @@ tree of plain dataclasses that `explain` prints and the fillers read.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import numpy as np
@@ -34,7 +34,7 @@ class Motif:
     transpose: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class PhrasePlan:
     index: int
     section: str
@@ -43,7 +43,7 @@ class PhrasePlan:
     bars: int
     key: Key
     cadence: str
-    chords: list[ChordEvent] = field(default_factory=list)
+    chords: tuple[ChordEvent, ...] = ()
     modulation: Modulation | None = None
     kept_bars: int = 0       # bars copied from the repeated section
     copy_of: int | None = None   # phrase index the kept bars come from
@@ -51,9 +51,7 @@ class PhrasePlan:
     chart: bool = False
     variation: tuple[float, str] | None = None   # (amount, keep): the kept bars are varied, not copied
     climax: Fraction | None = None   # a cue's climax: the melody's highest note starts here (quarters)
-    notes: list[str] = field(default_factory=list)
-    # Why each melody note is what it is: (part name, offset) -> lines of explanation.
-    note_reasons: dict = field(default_factory=dict, repr=False)
+    notes: tuple[str, ...] = ()      # what the planner noted about this phrase (the fill's notes are its own)
 
     def offset(self, meter: Meter) -> Fraction:
         return self.start_bar * meter.bar_quarters
@@ -62,14 +60,14 @@ class PhrasePlan:
         return (self.start_bar + self.bars) * meter.bar_quarters
 
 
-@dataclass
+@dataclass(frozen=True)
 class SectionPlan:
     name: str
     role: str
     start_bar: int
     bars: int
     key: Key
-    phrases: list[PhrasePlan]
+    phrases: tuple[PhrasePlan, ...]
     repeat_of: str | None = None
     vary: float = 0.0
     kept_bars: int = 0
@@ -77,22 +75,24 @@ class SectionPlan:
     variation: tuple[float, str] | None = None   # vary: {of, amount, keep}: a variation of `repeat_of`
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
+    """The plan of a piece: frozen, so that every later stage reads it and none changes it."""
+
     title: str
     meter: Meter
     tempo_bpm: float
     home_key: Key
     form: str | None
     style: str
-    sections: list[SectionPlan]
-    phrases: list[PhrasePlan]
+    sections: tuple[SectionPlan, ...]
+    phrases: tuple[PhrasePlan, ...]
     bars: int
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     harmony: str = "functional"
     cycle: str | None = None
     fit: object = None                # a fit.FitReport when the spec asks for a duration
-    climaxes: list = field(default_factory=list)   # offsets (quarters) of the climax cues
+    climaxes: tuple[Fraction, ...] = ()   # offsets (quarters) of the climax cues
 
     @property
     def chords(self) -> list[ChordEvent]:
@@ -101,6 +101,12 @@ class Plan:
     @property
     def modulations(self) -> list[Modulation]:
         return [p.modulation for p in self.phrases if p.modulation]
+
+    def with_phrases(self, phrases) -> "Plan":
+        """The same plan with its phrases replaced (by index), in its sections too."""
+        phrases = tuple(phrases)
+        sections = tuple(replace(s, phrases=tuple(phrases[p.index] for p in s.phrases)) for s in self.sections)
+        return replace(self, phrases=phrases, sections=sections)
 
 
 # --- sections and phrases ------------------------------------------------------------------
@@ -252,18 +258,18 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[_SectionDef],
             same_end = kept == total_bars == source.bars and same_cadence
             if not same_end and kept > total_bars - 2:
                 kept = max(0, total_bars - 2)
-        section = SectionPlan(sdef.name, sdef.role, bar, total_bars, section_key, [], sdef.repeat, sdef.vary, kept,
-                              chart=sdef.chords is not None, variation=sdef.variation if source is not None else None)
-        sections.append(section)
+        variation = sdef.variation if source is not None else None
+        section_phrases: list[PhrasePlan] = []
         chart = chart_events(sdef.chords, section_key, meter, total_bars) if sdef.chords is not None else None
         phrase_start = 0
         for number, (pbars, cadence, pkey_text) in enumerate(phrase_defs, start=1):
             pkey = resolve_key(home, pkey_text, prev_key, rng) if pkey_text else section_key
             phrase = PhrasePlan(len(phrases), sdef.name, number, bar + phrase_start, pbars, pkey, cadence,
+                                modulation=plan_modulation(prev_key, pkey) if prev_key is not None and pkey != prev_key
+                                else None,
                                 motifs=tuple(m for m in sdef.motifs if m.from_bar >= 0 and m.to_bar + m.bars <= pbars),
                                 chart=chart is not None)
-            if prev_key is not None and pkey != prev_key:
-                phrase.modulation = plan_modulation(prev_key, pkey)
+            phrase_notes: list[str] = []
             phrase_kept = max(0, min(pbars, kept - phrase_start))
             src_phrase = _phrase_at(source, phrase_start) if source is not None and phrase_kept else None
             if src_phrase is not None and src_phrase.start_bar - source.start_bar != phrase_start:
@@ -275,30 +281,39 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[_SectionDef],
                 if phrase_kept == pbars and ends_otherwise:
                     phrase_kept = pbars - 1     # the phrase ends on its own cadence: its last bar is new
             if src_phrase is not None and src_phrase.key.mode != pkey.mode:
-                phrase.notes.append(f"not copied from phrase {src_phrase.index + 1}: {src_phrase.key} is another mode")
+                phrase_notes.append(f"not copied from phrase {src_phrase.index + 1}: {src_phrase.key} is another mode")
                 src_phrase = None
             if src_phrase is not None:
-                phrase.kept_bars, phrase.copy_of = phrase_kept, src_phrase.index
-                phrase.variation = section.variation
+                phrase = replace(phrase, kept_bars=phrase_kept, copy_of=src_phrase.index, variation=variation)
             if chart is not None:
-                _chart_phrase(phrase, chart, phrase_start, meter)
+                chords = _chart_chords(phrase, chart, phrase_start, meter)
+                phrase = replace(phrase, chords=chords, cadence=classify_cadence(phrase.key, [c.chord for c in chords]))
                 prev_chord = None
             elif spec.harmony != "functional":
                 # A drone, heterophony or colotomic tradition: no chord progression under the melody.
-                phrase.cadence = "final" if number == len(phrase_defs) and sdef is last_section else "rest"
+                phrase = replace(phrase, cadence="final" if number == len(phrase_defs) and sdef is last_section
+                                 else "rest")
                 prev_chord = None
             else:
-                prev_chord = _walk_phrase(phrase, meter, arrays_for(pkey), rng, prev_chord, src_phrase, notes)
-            section.phrases.append(phrase)
+                chords, prev_chord, relaxed = _walk_phrase(phrase, meter, arrays_for(pkey), rng, prev_chord,
+                                                           src_phrase, notes)
+                phrase = replace(phrase, chords=chords)
+                if relaxed:
+                    phrase_notes.append(relaxed)
+            phrase = replace(phrase, notes=tuple(phrase_notes))
+            section_phrases.append(phrase)
             phrases.append(phrase)
             prev_key = pkey
             phrase_start += pbars
+        section = SectionPlan(sdef.name, sdef.role, bar, total_bars, section_key, tuple(section_phrases), sdef.repeat,
+                              sdef.vary, kept, chart=sdef.chords is not None, variation=variation)
+        sections.append(section)
         by_name[sdef.name] = section
         bar += total_bars
     if not phrases:
         raise ComposerError("the piece has no bars: give a form or sections with bars")
-    return Plan(spec.title, meter, tempo_bpm, home, spec.form, spec.style, sections, phrases, bar, notes,
-                spec.harmony, spec.cycle.name if spec.cycle else None)
+    return Plan(spec.title, meter, tempo_bpm, home, spec.form, spec.style, tuple(sections), tuple(phrases), bar,
+                tuple(notes), spec.harmony, spec.cycle.name if spec.cycle else None)
 
 
 def _phrase_at(section: SectionPlan, bar_in_section: int) -> PhrasePlan | None:
@@ -308,7 +323,8 @@ def _phrase_at(section: SectionPlan, bar_in_section: int) -> PhrasePlan | None:
     return None
 
 
-def _chart_phrase(phrase: PhrasePlan, chart, phrase_start: int, meter: Meter) -> None:
+def _chart_chords(phrase: PhrasePlan, chart, phrase_start: int, meter: Meter) -> tuple[ChordEvent, ...]:
+    """The chart's chords that sound in a phrase, analysed in its key."""
     start = phrase_start * meter.bar_quarters
     end = start + phrase.bars * meter.bar_quarters
     section_offset = phrase.offset(meter) - start
@@ -318,8 +334,7 @@ def _chart_phrase(phrase: PhrasePlan, chart, phrase_start: int, meter: Meter) ->
         if lo < hi:
             roman = item.roman or phrase.key.roman(item.chord)
             chords.append(ChordEvent(section_offset + lo, hi - lo, item.chord, phrase.key, roman, "chart"))
-    phrase.chords = chords
-    phrase.cadence = classify_cadence(phrase.key, [c.chord for c in chords])
+    return tuple(chords)
 
 
 def _node_for(arrays: ChordGraphArrays, key: Key, chord) -> str | None:
@@ -339,7 +354,10 @@ def _node_for(arrays: ChordGraphArrays, key: Key, chord) -> str | None:
 
 
 def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng: np.random.Generator,
-                 prev_chord: str | None, src_phrase: PhrasePlan | None, notes: list[str]) -> str:
+                 prev_chord: str | None, src_phrase: PhrasePlan | None,
+                 notes: list[str]) -> tuple[tuple[ChordEvent, ...], str, str | None]:
+    """The phrase's chords, walked on the style's graph to its cadence; the last chord's name; and a note
+    when the walk had to relax the graph (None when it did not). A pivot the graph lacks is noted in `notes`."""
     variant = arrays.variant
     formula_len = max(len(f) for f in variant.cadences[phrase.cadence].formulas) if phrase.cadence in variant.cadences else 1
     slots = harmonic_slots(meter, phrase.bars, variant.chords_per_bar, min_slots=min(2, formula_len))
@@ -365,15 +383,12 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
     elif 0 not in fixed:
         previous = prev_chord
     walk = walk_chords(arrays, len(slots), phrase.cadence, rng, previous=previous, first=first, fixed=fixed)
-    if walk.relaxed:
-        phrase.notes.append(walk.relaxed)
     base = phrase.offset(meter)
-    phrase.chords = [
+    chords = tuple(
         ChordEvent(base + s.bar * meter.bar_quarters + s.offset_in_bar, s.duration, phrase.key.chord(name),
                    phrase.key, name, variant.functions.get(name, "other"))
-        for s, name in zip(slots, walk.names)
-    ]
-    return walk.names[-1]
+        for s, name in zip(slots, walk.names))
+    return chords, walk.names[-1], walk.relaxed or None
 
 
 __all__ = ["Motif", "PhrasePlan", "Plan", "SectionPlan", "plan_piece", "resolve_sections"]

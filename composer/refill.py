@@ -15,7 +15,6 @@ refill stops with an error rather than change a pitch); `keep=None` draws both.
 """
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import replace
 from fractions import Fraction
@@ -104,7 +103,7 @@ def _default_seed(piece: Piece) -> int:
 def refill(piece: Piece, section: str, bars=None, part: str = "melody", keep: str | None = None,
            seed: int | None = None, filler: str | None = None) -> Piece:
     """See `Piece.refill`. Returns a new piece; `piece` is left as it was."""
-    from .fill import ChordLookup, FILLERS, filler_context
+    from .fill import ChordLookup, FILLERS, FillRecord, filler_context
     from .originality import guard_for
     from .slots import plan_slots
 
@@ -121,7 +120,7 @@ def refill(piece: Piece, section: str, bars=None, part: str = "melody", keep: st
     filler = filler or piece.settings.get("filler", "neural")
     if filler not in FILLERS:
         raise RefillError(f"unknown filler {filler!r} (accepted: {', '.join(FILLERS)})")
-    plan = copy.deepcopy(piece.plan)
+    plan = piece.plan
     spec = piece.spec
     meter = plan.meter
     bar_q = meter.bar_quarters
@@ -147,6 +146,7 @@ def refill(piece: Piece, section: str, bars=None, part: str = "melody", keep: st
     ctx = filler_context(filler, plan, slots, seed, sampling, batch=False)
     lookup = ChordLookup(plan.chords)
     guard = guard_for(int(piece.settings.get("max_copied_run", spec.constraints.max_copied_run) or 0))
+    record = FillRecord(piece.fill)          # the piece's notes and reasons, and the region's new ones
     before = [n for n in notes if n.offset < r0]
     after = [n for n in notes if n.offset >= r1]
     written: list[Note] = []
@@ -155,7 +155,8 @@ def refill(piece: Piece, section: str, bars=None, part: str = "melody", keep: st
         old = [n for n in notes if s0 <= n.offset < s1]
         following = after[0].pitch.cents if s1 == r1 and after else None
         context = before + written
-        new = _refill_slot(plan, slot, ctx, lookup, seed, part_index, s0, s1, old, context, following, keep, guard)
+        new = _refill_slot(plan, slot, ctx, lookup, seed, part_index, s0, s1, old, context, following, keep, guard,
+                           record)
         written.extend(new)
     parts = []
     for p in piece.parts:
@@ -169,8 +170,10 @@ def refill(piece: Piece, section: str, bars=None, part: str = "melody", keep: st
             "seed": seed, "filler": filler}
     settings = {k: v for k, v in piece.settings.items() if k not in ("provenance",)}
     settings["edits"] = list(piece.settings.get("edits", [])) + [edit]
+    filled = dict(piece.fill.parts) if piece.fill is not None else {}
+    filled[part_index] = tuple(before + written + after)
     return Piece(piece.title, piece.meter, piece.tempo_bpm, piece.bars, parts, list(piece.chords), list(piece.keys),
-                 plan, spec, piece.seed, settings)
+                 plan, spec, piece.seed, settings, record.result(filled))
 
 
 def _rederive(plan, spec, part: Part, lead: list[Note], r0: Fraction, r1: Fraction) -> Part:
@@ -183,7 +186,7 @@ def _rederive(plan, spec, part: Part, lead: list[Note], r0: Fraction, r1: Fracti
     return Part(part.name, part.role, part.instrument, sorted(kept + fresh, key=lambda n: (n.offset, n.pitch.cents)))
 
 
-def _refill_slot(plan, slot, ctx, lookup, seed, part_index, s0, s1, old, context, following, keep, guard):
+def _refill_slot(plan, slot, ctx, lookup, seed, part_index, s0, s1, old, context, following, keep, guard, record):
     """The new notes of one slot's part of the region, drawn until they meet every constraint and join."""
     from .fill import _decode, step_ok
 
@@ -201,7 +204,7 @@ def _refill_slot(plan, slot, ctx, lookup, seed, part_index, s0, s1, old, context
         positions = [lookup.position(meter, offset, duration) for offset, duration in rhythm]
         fixed = {t: n.pitch.cents for t, n in enumerate(old)} if keep == "pitch" else None
         try:
-            pitches = _decode(plan, decode_slot, positions, previous, rng, following, fixed, ctx)
+            pitches = _decode(plan, decode_slot, positions, previous, rng, record, following, fixed, ctx)
         except UnsatisfiableError as exc:
             problem_text = str(exc)
             continue

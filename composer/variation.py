@@ -31,13 +31,13 @@ ORNAMENT = Fraction(1, 2)          # an eighth: the time an ornament takes from 
 
 
 def vary_notes(plan, slot, theme: list[Note], amount: float, keep: str, rng: np.random.Generator,
-               previous: float | None, following: float | None, lookup, ctx) -> tuple[list[Note], str]:
-    """The varied notes and a line saying what was varied."""
+               previous: float | None, following: float | None, lookup, ctx, record) -> tuple[list[Note], str]:
+    """The varied notes and a line saying what was varied (what shaped each new note goes into `record`)."""
     if len(theme) < 2 or amount <= 0:
         return theme, "copied unchanged (nothing to vary)"
     if keep == "contour":
-        return _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx)
-    return _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ctx)
+        return _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx, record)
+    return _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ctx, record)
 
 
 def _choose(rng: np.random.Generator, eligible: list[int], share: float, total: int) -> list[int]:
@@ -49,7 +49,7 @@ def _positions(plan, lookup, timing: list[tuple[Fraction, Fraction]]) -> list[Po
     return [lookup.position(plan.meter, o, d) for o, d in timing]
 
 
-def _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ctx):
+def _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ctx, record):
     from .fill import _decode
 
     old = [n.pitch.cents for n in theme]
@@ -73,7 +73,8 @@ def _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ct
     pitches = None
     for contour in (True, False):
         try:
-            pitches = _decode(plan, slot, positions, previous, rng, following, fixed, ctx, narrow=narrow(contour))
+            pitches = _decode(plan, slot, positions, previous, rng, record, following, fixed, ctx,
+                              narrow=narrow(contour))
         except UnsatisfiableError:
             return theme, "copied unchanged (no change fits the constraints)"
         if sum(abs(a - b) > 0.5 for a, b in zip(pitches, old)) * 2 >= len(chosen):
@@ -83,7 +84,7 @@ def _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ct
     return notes, f"a variation: rhythm kept, {changed} of {len(theme)} pitches changed"
 
 
-def _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx):
+def _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx, record):
     from .fill import _decode
 
     eligible = [i for i, n in enumerate(theme[:-1]) if n.duration >= 2 * min(ORNAMENT, plan.meter.unit)
@@ -118,7 +119,7 @@ def _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx
         return out
 
     try:
-        pitches = _decode(plan, slot, positions, previous, rng, following, fixed, ctx, narrow=narrow)
+        pitches = _decode(plan, slot, positions, previous, rng, record, following, fixed, ctx, narrow=narrow)
     except UnsatisfiableError:
         return theme, "copied unchanged (no ornament fits the constraints)"
     # An ornament the constraints left on its own note or on the next one is no ornament: it is merged back.

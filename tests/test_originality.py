@@ -342,8 +342,7 @@ def test_the_guard_is_active_with_the_rules_filler_too(guard_index):
     piece = compose(JIG_16_BARS, seed=0, filler="rules", max_copied_run=STRICT)
     assert piece.settings["resampled_slots"] >= 1
     assert guard_index.longest_run(O.melody_of("melody", piece.part("melody").notes)).notes < STRICT
-    assert "drawn 2 times" in " ".join(note for ph in piece.plan.phrases for note in ph.notes
-                                       if isinstance(note, str))
+    assert "drawn 2 times" in " ".join(line for lines in piece.fill.phrase_notes.values() for line in lines)
 
 
 def test_strict_guard_on_the_jig_seed_48():

@@ -95,7 +95,7 @@ def varied_phrases(piece) -> tuple[list[Varied], int]:
     for phrase in plan.phrases:
         if phrase.section != "A2":
             continue
-        if phrase.variation is None or not phrase.kept_bars or any("written anew" in n for n in phrase.notes):
+        if phrase.variation is None or not phrase.kept_bars or any("written anew" in n for n in piece.fill.lines(phrase.index)):
             anew += 1
             continue
         src = plan.phrases[phrase.copy_of]
