@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
 
-from composer import compose, load_spec  # noqa: E402
-from composer.piece import Piece  # noqa: E402
-from composer.plan import plan_piece  # noqa: E402
+from composer import compose, load_spec
+from composer.piece import Piece
+from composer.plan.planner import plan_piece
+from composer.score.seeds import plan_rng
 
 FIT = {"title": "Cue", "key": "D minor", "meter": "4/4", "tempo": [80, 120], "form": "aaba", "duration": "90s",
        "cues": [{"at": "30s", "event": "cadence"}, {"at": "60s", "event": "climax"}]}
@@ -64,7 +64,7 @@ def main() -> None:
         "refill_4_bars": timed(lambda i: piece.refill("B", bars="17-20", seed=i), args.runs),
         "refill_4_bars_keep_rhythm": timed(lambda i: piece.refill("B", bars="17-20", keep="rhythm", seed=i),
                                            args.runs),
-        "fit_plan_90s_2_cues": timed(lambda i: plan_piece(load_spec(FIT), np.random.default_rng([i, 0])),
+        "fit_plan_90s_2_cues": timed(lambda i: plan_piece(load_spec(FIT), plan_rng(i)),
                                      args.runs),
         "compose_fitted": timed(lambda i: compose(FIT, seed=i, filler=filler), args.runs),
         "compose_variations": timed(lambda i: compose(VARIATIONS, seed=i, filler=filler), args.runs),
@@ -76,7 +76,7 @@ def main() -> None:
         results["prompt_to_spec"] = timed(lambda i: prompt_to_spec(PROMPT), args.runs)
     except ImportError:
         results["prompt_to_spec"] = None
-    from composer.morph import morph
+    from composer.edit.morph import morph
 
     other = compose(ROOT / "examples" / "pop_verse_chorus.yaml", seed=1, filler=filler)
     other_path = folder / "pop.piece.json"

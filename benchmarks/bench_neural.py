@@ -21,12 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
 
-from composer import compose, load_spec  # noqa: E402
-from composer.fill import fill_melody  # noqa: E402
-from composer.plan import plan_piece  # noqa: E402
-from composer.slots import plan_slots  # noqa: E402
+from composer import compose, load_spec
+from composer.fill.melody import fill_melody
+from composer.plan.planner import plan_piece
+from composer.plan.slots import plan_slots
+from composer.score.seeds import plan_rng
 
 
 def median_ms(fn, runs: int) -> tuple[float, list]:
@@ -57,7 +57,7 @@ def main() -> None:
     compose(spec, filler="neural")  # warm: weights, caches
 
     out = {"benchmark": "neural_filler_speed", "spec": os.path.relpath(args.spec, ROOT)}
-    plans = [plan_piece(spec, np.random.default_rng([i, 0])) for i in range(args.runs)]
+    plans = [plan_piece(spec, plan_rng(i)) for i in range(args.runs)]
     melody = [i for i, p in enumerate(spec.parts) if p.role == "melody"]
     slots = [[s for s in plan_slots(plans[i], spec) if s.part_index in melody] for i in range(args.runs)]
     for filler in ("neural", "rules"):

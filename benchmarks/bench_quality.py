@@ -21,24 +21,23 @@ import argparse
 import json
 import sys
 import time
-from fractions import Fraction
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from composer import compose  # noqa: E402
-from composer.errors import ComposerError  # noqa: E402
-from composer import metrics as M  # noqa: E402
-from composer.models import vocab as V  # noqa: E402
-from composer.slots import plan_slots  # noqa: E402
-from composer.models.features import estimate_chords, line_features  # noqa: E402
-from composer.models.ngram import KneserNey, best_order  # noqa: E402
-from composer.models.runtime import load_model  # noqa: E402
-from composer.models.spec import target_field  # noqa: E402
-from corpora import load_corpora  # noqa: E402
+from composer import compose
+from composer.analysis import metrics as M
+from composer.models import vocab as V
+from composer.models.features import estimate_chords, line_features
+from composer.models.ngram import KneserNey, best_order
+from composer.models.runtime import load_model
+from composer.models.spec import target_field
+from composer.plan.slots import plan_slots
+from composer.score.errors import ComposerError
+from corpora import load_corpora
 
 NAMES = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
 

@@ -40,7 +40,7 @@ def child(filler: str, specs_path: str) -> dict:
 
     from composer import compose
     from composer.evaluate import evaluate_piece
-    from composer.originality import load_index
+    from composer.models.corpus_index import load_index
 
     specs = json.loads(Path(specs_path).read_text())
     start = time.perf_counter()
@@ -88,8 +88,8 @@ def cold_cli(filler: str) -> float:
 def summary(run: dict, ref_features: dict) -> dict:
     import numpy as np
 
+    from composer.analysis.similarity import compare_sets
     from composer.evaluate import aggregate, features_of
-    from composer.similarity import compare_sets
 
     results = run["results"]
     metrics = [r["metrics"] for r in results]
@@ -175,8 +175,8 @@ def main() -> None:
         return
     from bench_quality import tune_spec
 
+    from composer.analysis.metrics import line_from_tune
     from composer.evaluate import features_of, line_metrics
-    from composer.metrics import line_from_tune
     from corpora import load_corpora
 
     corpus = load_corpora([n for n in args.corpus.split(",") if n], progress=True)

@@ -3,10 +3,14 @@
     from composer import compose
     piece = compose("examples/minuet_in_g.yaml", seed=1)
     piece.write("out/minuet.mid")
+
+The package is layered; each subpackage imports only those below it (docs/architecture.md):
+score, grammar, models, text, spec, prompt, plan, fill, arrange, formats, analysis, edit, and at
+the top `compose`, the `Piece` facade, `evaluate`, `lessons` and the `cli`.
 """
 from .compose import compose
-from .errors import ComposerError, SpecError, UnsatisfiableError
 from .piece import ChordEvent, Instrument, KeyChange, Note, Part, Piece
+from .score.errors import ComposerError, SpecError, UnsatisfiableError
 from .spec import Spec, load_spec
 
 __all__ = ["ChordEvent", "ComposerError", "Instrument", "KeyChange", "Note", "Part", "Piece", "Spec",

@@ -1,21 +1,35 @@
-"""compose(): a spec in, a `Piece` out (plan, fill, arrange; no file writing)."""
+"""compose(): a spec in, a `Piece` out. Each stage returns what it decided, and this chains them:
+
+    plan_piece(spec, rng) -> Plan                  (frozen: form, keys, chords, cues)
+    plan_slots(plan, spec) -> slots; precheck       (impossible requests found before decoding)
+    fill_melody(plan, slots, ...) -> FillResult     (each melody part's notes and why)
+    arrange_part(plan, part, spec, lead) -> notes   (bass, chords, drone, percussion, heterophony)
+
+No file is written here.
+"""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-
-import numpy as np
 
 from theory import Pitch
 
-from .arrange import arrange_bass, arrange_chords, arrange_drone, arrange_percussion, heterophony
-from .errors import ComposerError
-from .fill import DEFAULT_FILLER, FILLERS, FillResult, fill_melody
-from .originality import DEFAULT_INDEX, MIN_MAX_COPIED_RUN, guard_for
-from .limits import DEFAULT_TIME_BUDGET_S, Budget, check_notes
-from .slots import plan_slots, precheck
-from .piece import Instrument, KeyChange, Part, Piece
-from .plan import plan_piece
-from .spec import Spec, load_spec
+from .arrange import arrange_part
+from .fill.context import DEFAULT_FILLER, FILLERS, sampling_settings
+from .fill.guard import guard_for
+from .fill.melody import fill_melody
+from .fill.precheck import precheck
+from .fill.result import FillResult
+from .models.corpus_index import DEFAULT_INDEX, MIN_MAX_COPIED_RUN
+from .piece import Piece
+from .plan.planner import plan_piece
+from .plan.slots import plan_slots
+from .score.errors import ComposerError
+from .score.limits import DEFAULT_TIME_BUDGET_S, Budget, check_notes
+from .score.notes import Instrument, KeyChange, Part
+from .score.seeds import check_seed, plan_rng
+from .spec.load import load_spec
+from .spec.model import Spec
 
 
 def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str = DEFAULT_FILLER,
@@ -38,15 +52,13 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
     sampling = sampling_settings(temperature, top_p)
     spec_obj = spec if isinstance(spec, Spec) else load_spec(spec)
     if seed is not None:
-        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**32 - 1:
-            raise ComposerError(f"seed must be an integer 0..4294967295, received {seed!r}")
-        spec_obj = _with_seed(spec_obj, seed)
+        spec_obj = replace(spec_obj, seed=check_seed(seed))
     guard_run = spec_obj.constraints.max_copied_run if max_copied_run is None else max_copied_run
     if isinstance(guard_run, bool) or not isinstance(guard_run, int) or guard_run < 0:
         raise ComposerError(f"max_copied_run must be 0 (the guard off) or an integer from {MIN_MAX_COPIED_RUN}, "
                             f"received {guard_run!r}")
     guard = guard_for(guard_run)            # refuses 1 to 3: too short to tell a copy from chance
-    plan = plan_piece(spec_obj, np.random.default_rng([spec_obj.seed, 0]))
+    plan = plan_piece(spec_obj, plan_rng(spec_obj.seed))
     slots = plan_slots(plan, spec_obj)
     precheck(plan, slots)
     parts = []
@@ -55,23 +67,14 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
     filled: list[FillResult] = []
     total_notes = 0
     for i, part in enumerate(spec_obj.parts):
-        if part.role == "melody":
-            if lead is not None and spec_obj.harmony == "heterophony":
-                notes = heterophony(lead, plan, part)
-            else:
-                melody = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler, sampling,
-                                     guard, lead=lead is None)
-                filled.append(melody)
-                notes = list(melody.parts.get(i, ()))
-                lead = notes if lead is None else lead
-        elif part.role == "chords":
-            notes = arrange_chords(plan, part, spec_obj.style)
-        elif part.role == "bass":
-            notes = arrange_bass(plan, part, spec_obj.style)
-        elif part.role == "drone":
-            notes = arrange_drone(plan, part)
+        if part.role == "melody" and (lead is None or spec_obj.harmony != "heterophony"):
+            melody = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler, sampling,
+                                 guard, lead=lead is None)
+            filled.append(melody)
+            notes = list(melody.parts.get(i, ()))
+            lead = notes if lead is None else lead
         else:
-            notes = arrange_percussion(plan, part, spec_obj.cycle)
+            notes = arrange_part(plan, part, spec_obj, lead)
         total_notes += len(notes)
         check_notes(total_notes)
         budget.check(f"after part {part.name!r}")
@@ -89,17 +92,4 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
                  spec_obj.seed, settings, FillResult.combine(filled))
 
 
-def sampling_settings(temperature, top_p):
-    """The neural filler's sampling settings, checked."""
-    from .models.runtime import Sampling
-
-    for name, value, lo, hi in (("temperature", temperature, 0.05, 5.0), ("top_p", top_p, 0.05, 1.0)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
-            raise ComposerError(f"{name} must be a number from {lo} to {hi}, received {value!r}")
-    return Sampling(float(temperature), float(top_p))
-
-
-def _with_seed(spec: Spec, seed: int) -> Spec:
-    from dataclasses import replace
-
-    return replace(spec, seed=seed)
+__all__ = ["compose"]

@@ -12,13 +12,21 @@ the reason. Definitions and sources: `docs/evaluation.md`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from . import metrics as M
-from .errors import ComposerError
+from corpora import CorpusError, load_corpora
+from corpora.progress import Progress
+
+from .analysis import metrics as M
+from .analysis.context import Context, context_of, lead_part
+from .analysis.originality import piece_melodies, report
+from .analysis.similarity import compare_sets
+from .formats.read import read_piece
+from .models.corpus_index import OriginalityError, load_index
+from .score.errors import ComposerError
+from .score.notes import KeyChange
 
 SCALAR_FEATURES = ("pitch_class_entropy", "pitch_classes_used", "pitch_range", "mean_abs_interval",
                    "scale_consistency", "mean_ioi", "groove_consistency", "empty_beat_rate")
@@ -28,47 +36,6 @@ REFERENCE_SAMPLE = 400          # reference tunes drawn (fixed seed) for the pai
 
 class EvaluateError(ComposerError):
     """A file, corpus or option `evaluate` cannot use."""
-
-
-# --- one piece ---------------------------------------------------------------------------------------
-
-@dataclass
-class Context:
-    """What a piece was composed from, when known: spec, plan and slots."""
-
-    spec: object = None
-    plan: object = None
-    slots: list | None = None
-    note: str | None = None         # why there is none
-
-
-def context_of(piece) -> Context:
-    """The spec, plan and slots of a composed piece, or rebuilt from the provenance a file carries."""
-    from .plan import plan_piece
-    from .slots import plan_slots
-    from .spec import load_spec
-
-    if piece.plan is not None and piece.spec is not None:
-        return Context(piece.spec, piece.plan, plan_slots(piece.plan, piece.spec))
-    carried = piece.settings.get("provenance")
-    if not carried:
-        return Context(note="the file carries no partita spec (only files partita wrote do)")
-    try:
-        spec = load_spec(carried["spec"])
-        from dataclasses import replace
-
-        spec = replace(spec, seed=int(carried.get("seed", spec.seed)))
-        plan = plan_piece(spec, np.random.default_rng([spec.seed, 0]))
-        return Context(spec, plan, plan_slots(plan, spec))
-    except ComposerError as exc:
-        return Context(note=f"the carried spec could not be planned again ({str(exc).splitlines()[0][:160]})")
-
-
-def lead_part(piece, ctx: Context):
-    roles = {p.name: p.role for p in ctx.spec.parts} if ctx.spec is not None else {}
-    pitched = [p for p in piece.parts if p.notes and roles.get(p.name, p.role) not in ("percussion", "drone")]
-    melodies = [p for p in pitched if roles.get(p.name, p.role) == "melody"]
-    return (melodies or pitched or [None])[0]
 
 
 def line_metrics(line: M.Line) -> dict:
@@ -90,8 +57,6 @@ def evaluate_piece(piece, name: str | None = None, against=None) -> dict:
         piece.chords = piece.chords or ctx.plan.chords
         piece.meter = ctx.plan.meter        # a file keeps numerator/denominator, not an additive grouping
         if len(piece.keys) <= 1 and ctx.plan.phrases:
-            from .piece import KeyChange
-
             keys = []
             for phrase in ctx.plan.phrases:
                 if not keys or keys[-1].key != phrase.key:
@@ -120,8 +85,6 @@ def evaluate_piece(piece, name: str | None = None, against=None) -> dict:
            "meter": f"{piece.meter.numerator}/{piece.meter.denominator}", "carries_spec": planned,
            "spec_note": ctx.note, "metrics": _jsonable(values)}
     if against is not None:
-        from .originality import piece_melodies, report
-
         roles = None if ctx.spec is None else ("melody",)
         mels = piece_melodies(_with_roles(piece, ctx), roles)
         guard = piece.settings.get("max_copied_run", 0) or \
@@ -153,8 +116,6 @@ def _jsonable(value):
     return value
 
 
-# --- sets: aggregate, and Yang & Lerch against a reference -----------------------------------------------------
-
 def aggregate(results: list[dict]) -> dict:
     """Mean and standard deviation of every scalar metric over the pieces that have it."""
     out = {}
@@ -183,8 +144,6 @@ def features_of(values: list[dict]) -> dict[str, list]:
 
 def reference_features(spec_text: str, progress: bool = True) -> tuple[str, dict[str, list]]:
     """('name[:split]', features of up to REFERENCE_SAMPLE tunes of the corpus, drawn with a fixed seed)."""
-    from corpora import CorpusError, load_corpora
-
     names, _, split = spec_text.partition(":")
     try:
         corpus = load_corpora([n for n in names.replace(",", "+").split("+") if n], progress=progress)
@@ -201,17 +160,12 @@ def reference_features(spec_text: str, progress: bool = True) -> tuple[str, dict
 def evaluate_files(paths, reference: str | None = None, against: str | None = None, progress: bool = False) -> dict:
     """Read and evaluate each file; with `reference`, compare the set to the corpus (Yang & Lerch
     2018); with `against`, report each piece's longest run copied from a tune of that corpus."""
-    from .read import read_piece
-
     index = None
     if against:
-        from .originality import OriginalityError, load_index
-
         try:
             index = load_index(against, progress)
         except OriginalityError as exc:
             raise EvaluateError(f"--against {against!r}: {exc}") from None
-    from corpora.progress import Progress
 
     paths = list(paths)
     bar = Progress(len(paths), "evaluate", enabled=progress and len(paths) > 3)
@@ -225,8 +179,6 @@ def evaluate_files(paths, reference: str | None = None, against: str | None = No
 
 
 def summarise(pieces: list[dict], reference: str | None = None, progress: bool = False) -> dict:
-    from .similarity import compare_sets
-
     out = {"pieces": pieces, "aggregate": aggregate(pieces)}
     if reference:
         name, ref = reference_features(reference, progress)

@@ -10,7 +10,10 @@ import html
 import re
 from pathlib import Path
 
-from .errors import ComposerError
+from .compose import compose
+from .formats.html import html_report
+from .score.errors import ComposerError
+from .score.files import atomic_write_text
 
 _INLINE = [
     (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
@@ -72,9 +75,6 @@ def markdown_to_html(text: str) -> str:
 
 def lesson_page(spec_path: Path, text_path: Path, seed: int | None = None) -> str:
     """The lesson's HTML page: its text, then the composed piece's report."""
-    from .compose import compose
-    from .render.html import html_report
-
     piece = compose(spec_path, seed=seed)
     report = html_report(piece)
     lesson = (f'<style>{LESSON_CSS}</style><section id="lesson" class="lesson">'
@@ -92,8 +92,6 @@ LESSON_CSS = (".lesson{background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.15);padd
 
 def build_lessons(folder: str | Path, out: str | Path, force: bool = False) -> list[str]:
     """Build every lesson in `folder` (pairs of NAME.yaml and NAME.md) into OUT/NAME.html."""
-    from .render import atomic_write_text
-
     folder, out = Path(folder), Path(out)
     specs = sorted(folder.glob("*.yaml"))
     if not specs:

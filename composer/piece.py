@@ -1,175 +1,73 @@
-"""The composed piece: plain dataclasses with exact time and pitch in cents.
+"""`Piece`: the composed piece, with the methods that write, edit and explain it.
 
-Offsets and durations are quarter notes as `Fraction`, counted from the start of
-the piece. A part holds notes; simultaneous notes in one part form a chord.
+The data (parts, chords, keys, plan, spec, seed, settings, the fill's record) is
+`composer.score.PieceData`, which every stage builds and reads. `Piece` adds the verbs a user calls
+on it; each one delegates to the stage that does the work. Nothing below this module imports it, so
+its methods may import what they delegate to; the stages that make a new piece (refill, reading a
+piece file) return `PieceData`, which the methods here wrap again.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, fields
+from typing import Any
 
-from theory import Chord, Key, Meter, Pitch
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .plan import Plan
-
-
-@dataclass(frozen=True, slots=True)
-class Lyric:
-    """One sung syllable as printed under its note: the text without hyphens, its place in the word
-    (MusicXML's `syllabic`: single, begin, middle, end), and whether a melisma extends it over the
-    notes that follow (an extender line)."""
-
-    text: str
-    syllabic: str = "single"
-    extend: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    offset: Fraction
-    duration: Fraction
-    pitch: Pitch
-    velocity: int = 80
-    lyric: "Lyric | None" = None      # the syllable sung on this note (None: none, or a melisma's later notes)
-
-    @property
-    def end(self) -> Fraction:
-        return self.offset + self.duration
-
-
-@dataclass(frozen=True, slots=True)
-class Instrument:
-    """A General MIDI program (0-127) and a written name."""
-
-    name: str
-    program: int
-    low: Pitch
-    high: Pitch
+from .analysis.originality import OriginalityReport, piece_melodies, report
+from .edit.refill import refill
+from .formats.html import repr_html
+from .formats.piece_file import load_piece, save_piece
+from .formats.write import write_piece
+from .models.corpus_index import DEFAULT_INDEX, load_index
+from .plan.explain import explain_text
+from .score.notes import ChordEvent, Instrument, KeyChange, Lyric, Note, Part
+from .score.piece import PieceData
 
 
 @dataclass
-class Part:
-    name: str
-    role: str
-    instrument: Instrument
-    notes: list[Note] = field(default_factory=list)
+class Piece(PieceData):
+    """A composed (or loaded) piece: its data, and what can be done with it."""
 
-    def sorted_notes(self) -> list[Note]:
-        return sorted(self.notes, key=lambda n: (n.offset, n.pitch.cents))
-
-
-@dataclass(frozen=True, slots=True)
-class ChordEvent:
-    """One chord of the harmony plan, with its analysis in the local key."""
-
-    offset: Fraction
-    duration: Fraction
-    chord: Chord
-    key: Key
-    roman: str
-    function: str
-
-    @property
-    def end(self) -> Fraction:
-        return self.offset + self.duration
-
-
-@dataclass(frozen=True, slots=True)
-class KeyChange:
-    offset: Fraction
-    key: Key
-
-
-def key_at(keys: list[KeyChange], offset: Fraction) -> Key:
-    """The key sounding at `offset`: the last change at or before it (the first key before any)."""
-    current = keys[0].key
-    for change in keys:
-        if change.offset <= offset:
-            current = change.key
-    return current
-
-
-@dataclass
-class Piece:
-    title: str
-    meter: Meter
-    tempo_bpm: float
-    bars: int
-    parts: list[Part]
-    chords: list[ChordEvent]
-    keys: list[KeyChange]
-    plan: "Plan | None" = None
-    spec: Any = None
-    seed: int = 0
-    settings: dict = field(default_factory=dict)     # how it was composed: filler, sampling, guard
-    fill: Any = None                                 # the fill's FillResult: what it wrote and why
     _originality: Any = field(default=None, repr=False, compare=False)
 
-    @property
-    def key(self) -> Key:
-        return self.keys[0].key
+    @classmethod
+    def of(cls, data: PieceData) -> "Piece":
+        """The piece `data` holds, with the methods of `Piece`."""
+        if isinstance(data, cls):
+            return data
+        return cls(**{f.name: getattr(data, f.name) for f in fields(PieceData)})
 
     @property
-    def length_quarters(self) -> Fraction:
-        return self.bars * self.meter.bar_quarters
-
-    def part(self, role_or_name: str) -> Part:
-        for p in self.parts:
-            if p.role == role_or_name or p.name == role_or_name:
-                return p
-        raise KeyError(f"no part {role_or_name!r} (parts: {', '.join(p.name for p in self.parts)})")
-
-    def key_at(self, offset: Fraction) -> Key:
-        return key_at(self.keys, offset)
-
-    def chord_at(self, offset: Fraction) -> ChordEvent | None:
-        for event in self.chords:
-            if event.offset <= offset < event.end:
-                return event
-        return None
-
-    @property
-    def originality(self):
+    def originality(self) -> OriginalityReport:
         """The longest run of the melody parts copied from a tune of the corpora the models learned
-        from (an `originality.OriginalityReport`, computed on first use)."""
+        from (an `analysis.originality.OriginalityReport`, computed on first use)."""
         if self._originality is None:
-            from . import originality as O
-
-            index = O.load_index(self.settings.get("originality_index", O.DEFAULT_INDEX))
-            self._originality = O.report(O.piece_melodies(self), index, self.meter,
-                                         self.settings.get("max_copied_run", 0),
-                                         self.settings.get("resampled_slots", 0))
+            index = load_index(self.settings.get("originality_index", DEFAULT_INDEX))
+            self._originality = report(piece_melodies(self), index, self.meter,
+                                       self.settings.get("max_copied_run", 0),
+                                       self.settings.get("resampled_slots", 0))
         return self._originality
 
     def to_music21(self):
-        from .render.musicxml import to_music21
+        """A music21 `Score` of the piece, for analysis."""
+        from .formats.musicxml import to_music21  # deferred: music21 takes about 0.5 s to import
 
         return to_music21(self)
 
     def write(self, path, force: bool = False, **options) -> str:
-        """Write by extension: .mid/.midi, .musicxml/.xml. Returns the path written.
+        """Write by extension: .mid/.midi, .musicxml/.xml, .svg, .wav, .html, .piece.json. Returns the path.
 
         Options: `midi_tuning="bend"` (default: a pitch bend per microtonal note, on as many
         channels as simultaneous tunings need) or `"mts"` (MIDI Tuning Standard retunings)."""
-        from .render import write_piece
-
         return write_piece(self, path, force=force, **options)
 
     def save(self, path, force: bool = False) -> str:
         """Write the piece file (`<stem>.piece.json`): the notes, chords and keys, the plan, the spec, seed
         and settings, the edits made, and the versions. `Piece.load` reads it back; returns the path."""
-        from .piece_file import save_piece
-
         return save_piece(self, path, force=force)
 
     @classmethod
     def load(cls, path) -> "Piece":
         """Read a piece file. The spec is planned again, so the piece can be refilled and explained."""
-        from .piece_file import load_piece
-
-        return load_piece(path)
+        return cls.of(load_piece(path))
 
     def refill(self, section: str, bars=None, part: str = "melody", keep: str | None = None,
                seed: int | None = None) -> "Piece":
@@ -180,17 +78,15 @@ class Piece:
         notes per bar; None draws both. The region is written under the same hard constraints, joined
         to the locked notes before and after it. `seed` (default: one derived from the piece's seed and
         its edits) chooses the draw."""
-        from .refill import refill
-
-        return refill(self, section, bars=bars, part=part, keep=keep, seed=seed)
+        return self.of(refill(self, section, bars=bars, part=part, keep=keep, seed=seed))
 
     def explain(self) -> str:
-        from .explain import explain_text
-
+        """The plan in words: form tree, keys, chords with Roman numerals, cadences, and what the fill noted."""
         return explain_text(self.plan, self.fill)
 
     def _repr_html_(self) -> str:
         """Jupyter: the first page of the score (SVG) and an audio player."""
-        from .render.html import repr_html
-
         return repr_html(self)
+
+
+__all__ = ["ChordEvent", "Instrument", "KeyChange", "Lyric", "Note", "Part", "Piece"]

@@ -12,7 +12,7 @@ manifest's content, the extractor's version and the music21 version, so a second
 well under a second.
 """
 from .errors import CorpusError
-from .loader import Corpus, Tune, cache_dir, load_corpus, load_corpora
+from .loader import Corpus, Tune, cache_dir, load_corpora, load_corpus
 from .manifest import Manifest, load_manifest, manifest_names
 
 __all__ = ["Corpus", "CorpusError", "Manifest", "Tune", "cache_dir", "load_corpora", "load_corpus", "load_manifest",

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import numpy as np
-
 Q = 12                      # grid: twelfths of a quarter note (sixteenths and triplets are exact)
 EXTRACTOR_VERSION = 1
 MODES = ("major", "minor", "dorian", "mixolydian", "phrygian", "lydian", "locrian")

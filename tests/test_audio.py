@@ -8,11 +8,11 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
 import composer
+from composer.formats.audio import RELEASE_S, render_audio, wav_bytes, write_wav
 from composer.piece import Instrument, KeyChange, Note, Part, Piece
-from composer.render.audio import RELEASE_S, render_audio, wav_bytes, write_wav
-from conftest import ROOT
 from theory import Key, Meter, Pitch
 
 SR = 22050

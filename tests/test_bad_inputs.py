@@ -22,7 +22,7 @@ import yaml
 
 import theory
 from composer import load_spec
-from composer.cli import main
+from composer.cli.main import main
 from theory.scala import read_scl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +85,7 @@ def assert_error_lines(err: str, case: dict) -> None:
 def warm_imports():
     """Import the lazily imported modules once, so that the first case is timed like the others."""
     import composer.compose  # noqa: F401
-    import composer.explain  # noqa: F401
+    import composer.plan.explain  # noqa: F401
 
     load_spec(CORPUS / "valid_spec.yaml")
 

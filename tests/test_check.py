@@ -8,12 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-
-from conftest import run_cli as run_partita
 import yaml
+from conftest import run_cli as run_partita
 
-from composer.check import SEVERITY, Finding, check, check_file, check_score
-from composer.cli import main
+from composer.analysis.check import SEVERITY, Finding, check, check_file, check_score
+from composer.cli.main import main
 
 EXERCISES = Path(__file__).resolve().parent / "exercises"
 MANIFEST = yaml.safe_load((EXERCISES / "manifest.yaml").read_text(encoding="utf-8"))["exercises"]

@@ -13,10 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
-from composer.cli import main
+from composer.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 MINUET = ROOT / "examples" / "minuet_in_g.yaml"

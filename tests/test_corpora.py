@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from conftest import run_cli
 
 import corpora.loader
-from conftest import run_cli
 from corpora import CorpusError, load_corpus, load_manifest, manifest_names
 from corpora.extract import MODES, Line
 from corpora.loader import SPLITS, _cache_path, _files, music21_corpus_root

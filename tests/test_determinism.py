@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from composer.compose import compose
-from composer.render import midi_bytes, musicxml_bytes
-from composer.spec import load_spec
+from composer.formats.midi import midi_bytes
+from composer.formats.musicxml import musicxml_bytes
+from composer.spec.load import load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 MINUET = ROOT / "examples" / "minuet_in_g.yaml"
@@ -71,7 +72,7 @@ def test_seed_argument_overrides_the_spec_seed():
 
 
 def test_seed_argument_is_checked():
-    from composer.errors import ComposerError
+    from composer.score.errors import ComposerError
 
     for bad in (-1, 2**32, "3", True):
         with pytest.raises(ComposerError, match="seed must be an integer 0..4294967295"):
@@ -82,7 +83,8 @@ HASH_ALL = """
 import hashlib, sys
 from pathlib import Path
 from composer import compose
-from composer.render import midi_bytes, musicxml_bytes
+from composer.formats.midi import midi_bytes
+from composer.formats.musicxml import musicxml_bytes
 for path in sorted(Path(sys.argv[1]).glob('*.yaml')):
     piece = compose(path)
     print(path.stem, hashlib.sha256(midi_bytes(piece)).hexdigest(), hashlib.sha256(musicxml_bytes(piece)).hexdigest())

@@ -3,11 +3,11 @@ spec asks for, every bar of every part is full, and key analysis finds the spec'
 from fractions import Fraction
 
 import pytest
+from conftest import EXAMPLES
 from music21 import converter
 
 from composer import compose, load_spec
-from composer.render.musicxml import measure_fill_problems
-from conftest import EXAMPLES
+from composer.formats.musicxml import measure_fill_problems
 
 # Profile-based key finding (Krumhansl-Schmuckler) hears a blues in F, whose tonic chord is F7
 # (with E-flat) and whose IV7 is B-flat 7, as B-flat major; it is not a functional-tonal piece.

@@ -1,9 +1,10 @@
 """`explain`: the plan as a tree or JSON, and why one melody note is what it is."""
 import json
 
-from composer import compose
-from composer.explain import explain_note
 from conftest import run_cli as run
+
+from composer import compose
+from composer.fill.reasons import explain_note
 
 
 def test_json_plan_has_the_tree_keys_chords_and_cadences(capsys):

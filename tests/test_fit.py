@@ -17,14 +17,15 @@ from fractions import Fraction
 import mido
 import pytest
 import yaml
+from conftest import ROOT, run_cli
 
 from composer import compose
-from composer.errors import ComposerError, SpecError
-from composer.fit import FitError, FitReport, arrival, beat_quarters, parse_seconds
-from composer.metrics import constraint_satisfaction
-from composer.slots import plan_slots
-from composer.spec import load_spec
-from conftest import ROOT, run_cli
+from composer.analysis.metrics import constraint_satisfaction
+from composer.plan.fit import FitError, FitReport, arrival, beat_quarters
+from composer.plan.slots import plan_slots
+from composer.score.errors import ComposerError, SpecError
+from composer.spec.load import load_spec
+from composer.spec.timing import parse_seconds
 from theory import Meter
 
 FORMS = ("period", "binary", "rounded_binary", "aaba", "rondo")
@@ -317,8 +318,8 @@ def test_explain_shows_the_fit():
     text = piece.explain()
     lines = piece.plan.fit.lines()
     assert lines[0].startswith("fitted to 120 s: ") and f"{piece.plan.bars} bars" in lines[0]
-    assert any(l.startswith("cue cadence at 30 s: ") for l in lines)
-    assert any(l.startswith("cue climax at 80 s: ") for l in lines)
+    assert any(line.startswith("cue cadence at 30 s: ") for line in lines)
+    assert any(line.startswith("cue climax at 80 s: ") for line in lines)
     for line in lines:
         assert line in text
     assert piece.plan.fit.tried >= 1 and len(piece.plan.fit.cues) == 2

@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from composer import ComposerError, Piece, SpecError, compose, load_spec
-from composer.cli import main
-from composer.spec import spec_schema
+from composer.cli.main import main
+from composer.spec.model import spec_schema
 from theory import TheoryError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,21 +7,13 @@ from fractions import Fraction
 import networkx as nx
 import pytest
 
-from composer.errors import GrammarError
-from composer.grammar import (
-    CADENCES,
-    find_instrument,
-    default_instrument,
-    list_grammars,
-    load_chord_style,
-    load_chord_style_file,
-    load_form,
-    load_form_file,
-    load_instruments,
-    load_pattern,
-    load_pattern_file,
-    validate_all,
-)
+from composer.grammar.chords import CADENCES, load_chord_style, load_chord_style_file
+from composer.grammar.files import list_grammars
+from composer.grammar.forms import load_form, load_form_file
+from composer.grammar.instruments import default_instrument, find_instrument, load_instruments
+from composer.grammar.patterns import load_pattern, load_pattern_file
+from composer.grammar.validate import validate_all
+from composer.score.errors import GrammarError
 from theory.datafile import load_yaml
 from theory.key import Key
 from theory.meter import Meter

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 PROBE = """
@@ -23,6 +22,8 @@ from theory import list_packs
 from theory.cycle import list_cycles
 from theory.scala import read_scl
 assert validate_all() == [], validate_all()
+from composer.prompt.words import check_prompt_words
+assert check_prompt_words() == [], check_prompt_words()
 assert len(list_packs()) >= 12 and len(list_cycles()) >= 30
 assert "cycle" in spec_schema()["properties"]
 piece = compose({"scale": {"pack": "carnatic", "mode": "65", "tonic": "D"}, "cycle": "adi",
@@ -30,11 +31,11 @@ piece = compose({"scale": {"pack": "carnatic", "mode": "65", "tonic": "D"}, "cyc
 assert piece.part("percussion").notes and piece.part("drone").notes
 piece = compose({"key": "G major", "form": "rounded_binary"})
 assert piece.bars == 20
-from composer.syllables import stress_lexicon
+from composer.text.syllables import stress_lexicon
 assert len(stress_lexicon()) > 100_000
 song = compose({"key": "C major", "parts": [{"role": "melody", "lyrics": "Hap-py birth-day to you"}]})
 assert [n.lyric.text for n in song.part("melody").notes if n.lyric][:2] == ["Hap", "py"]
-from composer.piece_file import piece_json, piece_from_dict
+from composer.formats.piece_file import piece_json, piece_from_dict
 import json
 assert piece_from_dict(json.loads(piece_json(piece))).part("melody").notes == piece.part("melody").notes
 print("ok")

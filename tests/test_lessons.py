@@ -1,9 +1,10 @@
 """Lessons: every lesson has a spec and a page of text, and one command builds them into HTML."""
 import re
 
-from composer.cli import main
-from composer.lessons import markdown_to_html
 from conftest import ROOT
+
+from composer.cli.main import main
+from composer.lessons import markdown_to_html
 
 LESSONS = ROOT / "examples" / "lessons"
 EXPECTED = {"cadences", "period_and_sentence", "modulation_to_the_dominant", "raga_aroha_avaroha", "maqam_ajnas"}

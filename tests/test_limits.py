@@ -2,9 +2,9 @@
 import pytest
 
 from composer import compose, load_spec
-from composer.cli import main
-from composer.errors import SpecError
-from composer.limits import MAX_BARS, LimitError
+from composer.cli.main import main
+from composer.score.errors import SpecError
+from composer.score.limits import MAX_BARS, LimitError
 from theory.datafile import MAX_YAML_DEPTH, load_yaml
 from theory.errors import DataFileError
 
@@ -79,7 +79,8 @@ def test_a_broken_user_pack_file_is_a_spec_error_with_its_line(tmp_path):
     with pytest.raises(SpecError) as info:
         load_spec(spec)
     text = str(info.value)
-    assert "scale.pack" in text and "bad.yaml:11: modes.five.famly: unknown key" in text and "famly" in text and "did you mean 'family'" in text
+    assert "scale.pack" in text and "bad.yaml:11: modes.five.famly: unknown key" in text
+    assert "famly" in text and "did you mean 'family'" in text
 
 
 def test_packs_show_validates_a_user_pack_file(tmp_path, capsys):

@@ -9,11 +9,19 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from composer.errors import ComposerError, LyricsError
-from composer.lyrics import (Syllable, lyric_rhythm, note_lyrics, onset_strengths, parse_lyrics, stress_alignment,
-                             syllabify, word_stress)
 from composer.piece import Lyric
-from composer.syllables import LEXICON_PATH, function_words, rule_stress, spelled_count, stress_lexicon
+from composer.score.errors import ComposerError, LyricsError
+from composer.text.lyric_rhythm import lyric_rhythm, onset_strengths, stress_alignment
+from composer.text.lyrics import Syllable, note_lyrics, parse_lyrics
+from composer.text.syllables import (
+    LEXICON_PATH,
+    function_words,
+    rule_stress,
+    spelled_count,
+    stress_lexicon,
+    syllabify,
+    word_stress,
+)
 from theory import Meter
 
 # A musician's hyphenation of common song words (the count is the lexicon's first fitting pronunciation).

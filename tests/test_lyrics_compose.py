@@ -6,11 +6,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from composer import compose
-from composer.errors import SpecError
-from composer.lyric_rhythm import stress_alignment
-from composer.metrics import constraint_satisfaction
-from composer.render import musicxml_bytes
-from composer.slots import phrase_lyrics, plan_slots
+from composer.analysis.metrics import constraint_satisfaction
+from composer.formats.musicxml import musicxml_bytes
+from composer.plan.slots import phrase_lyrics, plan_slots
+from composer.score.errors import SpecError
+from composer.text.lyric_rhythm import stress_alignment
 
 VERSE = """Twin-kle, twin-kle, lit-tle star,
 How I won-der what you are!
@@ -104,7 +104,7 @@ def test_more_lines_than_phrases_share_phrases_and_fewer_leave_phrases_without_w
 
 
 def test_a_line_too_long_for_its_phrase_says_which_and_what_to_do():
-    from composer.errors import LyricsError
+    from composer.score.errors import LyricsError
 
     with pytest.raises(LyricsError, match=r"phrase 1 .*give the phrase more bars"):
         compose({"title": "S", "key": "C major", "form": "period",
@@ -119,7 +119,7 @@ def test_lyrics_on_a_part_that_does_not_sing_and_bad_text_are_spec_errors():
 
 
 def test_refill_keeps_the_words_on_their_notes_with_keep_rhythm_and_refuses_otherwise():
-    from composer.refill import RefillError
+    from composer.edit.refill import RefillError
 
     piece = song(VERSE, 2)
     new = piece.refill("consequent", keep="rhythm", seed=5)
@@ -131,7 +131,7 @@ def test_refill_keeps_the_words_on_their_notes_with_keep_rhythm_and_refuses_othe
 
 
 def test_piece_files_keep_the_lyrics():
-    from composer.piece_file import piece_from_dict, piece_to_dict
+    from composer.formats.piece_file import piece_from_dict, piece_to_dict
 
     piece = song(VERSE, 3)
     again = piece_from_dict(piece_to_dict(piece))

@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 from music21 import converter
 
-from composer.errors import RenderError
-from composer.lyrics import lyric_rhythm, note_lyrics, parse_lyrics
+from composer.formats.midi import TICKS_PER_QUARTER, lyric_event_text, midi_bytes, read_midi_lyrics
+from composer.formats.midi_read import read_midi
+from composer.formats.musicxml import musicxml_bytes
+from composer.formats.musicxml_read import read_musicxml
 from composer.piece import Instrument, KeyChange, Lyric, Note, Part, Piece
-from composer.read import read_midi, read_musicxml
-from composer.render.midi import TICKS_PER_QUARTER, lyric_event_text, midi_bytes, read_midi_lyrics
-from composer.render.musicxml import musicxml_bytes
+from composer.score.errors import RenderError
+from composer.text.lyric_rhythm import lyric_rhythm
+from composer.text.lyrics import note_lyrics, parse_lyrics
 from theory import Key, Meter, Pitch
 
 VOICE = Instrument("Soprano", 52, Pitch.from_name("C4"), Pitch.from_name("A5"))

@@ -9,12 +9,12 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-
-from composer import metrics as M
-from composer.compose import compose
-from composer.evaluate import context_of
-from composer.piece import Note
 from conftest import ROOT
+
+from composer.analysis import metrics as M
+from composer.analysis.context import context_of
+from composer.compose import compose
+from composer.piece import Note
 from theory import Meter, Pitch
 
 FOUR_FOUR = Meter.parse("4/4")

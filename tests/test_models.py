@@ -21,19 +21,19 @@ from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 
-from conftest import ROOT, run_cli  # noqa: E402
-from corpora import Corpus, load_corpus, load_manifest  # noqa: E402
-from composer import compose  # noqa: E402
-from composer.models import safetensors as st_format  # noqa: E402
-from composer.models import vocab as V  # noqa: E402
-from composer.models.net import ConditionedGRU  # noqa: E402
-from composer.models.ngram import KneserNey, best_order  # noqa: E402
-from composer.models.runtime import Sampling, load_model, masked_sample, shipped_weights, weights_dir  # noqa: E402
-from composer.models.spec import model_config  # noqa: E402
-from composer.models.train import nll_bits, sequences, to_arrays, train  # noqa: E402
-from composer.models.weights import WeightsError, file_sha256, load_safetensors, manifest_path, \
-    save_safetensors  # noqa: E402
-from test_properties import _check_piece, specs  # noqa: E402
+from conftest import ROOT, run_cli
+from test_properties import _check_piece, specs
+
+from composer import compose
+from composer.models import safetensors as st_format
+from composer.models import vocab as V
+from composer.models.net import ConditionedGRU
+from composer.models.ngram import KneserNey, best_order
+from composer.models.runtime import Sampling, load_model, masked_sample, shipped_weights, weights_dir
+from composer.models.spec import model_config
+from composer.models.train import nll_bits, sequences, to_arrays, train
+from composer.models.weights import WeightsError, file_sha256, load_safetensors, manifest_path, save_safetensors
+from corpora import Corpus, load_corpus, load_manifest
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "corpus"
 MINUET = ROOT / "examples" / "minuet_in_g.yaml"
@@ -456,7 +456,7 @@ def test_kneser_ney_learns_a_repeated_figure():
 # --- decoding under the constraints -------------------------------------------------------------
 
 def test_the_neural_filler_consults_the_models(monkeypatch):
-    import composer.fill_neural as fill_neural
+    import composer.fill.neural as fill_neural
 
     calls = []
     real = fill_neural.masked_sample
@@ -496,7 +496,7 @@ def test_the_same_seed_gives_the_same_notes_with_the_neural_filler():
 
 @pytest.mark.parametrize("temperature, top_p", [(0.01, 0.9), (1.0, 0.0), (1.0, 1.5), (True, 0.9)])
 def test_sampling_settings_out_of_range_are_refused(temperature, top_p):
-    from composer.errors import ComposerError
+    from composer.score.errors import ComposerError
 
     with pytest.raises(ComposerError, match="temperature|top_p"):
         compose(MINUET, filler="neural", temperature=temperature, top_p=top_p)

@@ -18,13 +18,13 @@ from functools import lru_cache
 
 import numpy as np
 import pytest
-
-from composer import compose
-from composer.fill import step_ok
-from composer.morph import Melody, MorphError, morph, read_melody
-from composer.piece_file import load_piece
-from composer.read import read_piece
 from conftest import ROOT, run_cli
+
+from composer import Piece, compose
+from composer.edit.morph import Melody, MorphError, morph, read_melody
+from composer.fill.decode import step_ok
+from composer.formats.piece_file import load_piece
+from composer.formats.read import read_piece
 
 SOURCES = {
     "aaba_song": ROOT / "examples" / "aaba_song.yaml",                  # Eb major, 4/4, jazz
@@ -219,11 +219,11 @@ def test_same_seed_same_passage(sources, pair):
 
 
 def test_piece_file_round_trip_and_render(sources, tmp_path):
-    piece = morph(path(sources, "rast44"), path(sources, "aaba_song"), bars=6, seed=2, title="Rast to Eb")
+    piece = Piece.of(morph(path(sources, "rast44"), path(sources, "aaba_song"), bars=6, seed=2, title="Rast to Eb"))
     assert piece.title == "Rast to Eb"
     assert any(n.pitch.cents % 100 for n in piece.part("melody").notes), "no quarter tone left in the maqam half"
     saved = piece.save(tmp_path / "m.piece.json")
-    loaded = load_piece(saved)
+    loaded = Piece.load(saved)
     assert [(n.offset, n.duration, n.pitch.cents) for n in loaded.part("melody").sorted_notes()] == \
         [(n.offset, n.duration, n.pitch.cents) for n in piece.part("melody").sorted_notes()]
     assert loaded.keys == piece.keys and loaded.meter.bar_quarters == piece.meter.bar_quarters
@@ -285,7 +285,7 @@ def test_cli_errors_exit_2_with_one_line(sources, tmp_path, capsys, args, needle
     try:
         code, stdout, err = run_cli(capsys, "morph", *[arg(a) for a in args], "-o", tmp_path / "out")
     except SystemExit as exit:          # argparse refuses '--bars x' itself
-        code, (stdout, err) = exit.code, capsys.readouterr()
+        code, (_, err) = exit.code, capsys.readouterr()
     assert code == 2
     assert needle in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err

@@ -13,12 +13,13 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-
-from composer import originality as O
-from composer.compose import compose
-from composer.errors import ComposerError, SpecError
-from composer.piece import Instrument, KeyChange, Note, Part, Piece
 from conftest import ROOT, run_cli
+
+from composer.compose import compose
+from composer.fill.guard import GUARD_ATTEMPTS, CopyGuard
+from composer.models import corpus_index as O
+from composer.piece import Instrument, KeyChange, Note, Part, Piece
+from composer.score.errors import ComposerError, SpecError
 from theory import Key, Meter, Pitch
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "corpus"
@@ -358,10 +359,10 @@ def test_a_slot_no_draft_can_free_is_a_clear_error(monkeypatch):
         drafts.append(len(new))
         return O.CopiedRun(self.max_run, part, new[0].offset, "x/tune.abc#1", "The Everywhere Reel", 0)
 
-    monkeypatch.setattr(O.CopyGuard, "copy_in", always_copied)
+    monkeypatch.setattr(CopyGuard, "copy_in", always_copied)
     with pytest.raises(O.OriginalityError) as info:
         compose(JIG_16_BARS, max_copied_run=4)
-    assert len(drafts) == O.GUARD_ATTEMPTS                       # every draft was tried, then it stopped
+    assert len(drafts) == GUARD_ATTEMPTS                       # every draft was tried, then it stopped
     text = str(info.value)
     assert "The Everywhere Reel" in text
     assert "part 'melody'" in text and "bar " in text and "every one of 12 drafts" in text
@@ -413,7 +414,7 @@ def test_compose_refuses_a_bad_threshold(bad):
 
 def test_copy_guard_refuses_a_threshold_below_four():
     with pytest.raises(O.OriginalityError):
-        O.CopyGuard(O.load_index(), 3)
+        CopyGuard(O.load_index(), 3)
 
 
 def test_cli_against_an_unknown_corpus(tmp_path, capsys):
@@ -429,7 +430,7 @@ def test_copy_in_reports_the_run_that_ends_in_the_new_notes():
     midi, dur = rng.integers(60, 81, 30), rng.choice([3, 6, 12], 30)
     tune = SimpleNamespace(id="t#1", title="Hornpipe", midi=midi, dur=dur)
     index = O.index_from_corpus(SimpleNamespace(name="one", id="one@1", tunes=lambda split=None: [tune]))
-    guard = O.CopyGuard(index, 5)
+    guard = CopyGuard(index, 5)
     notes = run(*[(float(m) * 100, F(int(d), 12)) for m, d in zip(midi[:12], dur[:12])])
     # The first 4 notes copy 4 (below 5); with the 5th, a run of 5 ends among the new notes.
     assert guard.copy_in([], notes[:4], "fiddle") is None

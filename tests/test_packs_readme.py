@@ -153,7 +153,7 @@ def test_every_enum_value_is_documented():
 
 
 def test_every_emphasis_weight_is_documented():
-    from composer.slots import EMPHASIS_WEIGHTS
+    from composer.plan.slots import EMPHASIS_WEIGHTS
 
     section = README.split("### Emphasis", 1)[1].split("\n## ", 1)[0]
     for role, weight in EMPHASIS_WEIGHTS.items():

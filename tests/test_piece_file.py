@@ -14,15 +14,23 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_cli
 
 from composer import Piece, compose
-from composer.errors import OutputExistsError
-from composer.piece_file import (PIECE_FORMAT, PIECE_FORMAT_VERSION, PieceFileError, load_piece, piece_from_dict,
-                                 piece_to_dict, save_piece, stem_of)
-from composer.refill import RefillError
-from composer.render import midi_bytes, musicxml_bytes
+from composer.edit.refill import RefillError
+from composer.formats.midi import midi_bytes
+from composer.formats.musicxml import musicxml_bytes
+from composer.formats.piece_file import (
+    PIECE_FORMAT,
+    PIECE_FORMAT_VERSION,
+    PieceFileError,
+    load_piece,
+    piece_from_dict,
+    piece_to_dict,
+    save_piece,
+    stem_of,
+)
+from composer.score.errors import OutputExistsError
 
 EXAMPLES = ROOT / "examples"
 

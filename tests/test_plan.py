@@ -4,13 +4,14 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
 from composer import compose, load_spec
-from composer.errors import UnsatisfiableError
-from composer.grammar import load_chord_style, validate_all
-from composer.keygraph import find_pivot, plan_modulation, resolve_key
-from composer.plan import plan_piece
-from conftest import ROOT
+from composer.grammar.chords import load_chord_style
+from composer.grammar.validate import validate_all
+from composer.plan.keygraph import find_pivot, plan_modulation, resolve_key
+from composer.plan.planner import plan_piece
+from composer.score.errors import UnsatisfiableError
 from theory import Key
 
 
@@ -86,7 +87,7 @@ def test_symbol_chart_with_durations():
 
 
 def test_chart_that_does_not_fill_the_section_is_a_spec_error():
-    from composer.errors import SpecError
+    from composer.score.errors import SpecError
 
     with pytest.raises(SpecError, match="beats"):
         load_spec({"key": "C major", "sections": [{"name": "A", "bars": 2, "chords": ["C:2", "G7:3"]}]})

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 import pytest
 import yaml
+from conftest import ROOT
 
 from composer import compose, load_spec
-from composer.errors import ComposerError, PromptError
 from composer.prompt import MAX_PROMPT_CHARS, PromptSpec, prompt_to_spec, vocabulary_markdown
 from composer.prompt.choose import beat_quarters
 from composer.prompt.words import check_prompt_words, load_vocabulary
-from conftest import ROOT
+from composer.score.errors import ComposerError, PromptError
 from theory.cycle import load_cycle
 from theory.key import Key
 from theory.meter import Meter
@@ -246,7 +246,7 @@ def test_an_explicit_bpm_wins(prompt, tempo):
 
 def test_the_tempo_bounds_are_the_spec_schemas():
     from composer.prompt.choose import MAX_TEMPO, MIN_TEMPO
-    from composer.spec import spec_schema
+    from composer.spec.model import spec_schema
 
     schema = spec_schema()["properties"]["tempo"]
     number = next(o for o in schema.get("anyOf", [schema]) if o.get("type") == "number")

@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from composer import compose
-from composer.grammar import list_grammars, load_chord_style, load_pattern
+from composer.grammar.chords import load_chord_style
+from composer.grammar.files import list_grammars
+from composer.grammar.patterns import load_pattern
 
 TONICS = ["C", "G", "D", "A", "E", "F", "Bb", "Eb", "F#", "Ab"]
 MODES_BY_STYLE = {
@@ -148,7 +150,8 @@ def spec_parts(piece):
     return piece.spec.parts
 
 
-@settings(max_examples=int(os.environ.get("PARTITA_PROPERTY_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("PARTITA_PROPERTY_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(specs())
 def test_random_specs_compose_and_hold_every_rule(spec_dict):
     piece = compose(spec_dict)
@@ -163,8 +166,8 @@ def test_pattern_meters_are_declared():
 def test_the_rules_filler_fills_sixteenth_note_meters(meter):
     """x/16 bars are an odd number of sixteenths: the rules filler needs sixteenths to fill them."""
     from composer import compose
-    from composer.metrics import constraint_satisfaction
-    from composer.slots import plan_slots
+    from composer.analysis.metrics import constraint_satisfaction
+    from composer.plan.slots import plan_slots
 
     piece = compose({"title": "x", "meter": meter}, filler="rules")
     bar = piece.meter.bar_quarters

@@ -12,9 +12,12 @@ import mido
 import pytest
 
 from composer import compose
-from composer.errors import ComposerError, ReadError
-from composer.read import MAX_FILE_BYTES, read_midi, read_musicxml, read_piece
-from composer.render.midi import mido_key_name
+from composer.formats.midi import mido_key_name
+from composer.formats.midi_read import read_midi
+from composer.formats.musicxml_read import read_musicxml
+from composer.formats.read import read_piece
+from composer.formats.reading import MAX_FILE_BYTES
+from composer.score.errors import ComposerError, ReadError
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = {"minuet": ROOT / "examples" / "minuet_in_g.yaml", "rast": ROOT / "examples" / "maqam_rast_maqsum.yaml"}

@@ -5,10 +5,10 @@ import shutil
 
 import pytest
 import yaml
+from conftest import ROOT
 
 from composer import load_spec
-from composer.cli import main
-from conftest import ROOT
+from composer.cli.main import main
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -58,7 +58,7 @@ def test_the_spec_reference_is_a_valid_spec(workdir):
 
 
 def test_spec_keys_documented_match_the_schema():
-    from composer.spec import spec_schema
+    from composer.spec.model import spec_schema
 
     props = set(spec_schema()["properties"])
     for key in props:

@@ -16,18 +16,17 @@ from fractions import Fraction
 from functools import lru_cache
 
 import pytest
-
 from conftest import ROOT, run_cli
 
 from composer import Piece, compose
-from composer.arrange import heterophony
-from composer.fill import step_ok
-from composer.metrics import constraint_satisfaction
-from composer.piece_file import piece_to_dict
-from composer.provenance import provenance
-from composer.read import read_piece
-from composer.refill import RefillError, parse_bars, refill
-from composer.slots import plan_slots
+from composer.analysis.metrics import constraint_satisfaction
+from composer.arrange.heterophony import heterophony
+from composer.edit.refill import RefillError, parse_bars, refill
+from composer.fill.decode import step_ok
+from composer.formats.piece_file import piece_to_dict
+from composer.formats.provenance import provenance
+from composer.formats.read import read_piece
+from composer.plan.slots import plan_slots
 
 EXAMPLES = ROOT / "examples"
 NAMES = ["minuet_in_g", "aaba_song", "pop_verse_chorus", "raga_yaman_teentaal", "maqam_rast_maqsum",
@@ -430,15 +429,15 @@ def test_refill_needs_the_plan():
     piece = composed("minuet_in_g")
     data = piece_to_dict(piece)
     data["spec"] = None
-    from composer.piece_file import piece_from_dict
+    from composer.formats.piece_file import piece_from_dict
 
     bare = piece_from_dict(data, "bare.piece.json")
     assert bare.plan is None
     with pytest.raises(RefillError, match="cannot refill"):
-        bare.refill("B")
+        refill(bare, "B")
     unplanned = piece_from_dict(piece_to_dict(piece), "x.piece.json", replan=False)
     with pytest.raises(RefillError, match="cannot refill"):
-        unplanned.refill("B")
+        refill(unplanned, "B")
 
 
 # --- the command line -------------------------------------------------------------------------------------

@@ -7,15 +7,22 @@ from fractions import Fraction as F
 
 import mido
 import pytest
-from music21 import converter, harmony, key as m21key, meter as m21meter, note, stream
+from music21 import converter, harmony, note, stream
+from music21 import key as m21key
+from music21 import meter as m21meter
 
-from composer.errors import OutputExistsError, RenderError
+from composer.formats import musicxml as musicxml_module
+from composer.formats.midi import midi_bytes, mido_key_name, read_midi_notes
+from composer.formats.musicxml import (
+    chord_symbol_figure,
+    measure_fill_problems,
+    musicxml_bytes,
+    split_duration,
+    to_music21,
+)
+from composer.formats.write import FORMATS, write_piece
 from composer.piece import ChordEvent, Instrument, KeyChange, Note, Part, Piece
-from composer.render import FORMATS, midi_bytes, read_midi_notes, to_music21, write_piece
-from composer.render import musicxml as musicxml_module
-from composer.render.midi import mido_key_name
-from composer.render.musicxml import (chord_symbol_figure, measure_fill_problems, musicxml_bytes,
-                                      split_duration)
+from composer.score.errors import OutputExistsError, RenderError
 from theory import Key, Meter, Pitch, load_pack, parse_chord_symbol
 from theory.chord import chord_from_quality
 from theory.pitch import Spelling
@@ -296,7 +303,7 @@ def test_write_piece_leaves_no_temp_file_on_failure(waltz, tmp_path, monkeypatch
             fh.write(b"half")
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(__import__("composer.render", fromlist=["WRITERS"]).WRITERS, ".musicxml", broken)
+    monkeypatch.setitem(__import__("composer.formats.write", fromlist=["WRITERS"]).WRITERS, ".musicxml", broken)
     with pytest.raises(RuntimeError):
         write_piece(waltz, tmp_path / "w.musicxml")
     assert os.listdir(tmp_path) == []

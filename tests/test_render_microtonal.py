@@ -8,13 +8,14 @@ from fractions import Fraction as F
 
 import mido
 import pytest
-from music21 import converter, key as m21key, note, stream
+from music21 import converter, note, stream
+from music21 import key as m21key
 
-from composer.errors import RenderError
+from composer.formats.midi import detect_midi_tuning, midi_bytes, mts_frequency_data, mts_sysex, read_midi_notes
+from composer.formats.musicxml import m21_pitch, measure_fill_problems, musicxml_bytes, percussion_display
+from composer.formats.write import write_piece
 from composer.piece import Instrument, KeyChange, Note, Part, Piece
-from composer.render import detect_midi_tuning, midi_bytes, musicxml_bytes, read_midi_notes, write_piece
-from composer.render.midi import mts_frequency_data, mts_sysex
-from composer.render.musicxml import m21_pitch, measure_fill_problems, percussion_display
+from composer.score.errors import RenderError
 from theory import Key, Meter, Pitch
 
 FLUTE = Instrument("Flute", 73, Pitch.from_name("C4"), Pitch.from_name("C7"))

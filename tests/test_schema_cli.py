@@ -4,13 +4,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import EXAMPLES
 
-from composer.cli import main
-from composer.spec import spec_schema
+from composer.cli.main import main
+from composer.spec.model import spec_schema
 from theory.datafile import load_yaml
 from theory.schema import validate
-
-from conftest import EXAMPLES
 
 
 def schema_from_cli(capsys) -> dict:

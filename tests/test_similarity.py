@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from composer import similarity as S
+from composer.analysis import similarity as S
 
 
 def normal_cdf(z: float) -> float:

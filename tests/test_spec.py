@@ -9,8 +9,9 @@ from fractions import Fraction as F
 
 import pytest
 
-from composer.errors import SpecError
-from composer.spec import Spec, load_spec
+from composer.score.errors import SpecError
+from composer.spec.load import load_spec
+from composer.spec.model import Spec
 
 
 def write(tmp_path, text: str, name: str = "piece.yaml"):

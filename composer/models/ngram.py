@@ -13,6 +13,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from corpora import cache_dir, load_corpora
+
+from . import vocab as V
+from .features import center_cents, line_features
+from .spec import MELODY_CONDITIONS, RHYTHM_CONDITIONS
+
 
 class KneserNey:
     def __init__(self, order: int, vocab_size: int, discount: float = 0.75):
@@ -141,9 +147,6 @@ def ngram_models(corpus: str | None = None, order: int = NGRAM_ORDER) -> tuple[N
     """The rhythm and melody n-gram models fitted on the train split of `corpus` (comma-separated
     names or a manifest path; default $PARTITA_NGRAM_CORPUS or oneills1850,ryansMammoth). The corpora
     are parsed when they are not cached yet; the token streams are cached beside them."""
-    from corpora import load_corpora
-
-    from .spec import MELODY_CONDITIONS, RHYTHM_CONDITIONS
 
     names = [n.strip() for n in (corpus or ngram_corpus_names()).split(",") if n.strip()]
     data = load_corpora(names, progress=True)
@@ -155,18 +158,12 @@ def ngram_models(corpus: str | None = None, order: int = NGRAM_ORDER) -> tuple[N
 
 
 def _vocab(kind: str) -> int:
-    from . import vocab as V
-
     return V.N_DUR if kind == "rhythm" else V.N_PITCH
 
 
 def _train_streams(corpus) -> tuple[dict[str, list], float]:
     """The duration and pitch token streams of the corpus's train split (cached), and the centre of
     its melodies above their tonic (cents), as the neural models record it."""
-    from corpora import cache_dir
-
-    from . import vocab as V
-    from .features import center_cents, line_features
 
     tunes = corpus.tunes("train")
     center = center_cents(tunes)

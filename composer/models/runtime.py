@@ -7,6 +7,7 @@ checks that it matches the torch module to 1e-5.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -81,8 +82,6 @@ def weights_dir() -> Path:
 
 def shipped_weights() -> dict:
     """The shipped weights' index (``weights/index.json``): kind -> {file, sha256}."""
-    import json
-
     path = weights_dir() / "index.json"
     if not path.is_file():
         raise WeightsError(f"{path}: the shipped weights' index is missing; reinstall partita, or train with "

@@ -20,6 +20,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from corpora.progress import Progress
+
 from .features import center_cents, line_features
 from .net import ConditionedGRU
 from .spec import model_config, target_field
@@ -96,8 +98,6 @@ def train(kind: str, corpus, out_dir: Path, *, epochs: int = 30, minutes: float 
     """Train a model of `kind` on `corpus` (a `corpora.Corpus`) and export the best weights to
     ``out_dir/<kind>.safetensors``. Stops after `epochs`, after `minutes`, or when the validation
     NLL has not improved for `patience` epochs."""
-    from corpora.progress import Progress
-
     started = time.perf_counter()
     torch.manual_seed(seed)
     out_dir = Path(out_dir)

@@ -30,7 +30,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ComposerError
+import numpy as np
+
+from ..score.errors import ComposerError
+from . import safetensors
 
 if TYPE_CHECKING:  # pragma: no cover
     import torch
@@ -73,7 +76,7 @@ def _tensor_table(state_dict: dict) -> dict[str, dict]:
 
 def _plain_tensors(state_dict, path: Path) -> dict:
     """A copy of `state_dict` as a flat dict of detached, contiguous CPU tensors (each its own storage)."""
-    import torch
+    import torch  # deferred: torch takes about 2 s to import, and only training needs it
 
     if not isinstance(state_dict, dict):
         raise WeightsError(f"{path}: weights must be a dict of name -> tensor, received {type(state_dict).__name__}")
@@ -127,7 +130,7 @@ def save_weights(state_dict: "dict[str, torch.Tensor]", path, *, config: dict, v
     first, so a crash between the two leaves a manifest whose checksum does not match and the
     pair is refused by `load_weights`. Returns the manifest.
     """
-    import torch
+    import torch  # deferred: torch takes about 2 s to import, and only training needs it
 
     path = Path(path)
     config, provenance = _checked_provenance(path, config, vocabulary_version, corpus, licence, command)
@@ -217,7 +220,7 @@ def _check_bytes(path: Path, manifest: dict, expected_sha256: str | None) -> Non
 
 
 def _load_tensors(path: Path) -> Any:
-    import torch
+    import torch  # deferred: torch takes about 2 s to import, and only training needs it
 
     with open(path, "rb") as fh:
         head = fh.read(len(_ZIP_MAGIC))
@@ -241,7 +244,7 @@ def _load_tensors(path: Path) -> Any:
 
 
 def _check_tensors(path: Path, loaded: Any, manifest: dict) -> dict:
-    import torch
+    import torch  # deferred: torch takes about 2 s to import, and only training needs it
 
     if not isinstance(loaded, dict):
         raise WeightsError(f"{path}: must hold a dict of name -> tensor, holds {type(loaded).__name__}")
@@ -300,9 +303,6 @@ def save_safetensors(arrays: dict, path, *, config: dict, vocabulary_version: st
 
     The same manifest as `save_weights` (format, sha256, size, config, provenance, tensor table),
     with ``torch_version`` replaced by the writer's numpy version and any `extra` fields added."""
-    import numpy as np
-
-    from . import safetensors
 
     path = Path(path)
     config, provenance = _checked_provenance(path, config, vocabulary_version, corpus, licence, command)
@@ -325,8 +325,6 @@ def load_safetensors(path, *, expected_sha256: str | None = None) -> "tuple[dict
     """Load arrays saved by `save_safetensors`: ({name: numpy array}, manifest), after checking the
     manifest, the size and the sha256 (against the manifest and `expected_sha256`), and that the
     tensors' names, shapes and dtypes are the manifest's."""
-    from . import safetensors
-
     path = Path(path)
     manifest = _checked_manifest(path, expected_sha256)
     try:

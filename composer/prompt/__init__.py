@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 import yaml
 
-from ..errors import PromptError, SpecError
+from ..score.errors import PromptError, SpecError
+from ..score.seeds import check_seed
+from ..spec.load import load_spec
 from .choose import Interpreter
 from .docs import vocabulary_markdown
 from .parse import find_hits, tokenise
@@ -62,8 +64,7 @@ def prompt_to_spec(text: str, *, seed: int = 0) -> PromptSpec:
     if not isinstance(text, str):
         raise PromptError(f"a prompt is text, received {type(text).__name__} "
                           f"(accepted: a description in words, e.g. {_EXAMPLE})")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 2**32 - 1:
-        raise PromptError(f"seed must be an integer 0..4294967295, received {seed!r}")
+    check_seed(seed, PromptError)
     if not text.strip():
         raise PromptError(f"the prompt is empty (received {text!r}; accepted: a description in words of 1 to "
                           f"{MAX_PROMPT_CHARS} characters, e.g. {_EXAMPLE})")
@@ -84,8 +85,6 @@ def prompt_to_spec(text: str, *, seed: int = 0) -> PromptSpec:
 
 
 def _check(spec: dict, text: str) -> None:
-    from ..spec import load_spec
-
     try:
         load_spec(spec, source="<prompt>")
     except SpecError as exc:   # a bug: the rules must always give a valid spec

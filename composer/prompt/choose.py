@@ -20,7 +20,7 @@ from theory.meter import Meter
 from theory.pitch import parse_spelling
 
 from .. import grammar
-from ..errors import ComposerError
+from ..score.errors import ComposerError
 from .parse import Hit, Token
 from .parts import Instrumentation, choose_parts
 from .words import Vocabulary

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from theory.pitch import Pitch
 
 from .. import grammar
-from ..spec import DEFAULT_RANGES
+from ..spec.model import DEFAULT_RANGES
 from .words import ROLES_BY_POLICY, Vocabulary
 
 __all__ = ["Instrumentation", "choose_parts"]

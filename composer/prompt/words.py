@@ -13,6 +13,7 @@ of normalised words) with the `Entry` it stands for.
 from __future__ import annotations
 
 import importlib.resources
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from theory.pack import list_packs, load_pack
 from theory.schema import format_path, validate
 
 from .. import grammar
-from ..errors import GrammarError
+from ..score.errors import GrammarError
 
 __all__ = ["Entry", "Vocabulary", "load_vocabulary", "check_prompt_words", "normalise_word", "phrase_of",
            "TONIC_RE", "ROLES_BY_POLICY"]
@@ -89,8 +90,6 @@ def _document() -> YamlDocument:
 
 
 def _schema() -> dict:
-    import json
-
     return json.loads((importlib.resources.files("grammars") / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8"))
 
 

@@ -1,0 +1,45 @@
+"""The commands for teachers and researchers: check, evaluate, lessons."""
+from __future__ import annotations
+
+import json
+import json as _json
+import sys
+from pathlib import Path
+
+from ..analysis.check import check
+from ..analysis.evaluate_html import report_html
+from ..evaluate import evaluate_files, text_report
+from ..lessons import build_lessons
+from ..score.errors import OutputExistsError
+from ..score.files import atomic_write_text
+
+
+def cmd_evaluate(args) -> int:
+
+    if args.html and Path(args.html).exists() and not args.force:
+        raise OutputExistsError(f"--html {args.html} already exists; pass --force to overwrite it")
+    report = evaluate_files(args.files, reference=args.reference, against=args.against,
+                            progress=sys.stderr.isatty())
+    if args.html:
+        atomic_write_text(args.html, report_html(report), force=bool(args.force))
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else text_report(report))
+    return 0
+
+
+def cmd_lessons(args) -> int:
+    for path in build_lessons(args.folder, args.output, force=args.force):
+        print(path)
+    return 0
+
+
+def cmd_check(args) -> int:
+    """Exit 1 when any error is found, 0 when clean or warnings only."""
+
+    report = check(args.file, key=args.key, scale=args.scale)
+    if args.json:
+        print(_json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for finding in report.findings:
+            print(finding)
+        print(report.summary())
+    return 1 if report.errors else 0

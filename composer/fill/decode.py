@@ -1,0 +1,168 @@
+"""Decoding pitches under a slot's hard constraints: the backward feasibility pass, then the filler's draw,
+motif copies, and a reason kept for each note.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..plan.feasibility import backward_feasible, first_infeasible, sample_chain
+from ..plan.model import PhrasePlan, Plan
+from ..plan.slots import Slot
+from ..score.errors import UnsatisfiableError
+from ..spec.model import PartSpec
+from . import rules as fill_rules
+from .constraints import Position, build_problem, diagnose
+from .context import FillContext
+from .neural import melody_sampler
+from .result import FillRecord, NoteReason
+
+
+def step_ok(key, a: float, b: float, max_leap_semitones: int) -> bool:
+    """May a melody in `key` step from `a` to `b` cents: within the leap limit and, when both are
+    notes of the scale, along the movement graph of the step's direction."""
+    if abs(b - a) > max_leap_semitones * 100.0 + 1e-6:
+        return False
+    scale = key.scale
+    if scale.is_symmetric:
+        return True
+    da = scale.degree_of(key.rel_cents(a), tolerance=0.5)
+    db = scale.degree_of(key.rel_cents(b), tolerance=0.5)
+    if da is None or db is None:
+        return True  # a chromatic chord tone: governed by the chord, not the scale
+    return bool(scale.movement_matrix(np.array([da, db]), np.array([a, b]))[0, 1])
+
+
+def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: float | None, rng: np.random.Generator,
+            record: FillRecord, following: float | None = None, fixed: dict[int, float] | None = None,
+            ctx: FillContext | None = None, narrow=None) -> list[float]:
+    """The pitches of `positions`, drawn under the slot's hard constraints (and `fixed` notes). `narrow`,
+    a function problem -> (positions x candidates) mask, is a wish laid over them, kept position by
+    position where some chain still satisfies every constraint (a variation's 'change this note').
+    What shaped each note, and a motif copy that had to be dropped, go into `record`."""
+    key, meter, part, phrase = slot.key, plan.meter, slot.part, slot.phrase
+    problem = build_problem(key, meter, positions, part.low, part.high, targets_rel=slot.targets,
+                            max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
+                            blue_pcs=slot.blue_pcs, fixed=fixed)
+    cands = problem.candidates
+    start = None
+    if previous is not None:
+        start = np.array([step_ok(key, previous, c, slot.max_leap) for c in cands.cents], dtype=bool)
+    if narrow is not None:
+        problem.allowed = narrowed(problem, narrow(problem), start)
+    feasible = None
+    if following is not None:
+        # Join the last note to the locked note that follows (the start of a repeat), when possible.
+        joined = problem.allowed.copy()
+        joined[-1] &= np.array([step_ok(key, c, following, slot.max_leap) for c in cands.cents], dtype=bool)
+        feasible = backward_feasible(joined, problem.edges, start=start)
+        if not feasible[0].any():
+            feasible = None
+    if feasible is None:
+        feasible = backward_feasible(problem.allowed, problem.edges, start=start)
+    if not feasible[0].any():
+        _raise_unsatisfiable(problem, start, phrase, part, meter)
+    if ctx is not None and ctx.melody_model is not None:
+        emphasis = fill_rules.emphasis_weights(problem, slot.emphasis)
+        sampler = melody_sampler(plan, slot, problem, previous, rng, ctx.melody_model, emphasis, ctx.sampling)
+    else:
+        unary = fill_rules.unary_weights(problem, part.low.cents, part.high.cents, slot.emphasis)
+        edge_w = fill_rules.edge_weights(problem, key)
+        if previous is not None:
+            # The previous note may lie outside this slot's candidates (another key): `start` holds the hard
+            # join, and the interval weights from it become a soft preference on the first note.
+            unary = unary.copy()
+            unary[0] *= _closeness(cands.cents, previous)
+
+        def sampler(f):
+            return sample_chain(f, problem.edges, rng, unary_weights=unary, edge_weights=edge_w)
+    chain = sampler(feasible)
+    pitches = [float(cands.cents[i]) for i in chain]
+    if phrase.motifs:
+        pitches = _apply_motifs(problem, positions, pitches, phrase, meter, start, sampler, record) or pitches
+    record_reasons(record, slot, problem, feasible, positions, pitches, previous, ctx.name if ctx else "rules")
+    return pitches
+
+
+def narrowed(problem, wish: np.ndarray, start) -> np.ndarray:
+    """The allowed pitches with a wish laid over them, position by position: a position's wish is kept
+    when some chain still meets every constraint with it and the wishes kept before it, else dropped."""
+    allowed = problem.allowed
+    if backward_feasible(allowed & wish, problem.edges, start=start)[0].any():
+        return allowed & wish
+    out = allowed.copy()
+    for t in np.flatnonzero((allowed & ~wish).any(axis=1)):
+        trial = out.copy()
+        trial[t] &= wish[t]
+        if trial[t].any() and backward_feasible(trial, problem.edges, start=start)[0].any():
+            out = trial
+    return out
+
+
+def record_reasons(record: FillRecord, slot: Slot, problem, feasible, positions, pitches, previous,
+                    filler: str = "rules") -> None:
+    """Keep, for every note, the hard constraints that shaped it (for `explain --note`)."""
+    allowed_counts = problem.allowed.sum(axis=1)
+    feasible_counts = feasible.sum(axis=1)
+    restricting = {name: ~mask.all(axis=1) for name, mask in problem.masks.items()}
+    for t, pos in enumerate(positions):
+        record.reason(slot.part.name, pos.offset, NoteReason(
+            slot, tuple(name for name, rows in restricting.items() if rows[t]), pos.chord, pos.strength,
+            pitches[t - 1] if t else previous, int(allowed_counts[t]), int(feasible_counts[t]),
+            problem.candidates.size, filler))
+
+
+def _closeness(cents: np.ndarray, previous: float) -> np.ndarray:
+    semis = np.rint(np.abs(cents - previous) / 100.0).astype(int)
+    return np.array([fill_rules.INTERVAL_WEIGHTS.get(int(s), fill_rules.FAR_WEIGHT) for s in semis])
+
+
+def _apply_motifs(problem, positions, pitches, phrase, meter, start, sampler, record: FillRecord) -> list[float] | None:
+    """Copy motif bars (transposed by scale steps) where the constraints allow; resample the rest."""
+    cands = problem.candidates
+    scale_cents = cands.cents[cands.degrees >= 0]
+    base = phrase.offset(meter)
+    bar_of = [int((p.offset - base) / meter.bar_quarters) for p in positions]
+    fixed: dict[int, float] = {}
+    for m in phrase.motifs:
+        for k in range(m.bars):
+            src = [i for i, b in enumerate(bar_of) if b == m.from_bar + k]
+            dst = [i for i, b in enumerate(bar_of) if b == m.to_bar + k]
+            for i, j in zip(src, dst):
+                idx = int(np.argmin(np.abs(scale_cents - pitches[i])))
+                if 0 <= idx + m.transpose < len(scale_cents):
+                    fixed[j] = float(scale_cents[idx + m.transpose])
+    if not fixed:
+        return None
+    first = min(fixed)
+    allowed = problem.allowed.copy()
+    for t in range(first):
+        allowed[t] &= np.abs(cands.cents - pitches[t]) < 0.5
+    for t, cents in fixed.items():
+        exact = allowed[t] & (np.abs(cands.cents - cents) < 0.5)
+        if exact.any():
+            allowed[t] = exact
+    feasible = backward_feasible(allowed, problem.edges, start=start)
+    if not feasible[0].any():
+        record.note(phrase.index, "motif copy dropped: it conflicts with the harmony or range")
+        return None
+    chain = sampler(feasible)
+    return [float(cands.cents[i]) for i in chain]
+
+
+def _raise_unsatisfiable(problem, start, phrase: PhrasePlan, part: PartSpec, meter) -> None:
+    where = first_infeasible(problem.allowed, problem.edges, start=start)
+    t = where.position if where else 0
+    pos = problem.positions[t]
+    bar = int(pos.offset / meter.bar_quarters) + 1
+    beat = (pos.offset % meter.bar_quarters) / meter.unit + 1
+    names = diagnose(problem, t) if where and "own constraints" in where.reason else ["max leap", "scale movement"]
+    advice = {
+        "in range": f"widen the range of part {part.name!r} ({part.low}-{part.high})",
+        "cadence target": f"widen the range of part {part.name!r} or choose another cadence for section {phrase.section!r}",
+        "chord tone on a strong beat": "set constraints.chord_tones_on_strong_beats: false or widen the range",
+        "max leap": "raise constraints.max_leap or widen the range",
+    }
+    hints = "; ".join(dict.fromkeys(advice.get(n, f"relax {n}") for n in names))
+    raise UnsatisfiableError(
+        f"part {part.name!r}, section {phrase.section!r}, bar {bar}, beat {beat}: no note satisfies "
+        f"{' + '.join(names)} ({where.reason if where else 'empty'}); to fix: {hints}")

@@ -1,0 +1,196 @@
+"""Writing the bars of a slot that are not copied: the rhythm (the models', the rules', or the words'), a
+characteristic opening phrase of the mode, the climax cue, then the pitches.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+
+import numpy as np
+
+from theory import Pitch
+
+from ..plan.model import Plan
+from ..plan.slots import Slot
+from ..score.errors import LyricsError, UnsatisfiableError
+from ..score.notes import Note
+from ..score.seeds import slot_rng
+from ..text.lyric_rhythm import lyric_rhythm
+from ..text.lyrics import note_lyrics
+from .context import ATTEMPT_STAGE, RHYTHM_REDRAW_ATTEMPT, ChordLookup, FillContext
+from .decode import decode_pitches
+from .repeats import first_copied_pitch
+from .result import FillRecord
+from .rhythm import phrase_rhythm, seeded_bar
+
+
+def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_bar: int, before: list[Note],
+                 by_phrase: dict, ctx: FillContext, record: FillRecord, attempt: int = 0) -> list[Note]:
+    """Rhythm then pitch for bars first_bar.. of a slot, joined to the note before (and after).
+    `attempt` > 0 draws again with fresh random streams (the originality guard's retries)."""
+    meter, phrase = plan.meter, slot.phrase
+    rng = slot_rng(seed, slot.part_index, phrase.index, first_bar + ATTEMPT_STAGE * attempt)
+    sung = None
+    if slot.lyrics and first_bar == 0:
+        bars, sung = _lyric_bars(lyric_rhythm, meter, slot, rng)     # the words set the rhythm
+    elif ctx.rhythms is not None:
+        if attempt >= RHYTHM_REDRAW_ATTEMPT:
+            decoded = ctx.late_rhythm(slot, attempt)
+        else:
+            if (slot.part_index, phrase.index) not in ctx.rhythms:
+                ctx.rhythms[(slot.part_index, phrase.index)] = ctx.late_rhythm(slot)
+            decoded = ctx.rhythms[(slot.part_index, phrase.index)]
+        bars = [list(decoded[b]) if b >= first_bar else [] for b in range(phrase.bars)]
+    else:
+        bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
+                             even=slot.harmony == "colotomic")
+    seed_phrase = choose_characteristic_phrase(slot, meter, rng) if first_bar == 0 and not sung else None
+    if seed_phrase is not None:
+        bars[0] = seed_phrase[1]
+    pin = None
+    if slot.climax_cents is not None and phrase.climax is not None:
+        climax_bar = int((phrase.climax - slot.start) // meter.bar_quarters)
+        if climax_bar >= first_bar:
+            at = phrase.climax - slot.start - climax_bar * meter.bar_quarters
+            if sung is not None:
+                sung = _melisma_at(sung, bars, climax_bar, at)
+            bars[climax_bar] = _onset_at(bars[climax_bar], at)
+            if seed_phrase is not None and climax_bar == 0:
+                seed_phrase = None
+            pin = phrase.climax
+    arrival = _arrival_split(plan, slot, bars, lookup)
+    if arrival is not None:
+        if sung is not None:
+            sung = _melisma_at(sung, bars, phrase.bars - 1, arrival)
+        bars[-1] = _onset_at(bars[-1], arrival)
+    positions = [lookup.position(meter, slot.start + b * meter.bar_quarters + r.offset, r.duration)
+                 for b in range(first_bar, phrase.bars) for r in bars[b]]
+    previous = before[-1].pitch.cents if before else None
+    following = first_copied_pitch(plan, phrase, by_phrase, slot.part)
+    if following is None and slot.next_climax is not None:
+        following = slot.next_climax
+    pitches = None
+    if seed_phrase is not None:
+        fixed = dict(enumerate(seed_phrase[2]))
+        try:
+            pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, fixed, ctx)
+            record.note(phrase.index, f"{slot.part.name}: opens with the characteristic phrase {seed_phrase[0]!r}")
+        except UnsatisfiableError:
+            pitches = None
+    if pitches is None and pin is not None:
+        t = next(i for i, p in enumerate(positions) if p.offset == pin)
+        climax = slot.climax_cents
+
+        def below(problem):     # no other note of the lead reaches the climax
+            out = np.ones(problem.allowed.shape, dtype=bool)
+            out[:, np.abs(problem.candidates.cents - climax) < 0.5] = False
+            out[t] = True
+            return out
+
+        pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, {t: climax}, ctx, narrow=below)
+        if sum(abs(c - climax) < 0.5 for c in pitches) > 1:
+            raise UnsatisfiableError(f"part {slot.part.name!r}, bar {int(pin // meter.bar_quarters) + 1}: the climax "
+                                     f"cue's note cannot stay the phrase's only highest note under the constraints; "
+                                     f"move the cue or widen the range")
+        record.note(phrase.index, f"{slot.part.name}: the climax cue: the melody's highest note, "
+                                  f"{Pitch(climax).name()}, at bar {int(pin // meter.bar_quarters) + 1}")
+    if pitches is None:
+        pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, ctx=ctx)
+    if sung is not None:
+        words = note_lyrics(sung)
+        return [Note(p.offset, p.duration, Pitch(c), slot.part.velocity, w) for p, c, w in zip(positions, pitches, words)]
+    return [Note(p.offset, p.duration, Pitch(c), slot.part.velocity) for p, c in zip(positions, pitches)]
+
+
+def _lyric_bars(lyric_rhythm, meter, slot: Slot, rng):
+    """The rhythm that sets a phrase's words: one note per syllable (and per melisma note), stressed
+    syllables on the stronger beats."""
+    phrase = slot.phrase
+    try:
+        bars, sung = lyric_rhythm(meter, phrase.bars, list(slot.lyrics), rng)
+    except LyricsError as exc:
+        raise LyricsError(f"part {slot.part.name!r}, section {phrase.section!r}, phrase {phrase.number} "
+                          f"({phrase.bars} bars from bar {phrase.start_bar + 1}): {exc}; give the phrase more "
+                          f"bars or its line fewer words") from None
+    return [list(b) for b in bars], list(sung)
+
+
+def _melisma_at(sung: list, bars: list, bar_index: int, at: Fraction) -> list:
+    """The syllables, when the note sounding at `at` of a bar is split in two: its syllable gets one
+    more note (a melisma), so the words stay on their notes."""
+    index = sum(len(b) for b in bars[:bar_index])
+    for r in bars[bar_index]:
+        if r.offset < at < r.offset + r.duration:
+            break
+        index += 1
+    else:
+        return sung
+    seen = 0
+    for k, s in enumerate(sung):
+        if seen <= index < seen + s.notes:
+            return sung[:k] + [replace(s, melisma=s.melisma + 1)] + sung[k + 1:]
+        seen += s.notes
+    return sung
+
+
+def _arrival_split(plan: Plan, slot: Slot, bars: list, lookup: ChordLookup) -> Fraction | None:
+    """Where the last bar must be split so that the phrase's last note sounds on its final chord: when
+    the last note begins on a strong beat under an earlier chord that shares no tone with the cadence's
+    targets (a one-bar phrase whose single note would have to be two chords' tones at once). None when
+    no split is needed."""
+    phrase, meter = slot.phrase, plan.meter
+    if not phrase.chords or not bars or not bars[-1] or not slot.strong_chord_tones:
+        return None
+    final = phrase.chords[-1]
+    bar_start = slot.start + (phrase.bars - 1) * meter.bar_quarters
+    at = final.offset - bar_start
+    last = bars[-1][-1]
+    if not 0 < at < meter.bar_quarters or last.offset >= at or meter.strength(last.offset) < 0.5:
+        return None
+    chord = lookup.at(bar_start + last.offset)
+    if chord is None:
+        return None
+    tonic = slot.key.tonic_cents
+    rel = [(pc - tonic) % 1200.0 for pc in chord.chord.pitch_classes_cents]
+    if any(min(abs(r - t % 1200.0), 1200.0 - abs(r - t % 1200.0)) < 0.5 for r in rel for t in slot.targets):
+        return None
+    return at
+
+
+def _onset_at(bar: list, at: Fraction) -> list:
+    """A bar's rhythm with a note starting at `at` (from the bar's start): the note sounding there is split."""
+    out = []
+    for r in bar:
+        if r.offset < at < r.offset + r.duration:
+            out += [type(r)(r.offset, at - r.offset), type(r)(at, r.offset + r.duration - at)]
+        else:
+            out.append(r)
+    return out
+
+
+PHRASE_SEED_PROBABILITY = 0.6
+
+
+def choose_characteristic_phrase(slot: Slot, meter, rng: np.random.Generator):
+    """(name, first bar's rhythm, pitches) of a characteristic phrase of the mode that fits the range
+    and the bar, chosen with the slot's rng; or None."""
+    info = slot.key.info
+    if slot.key.pack == "western" or not info.phrases or rng.random() >= PHRASE_SEED_PROBABILITY:
+        return None
+    phrase = info.phrases[int(rng.integers(len(info.phrases)))]
+    durations = [Fraction(str(b)) * meter.unit for b in phrase.beats]
+    bar = seeded_bar(meter, durations, rng)
+    if bar is None:
+        return None
+    period = slot.key.scale.period_cents
+    lo, hi = slot.part.low.cents, slot.part.high.cents
+    fits = []
+    for k in range(-6, 8):
+        cents = [slot.key.anchor_cents + c + k * period for c in phrase.cents]
+        if lo - 1e-6 <= min(cents) and max(cents) <= hi + 1e-6:
+            fits.append(cents)
+    if not fits:
+        return None
+    middle = (lo + hi) / 2.0
+    best = min(fits, key=lambda cs: abs(sum(cs) / len(cs) - middle))
+    return phrase.name, bar, best

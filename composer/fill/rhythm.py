@@ -1,0 +1,157 @@
+"""Rhythm on the meter's grid: bars that always sum exactly to the meter.
+
+A bar is sampled left to right over grid positions; a duration is offered at a
+position only if the bar can still be completed from where it lands with the
+requested number of notes (a reachability table over (position, notes so far)),
+so every bar is filled exactly, by construction.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import lru_cache
+
+import numpy as np
+
+from theory import Meter
+
+from ..score.rhythm import RhythmNote, grid_of
+
+# Durations a melody may use, in quarter notes, with their base weights (rules filler).
+DURATION_WEIGHTS = {
+    Fraction(1, 2): 2.2,
+    Fraction(1): 4.0,
+    Fraction(3, 2): 1.0,
+    Fraction(2): 1.4,
+    Fraction(3): 0.5,
+    Fraction(4): 0.25,
+}
+COMPOUND_WEIGHTS = {Fraction(1, 2): 3.0, Fraction(1): 2.0, Fraction(3, 2): 3.0, Fraction(3): 0.6}
+
+
+# Sixteenth-note meters (3/16, 7/16, 15/16, the buchimish usul) need sixteenths and dotted eighths to
+# fill a bar whose length is an odd number of sixteenths.
+SIXTEENTH_WEIGHTS = {Fraction(1, 4): 2.0, Fraction(3, 4): 1.0}
+
+
+def duration_weights(meter: Meter) -> dict[Fraction, float]:
+    table = COMPOUND_WEIGHTS if meter.is_compound else DURATION_WEIGHTS
+    grid = grid_of(meter)
+    if grid < Fraction(1, 2):
+        table = {**SIXTEENTH_WEIGHTS, **table}
+    return {d: w for d, w in table.items() if d <= meter.bar_quarters and (d / grid).denominator == 1}
+
+
+@lru_cache(maxsize=256)
+def _reachable(meter: Meter, lo: int, hi: int) -> tuple[tuple[bool, ...], ...]:
+    """reach[pos][k]: from grid position pos with k notes placed, the bar can end with lo..hi notes."""
+    grid = grid_of(meter)
+    n = int(meter.bar_quarters / grid)
+    steps = [int(d / grid) for d in duration_weights(meter)]
+    reach = [[False] * (hi + 2) for _ in range(n + 1)]
+    for k in range(hi + 1):
+        reach[n][k] = lo <= k <= hi
+    for pos in range(n - 1, -1, -1):
+        for k in range(hi, -1, -1):
+            reach[pos][k] = any(pos + s <= n and k + 1 <= hi and reach[pos + s][k + 1] for s in steps)
+    return tuple(tuple(r) for r in reach)
+
+
+def _syncopation_factor(meter: Meter, start: Fraction, duration: Fraction) -> float:
+    """Penalise a note that starts off the beat and runs over the next beat start."""
+    beats = list(meter.group_offsets) + [meter.bar_quarters]
+    if start in beats:
+        return 1.0
+    nxt = min(b for b in beats if b > start)
+    return 0.12 if start + duration > nxt else 1.0
+
+
+@lru_cache(maxsize=256)
+def _bar_options(meter: Meter) -> tuple[tuple[tuple[int, Fraction, float], ...], ...]:
+    """For each grid position of a bar: (steps, duration, base weight) of every duration that fits,
+    its weight already scaled for syncopation and metrical position (computed once per meter)."""
+    grid = grid_of(meter)
+    n = int(meter.bar_quarters / grid)
+    table = duration_weights(meter)
+    out = []
+    for pos in range(n):
+        start = pos * grid
+        accent = 1.6 if meter.strength(start) >= 0.25 else 1.0
+        out.append(tuple((int(d / grid), d, base * _syncopation_factor(meter, start, d) * accent)
+                         for d, base in table.items() if pos + int(d / grid) <= n))
+    return tuple(out)
+
+
+def sample_bar(meter: Meter, rng: np.random.Generator, notes_range: tuple[int, int] | None = None) -> list[RhythmNote]:
+    """One bar of rhythm that fills the meter exactly, with a note count in `notes_range`."""
+    grid = grid_of(meter)
+    n = int(meter.bar_quarters / grid)
+    lo, hi = notes_range or (1, n)
+    hi = min(hi, n)
+    lo = min(lo, hi)
+    reach = _reachable(meter, lo, hi)
+    if not reach[0][0]:
+        lo, hi = 1, n
+        reach = _reachable(meter, lo, hi)
+    options_at = _bar_options(meter)
+    out, pos, k = [], 0, 0
+    while pos < n:
+        options = [(steps, d, w) for steps, d, w in options_at[pos] if k + 1 <= hi and reach[pos + steps][k + 1]]
+        weights = np.array([w for _, _, w in options])
+        steps, d, _ = options[int(rng.choice(len(options), p=weights / weights.sum()))]
+        out.append(RhythmNote(pos * grid, d))
+        pos += steps
+        k += 1
+    return out
+
+
+def cadence_bar(meter: Meter) -> list[RhythmNote]:
+    """The last bar of a phrase: one long note from the downbeat."""
+    return [RhythmNote(Fraction(0), meter.bar_quarters)]
+
+
+def even_bar(meter: Meter) -> list[RhythmNote]:
+    """One note on every beat (a gamelan balungan, a skeleton melody)."""
+    return [RhythmNote(i * meter.unit, meter.unit) for i in range(meter.numerator)]
+
+
+def seeded_bar(meter: Meter, durations: list[Fraction], rng: np.random.Generator) -> list[RhythmNote] | None:
+    """A bar that opens with the given durations (a characteristic phrase) and is completed exactly;
+    None when they do not fit in the bar or off the grid."""
+    grid = grid_of(meter)
+    total = sum(durations, Fraction(0))
+    if total > meter.bar_quarters or any((d / grid).denominator != 1 for d in durations):
+        return None
+    out, pos = [], Fraction(0)
+    for d in durations:
+        out.append(RhythmNote(pos, d))
+        pos += d
+    table = duration_weights(meter)
+    while pos < meter.bar_quarters:
+        options = [d for d in table if pos + d <= meter.bar_quarters]
+        w = np.array([table[d] * _syncopation_factor(meter, pos, d) for d in options])
+        d = options[int(rng.choice(len(options), p=w / w.sum()))]
+        out.append(RhythmNote(pos, d))
+        pos += d
+    return out
+
+
+def phrase_rhythm(meter: Meter, bars: int, rng: np.random.Generator, notes_range: tuple[int, int] | None = None,
+                  motifs=(), first_bar: int = 0, cadence: bool = True, even: bool = False) -> list[list[RhythmNote]]:
+    """Rhythm for bars first_bar..bars-1 of a phrase: a few recurring bar patterns and a cadence bar
+    (or, `even`, one note per beat throughout, the last on the cycle's final beat)."""
+    if even:
+        return [even_bar(meter) if b >= first_bar else [] for b in range(bars)]
+    palette = [sample_bar(meter, rng, notes_range) for _ in range(2)]
+    out: list[list[RhythmNote]] = [[] for _ in range(bars)]
+    for b in range(first_bar, bars):
+        if cadence and b == bars - 1:
+            out[b] = cadence_bar(meter)
+            continue
+        r = rng.random()
+        out[b] = palette[0] if r < 0.45 else palette[1] if r < 0.75 else sample_bar(meter, rng, notes_range)
+    for m in motifs:
+        for k in range(m.bars):
+            src, dst = m.from_bar + k, m.to_bar + k
+            if first_bar <= dst < bars - (1 if cadence else 0) and src < bars:
+                out[dst] = out[src]
+    return out

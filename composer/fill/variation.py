@@ -1,0 +1,136 @@
+"""Variations: a section that varies an earlier one (`vary: {of: A, amount: 0.3, keep: rhythm}`).
+
+The plan copies the theme's chords into the variation, as for a repeat; the fill copies the theme's
+melody (moved into the variation's key) and then changes a share `amount` of its notes:
+
+- `keep: rhythm` (the default): the onsets and durations stay; the chosen notes take another pitch.
+  Each changed note keeps the theme's contour where the constraints allow: it moves in the same
+  direction from the note before and to the note after as the theme's note did.
+- `keep: contour`: the theme's notes all stay, at their pitches and onsets; each chosen note is
+  ornamented: it is shortened by an eighth (a quarter and longer) or halved, and the time freed takes
+  an ornament, a neighbour or passing note that is neither the note itself nor the next one.
+
+The new pitches are drawn by the slot's filler under every hard constraint of the slot (range, scale
+and its movement rules, chord tones on strong beats, the leap limit, the cadence target), with the
+unchanged notes fixed. The phrase's last note, its cadence, is never changed or ornamented.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from theory import Pitch
+
+from ..score.errors import UnsatisfiableError
+from ..score.notes import Note
+from .constraints import Position
+from .decode import decode_pitches
+
+KEEPS = ("rhythm", "contour")
+ORNAMENT = Fraction(1, 2)          # an eighth: the time an ornament takes from a quarter or longer
+
+
+def vary_notes(plan, slot, theme: list[Note], amount: float, keep: str, rng: np.random.Generator,
+               previous: float | None, following: float | None, lookup, ctx, record) -> tuple[list[Note], str]:
+    """The varied notes and a line saying what was varied (what shaped each new note goes into `record`)."""
+    if len(theme) < 2 or amount <= 0:
+        return theme, "copied unchanged (nothing to vary)"
+    if keep == "contour":
+        return _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx, record)
+    return _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ctx, record)
+
+
+def _choose(rng: np.random.Generator, eligible: list[int], share: float, total: int) -> list[int]:
+    k = min(len(eligible), max(1, int(round(share * total))))
+    return sorted(int(i) for i in rng.choice(eligible, size=k, replace=False)) if eligible else []
+
+
+def _positions(plan, lookup, timing: list[tuple[Fraction, Fraction]]) -> list[Position]:
+    return [lookup.position(plan.meter, o, d) for o, d in timing]
+
+
+def _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ctx, record):
+    old = [n.pitch.cents for n in theme]
+    chosen = _choose(rng, list(range(len(theme) - 1)), amount, len(theme))
+    positions = _positions(plan, lookup, [(n.offset, n.duration) for n in theme])
+    fixed = {t: c for t, c in enumerate(old) if t not in chosen}
+
+    def narrow(contour: bool):
+        def mask(problem):
+            cents = problem.candidates.cents
+            out = np.ones(problem.allowed.shape, dtype=bool)
+            for t in chosen:
+                out[t] &= np.abs(cents - old[t]) > 0.5
+                if contour and t > 0 and t - 1 not in chosen and old[t] != old[t - 1]:
+                    out[t] &= (cents > old[t - 1]) if old[t] > old[t - 1] else (cents < old[t - 1])
+                if contour and t + 1 < len(old) and t + 1 not in chosen and old[t + 1] != old[t]:
+                    out[t] &= (cents < old[t + 1]) if old[t + 1] > old[t] else (cents > old[t + 1])
+            return out
+        return mask
+
+    pitches = None
+    for contour in (True, False):
+        try:
+            pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, fixed, ctx,
+                              narrow=narrow(contour))
+        except UnsatisfiableError:
+            return theme, "copied unchanged (no change fits the constraints)"
+        if sum(abs(a - b) > 0.5 for a, b in zip(pitches, old)) * 2 >= len(chosen):
+            break
+    notes = [Note(n.offset, n.duration, Pitch(c), n.velocity, n.lyric) for n, c in zip(theme, pitches)]
+    changed = sum(abs(a - b) > 0.5 for a, b in zip(pitches, old))
+    return notes, f"a variation: rhythm kept, {changed} of {len(theme)} pitches changed"
+
+
+def _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx, record):
+    eligible = [i for i, n in enumerate(theme[:-1]) if n.duration >= 2 * min(ORNAMENT, plan.meter.unit)
+                or n.duration >= 1]
+    chosen = set(_choose(rng, eligible, amount, len(theme)))
+    if not chosen:
+        return theme, "copied unchanged (no note long enough to ornament)"
+    timing, fixed, ornaments, sources = [], {}, {}, []
+    for i, n in enumerate(theme):
+        if i in chosen:
+            tail = ORNAMENT if n.duration >= 1 else n.duration / 2
+            fixed[len(timing)] = n.pitch.cents
+            timing.append((n.offset, n.duration - tail))
+            sources.append(n)
+            nxt = theme[i + 1].pitch.cents if i + 1 < len(theme) else None
+            ornaments[len(timing)] = (n.pitch.cents, nxt)
+            timing.append((n.offset + n.duration - tail, tail))
+            sources.append(None)
+        else:
+            fixed[len(timing)] = n.pitch.cents
+            timing.append((n.offset, n.duration))
+            sources.append(n)
+    positions = _positions(plan, lookup, timing)
+
+    def narrow(problem):
+        cents = problem.candidates.cents
+        out = np.ones(problem.allowed.shape, dtype=bool)
+        for t, (main, nxt) in ornaments.items():
+            out[t] &= (np.abs(cents - main) > 0.5) & (np.abs(cents - main) <= 400.0)
+            if nxt is not None:
+                out[t] &= np.abs(cents - nxt) > 0.5
+        return out
+
+    try:
+        pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, fixed, ctx, narrow=narrow)
+    except UnsatisfiableError:
+        return theme, "copied unchanged (no ornament fits the constraints)"
+    # An ornament the constraints left on its own note or on the next one is no ornament: it is merged back.
+    notes: list[Note] = []
+    made = 0
+    for t, ((o, d), c, src) in enumerate(zip(timing, pitches, sources)):
+        if src is None:
+            main, nxt = ornaments[t]
+            if abs(c - main) < 0.5 or (nxt is not None and abs(c - nxt) < 0.5) or abs(c - main) > 400.0:
+                last = notes[-1]
+                notes[-1] = Note(last.offset, last.duration + d, last.pitch, last.velocity, last.lyric)
+                continue
+            made += 1
+        notes.append(Note(o, d, Pitch(c), src.velocity if src else theme[0].velocity, src.lyric if src else None))
+    if not made:
+        return theme, "copied unchanged (no ornament fits the constraints)"
+    return notes, f"a variation: the theme's {len(theme)} notes kept, {made} of them ornamented"

@@ -1,0 +1,60 @@
+"""Writing pieces to files, chosen by extension: MIDI (mido), MusicXML (music21), SVG notation
+(verovio), WAV audio (a numpy synth), an HTML report, and the piece file (`.piece.json`: the piece
+with its plan, spec, seed and versions, which `partita render` and `partita refill` read).
+
+`write_piece(piece, "out.mid")` writes atomically (a temporary file in the same
+folder, then `os.replace`) and refuses to overwrite unless `force=True`. Writer
+options are named `<format>_<option>` (`midi_tuning="mts"`); options for another
+format than the one written are ignored, so one set can serve every output.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..score.errors import RenderError
+from ..score.files import atomic_write
+from .audio import write_wav
+from .html import write_html
+from .midi import write_midi
+from .piece_file import write_piece_file
+from .svg import write_svg
+
+
+def _write_musicxml(piece, path) -> str:
+    from .musicxml import write_musicxml  # deferred: music21 takes about 0.5 s to import
+
+    return write_musicxml(piece, path)
+
+
+FORMATS = {"mid": ".mid", "musicxml": ".musicxml", "svg": ".svg", "wav": ".wav", "html": ".html",
+           "piece": ".piece.json"}    # the names `--formats` accepts, in the order its help lists them
+WRITERS = {".mid": write_midi, ".midi": write_midi, ".musicxml": _write_musicxml, ".xml": _write_musicxml,
+           ".svg": write_svg, ".html": write_html, ".wav": write_wav, ".json": write_piece_file}
+# Option name given to write_piece -> (format prefix, keyword of the writer).
+WRITER_OPTIONS = {"midi_tuning": ("midi", "tuning")}
+_FORMAT_OF = {".mid": "midi", ".midi": "midi", ".musicxml": "musicxml", ".xml": "musicxml"}
+
+
+def _writer_kwargs(ext: str, options: dict) -> dict:
+    unknown = sorted(set(options) - set(WRITER_OPTIONS))
+    if unknown:
+        raise RenderError(f"unknown writer option {unknown[0]!r} (accepted: {', '.join(WRITER_OPTIONS)})")
+    fmt = _FORMAT_OF.get(ext)
+    return {kw: options[name] for name, (prefix, kw) in WRITER_OPTIONS.items()
+            if options.get(name) is not None and prefix == fmt}
+
+
+def write_piece(piece, path, force: bool = False, **options) -> str:
+    """Write `piece` to `path` in the format its extension names; returns the path written.
+
+    `options` go to the writer of that format: `midi_tuning="bend"|"mts"` for MIDI
+    (None means the writer's default). An unknown option raises RenderError.
+    """
+    target = Path(path)
+    ext = target.suffix.lower()
+    writer = WRITERS.get(ext)
+    if writer is None:
+        raise RenderError(f"cannot write {str(target)!r}: unknown extension {ext or '(none)'!r} "
+                          f"(accepted: {', '.join(WRITERS)})")
+    kwargs = _writer_kwargs(ext, options)
+    return atomic_write(target, lambda tmp: writer(piece, tmp, **kwargs), force=force)

@@ -1,0 +1,88 @@
+"""The plan's types: `Plan`, `SectionPlan`, `PhrasePlan`, all frozen. Each stage after the planner reads
+them; none changes them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from theory import Key, Meter
+
+from ..score.notes import ChordEvent
+from .form import Motif
+from .keygraph import Modulation
+
+
+@dataclass(frozen=True)
+class PhrasePlan:
+    index: int
+    section: str
+    number: int              # 1-based within its section
+    start_bar: int           # 0-based bar of the piece
+    bars: int
+    key: Key
+    cadence: str
+    chords: tuple[ChordEvent, ...] = ()
+    modulation: Modulation | None = None
+    kept_bars: int = 0       # bars copied from the repeated section
+    copy_of: int | None = None   # phrase index the kept bars come from
+    motifs: tuple[Motif, ...] = ()
+    chart: bool = False
+    variation: tuple[float, str] | None = None   # (amount, keep): the kept bars are varied, not copied
+    climax: Fraction | None = None   # a cue's climax: the melody's highest note starts here (quarters)
+    notes: tuple[str, ...] = ()      # what the planner noted about this phrase (the fill's notes are its own)
+
+    def offset(self, meter: Meter) -> Fraction:
+        return self.start_bar * meter.bar_quarters
+
+    def end(self, meter: Meter) -> Fraction:
+        return (self.start_bar + self.bars) * meter.bar_quarters
+
+
+@dataclass(frozen=True)
+class SectionPlan:
+    name: str
+    role: str
+    start_bar: int
+    bars: int
+    key: Key
+    phrases: tuple[PhrasePlan, ...]
+    repeat_of: str | None = None
+    vary: float = 0.0
+    kept_bars: int = 0
+    chart: bool = False
+    variation: tuple[float, str] | None = None   # vary: {of, amount, keep}: a variation of `repeat_of`
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan of a piece: frozen, so that every later stage reads it and none changes it."""
+
+    title: str
+    meter: Meter
+    tempo_bpm: float
+    home_key: Key
+    form: str | None
+    style: str
+    sections: tuple[SectionPlan, ...]
+    phrases: tuple[PhrasePlan, ...]
+    bars: int
+    notes: tuple[str, ...] = ()
+    harmony: str = "functional"
+    cycle: str | None = None
+    fit: object = None                # a plan.fit.FitReport when the spec asks for a duration
+    climaxes: tuple[Fraction, ...] = ()   # offsets (quarters) of the climax cues
+
+    @property
+    def chords(self) -> list[ChordEvent]:
+        return [c for p in self.phrases for c in p.chords]
+
+    @property
+    def modulations(self) -> list[Modulation]:
+        return [p.modulation for p in self.phrases if p.modulation]
+
+    def with_phrases(self, phrases) -> "Plan":
+        """The same plan with its phrases replaced (by index), in its sections too."""
+        phrases = tuple(phrases)
+        sections = tuple(replace(s, phrases=tuple(phrases[p.index] for p in s.phrases)) for s in self.sections)
+        return replace(self, phrases=phrases, sections=sections)

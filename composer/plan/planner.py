@@ -1,0 +1,210 @@
+"""The planner: form -> sections and phrases -> key path -> chords -> slots.
+
+Every step is a pure function of the spec and an explicit rng. The plan is a
+tree of plain dataclasses that `explain` prints and the fillers read.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from theory import Key, Meter
+
+from .. import grammar
+from ..score.errors import ComposerError
+from ..score.limits import check_bars
+from ..score.notes import ChordEvent
+from ..spec.model import Spec
+from .fit import fit_plan
+from .form import SectionDef, _chart_bars, resolve_sections, split_bars
+from .harmony import ChordGraphArrays, chart_events, classify_cadence, harmonic_slots, walk_chords
+from .keygraph import plan_modulation, resolve_key
+from .model import PhrasePlan, Plan, SectionPlan
+
+
+def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
+    """The plan of a spec. With a `duration`, the bars, tempo and phrase lengths are chosen to fit it
+    and its cues (see `fit`)."""
+    section_defs = resolve_sections(spec)
+    if spec.duration_s is None:
+        return _plan(spec, rng, section_defs, spec.tempo_bpm)
+
+    return fit_plan(spec, section_defs, lambda defs, tempo, r: _plan(spec, r, defs, tempo), rng)
+
+
+def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], tempo_bpm: float) -> Plan:
+    meter, home = spec.meter, spec.key
+    style = grammar.load_chord_style(spec.style) if spec.harmony == "functional" else None
+    arrays_cache: dict[str, ChordGraphArrays] = {}
+
+    def arrays_for(key: Key) -> ChordGraphArrays:
+        variant = grammar.variant_for_key(style, key)
+        if variant.variant not in arrays_cache:
+            arrays_cache[variant.variant] = ChordGraphArrays(variant)
+        return arrays_cache[variant.variant]
+
+    sections: list[SectionPlan] = []
+    phrases: list[PhrasePlan] = []
+    by_name: dict[str, SectionPlan] = {}
+    bar = 0
+    prev_key: Key | None = None
+    prev_chord: str | None = None
+    notes: list[str] = []
+    check_bars(sum(p[0] for d in section_defs for p in d.phrases))
+    last_section = section_defs[-1] if section_defs else None
+    for sdef in section_defs:
+        section_key = resolve_key(home, sdef.key, prev_key, rng)
+        phrase_defs = list(sdef.phrases)
+        if sdef.chords is not None and phrase_defs and phrase_defs[0][0] == 0:
+            total = _chart_bars(sdef.chords, section_key, meter)
+            phrase_defs = split_bars(total, min(4, total), phrase_defs[-1][1])
+        total_bars = sum(p[0] for p in phrase_defs)
+        source = by_name.get(sdef.repeat) if sdef.repeat else None
+        kept = 0
+        if source is not None and source.key.mode != section_key.mode:
+            notes.append(f"section {sdef.name}: repeats {source.name} in {section_key}, a different mode from "
+                         f"{source.key}; written anew on the same plan")
+            source = None
+        if source is not None:
+            kept = min(source.bars, total_bars - math.ceil(sdef.vary * total_bars - 1e-9))
+            src_last = source.phrases[-1]
+            if spec.harmony == "functional":
+                same_cadence = src_last.cadence == phrase_defs[-1][1]
+            else:   # no chords: every phrase rests on the final or an emphasised note, the last on the final
+                same_cadence = src_last.cadence == ("final" if sdef is last_section else "rest")
+            same_end = kept == total_bars == source.bars and same_cadence
+            if not same_end and kept > total_bars - 2:
+                kept = max(0, total_bars - 2)
+        variation = sdef.variation if source is not None else None
+        section_phrases: list[PhrasePlan] = []
+        chart = chart_events(sdef.chords, section_key, meter, total_bars) if sdef.chords is not None else None
+        phrase_start = 0
+        for number, (pbars, cadence, pkey_text) in enumerate(phrase_defs, start=1):
+            pkey = resolve_key(home, pkey_text, prev_key, rng) if pkey_text else section_key
+            phrase = PhrasePlan(len(phrases), sdef.name, number, bar + phrase_start, pbars, pkey, cadence,
+                                modulation=plan_modulation(prev_key, pkey) if prev_key is not None and pkey != prev_key
+                                else None,
+                                motifs=tuple(m for m in sdef.motifs if m.from_bar >= 0 and m.to_bar + m.bars <= pbars),
+                                chart=chart is not None)
+            phrase_notes: list[str] = []
+            phrase_kept = max(0, min(pbars, kept - phrase_start))
+            src_phrase = _phrase_at(source, phrase_start) if source is not None and phrase_kept else None
+            if src_phrase is not None and src_phrase.start_bar - source.start_bar != phrase_start:
+                src_phrase = None      # the phrases do not line up (a fitted repeat of another length)
+            if src_phrase is not None:
+                phrase_kept = min(phrase_kept, src_phrase.bars)   # a copy never runs past its source phrase
+                ends_otherwise = src_phrase.bars != pbars or (spec.harmony == "functional"
+                                                               and src_phrase.cadence != cadence)
+                if phrase_kept == pbars and ends_otherwise:
+                    phrase_kept = pbars - 1     # the phrase ends on its own cadence: its last bar is new
+            if src_phrase is not None and src_phrase.key.mode != pkey.mode:
+                phrase_notes.append(f"not copied from phrase {src_phrase.index + 1}: {src_phrase.key} is another mode")
+                src_phrase = None
+            if src_phrase is not None:
+                phrase = replace(phrase, kept_bars=phrase_kept, copy_of=src_phrase.index, variation=variation)
+            if chart is not None:
+                chords = _chart_chords(phrase, chart, phrase_start, meter)
+                phrase = replace(phrase, chords=chords, cadence=classify_cadence(phrase.key, [c.chord for c in chords]))
+                prev_chord = None
+            elif spec.harmony != "functional":
+                # A drone, heterophony or colotomic tradition: no chord progression under the melody.
+                phrase = replace(phrase, cadence="final" if number == len(phrase_defs) and sdef is last_section
+                                 else "rest")
+                prev_chord = None
+            else:
+                chords, prev_chord, relaxed = _walk_phrase(phrase, meter, arrays_for(pkey), rng, prev_chord,
+                                                           src_phrase, notes)
+                phrase = replace(phrase, chords=chords)
+                if relaxed:
+                    phrase_notes.append(relaxed)
+            phrase = replace(phrase, notes=tuple(phrase_notes))
+            section_phrases.append(phrase)
+            phrases.append(phrase)
+            prev_key = pkey
+            phrase_start += pbars
+        section = SectionPlan(sdef.name, sdef.role, bar, total_bars, section_key, tuple(section_phrases), sdef.repeat,
+                              sdef.vary, kept, chart=sdef.chords is not None, variation=variation)
+        sections.append(section)
+        by_name[sdef.name] = section
+        bar += total_bars
+    if not phrases:
+        raise ComposerError("the piece has no bars: give a form or sections with bars")
+    return Plan(spec.title, meter, tempo_bpm, home, spec.form, spec.style, tuple(sections), tuple(phrases), bar,
+                tuple(notes), spec.harmony, spec.cycle.name if spec.cycle else None)
+
+
+def _phrase_at(section: SectionPlan, bar_in_section: int) -> PhrasePlan | None:
+    for p in section.phrases:
+        if p.start_bar - section.start_bar <= bar_in_section < p.start_bar - section.start_bar + p.bars:
+            return p
+    return None
+
+
+def _chart_chords(phrase: PhrasePlan, chart, phrase_start: int, meter: Meter) -> tuple[ChordEvent, ...]:
+    """The chart's chords that sound in a phrase, analysed in its key."""
+    start = phrase_start * meter.bar_quarters
+    end = start + phrase.bars * meter.bar_quarters
+    section_offset = phrase.offset(meter) - start
+    chords = []
+    for offset, length, item in chart:
+        lo, hi = max(offset, start), min(offset + length, end)
+        if lo < hi:
+            roman = item.roman or phrase.key.roman(item.chord)
+            chords.append(ChordEvent(section_offset + lo, hi - lo, item.chord, phrase.key, roman, "chart"))
+    return tuple(chords)
+
+
+def _node_for(arrays: ChordGraphArrays, key: Key, chord) -> str | None:
+    """The chord-graph node that sounds `chord` (the triad itself, or a seventh chord on it)."""
+    want = {round(c) % 1200 for c in chord.pitch_classes_cents}
+    best = None
+    for name in arrays.names:
+        try:
+            node_chord = key.chord(name)
+        except Exception:  # noqa: BLE001 - a node that is not a Roman numeral cannot be a pivot
+            continue
+        have = {round(c) % 1200 for c in node_chord.pitch_classes_cents}
+        if node_chord.root_pc == chord.root_pc and want <= have and node_chord.bass is None:
+            if best is None or len(have) < best[0]:
+                best = (len(have), name)
+    return best[1] if best else None
+
+
+def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng: np.random.Generator,
+                 prev_chord: str | None, src_phrase: PhrasePlan | None,
+                 notes: list[str]) -> tuple[tuple[ChordEvent, ...], str, str | None]:
+    """The phrase's chords, walked on the style's graph to its cadence; the last chord's name; and a note
+    when the walk had to relax the graph (None when it did not). A pivot the graph lacks is noted in `notes`."""
+    variant = arrays.variant
+    formula_len = max(len(f) for f in variant.cadences[phrase.cadence].formulas) if phrase.cadence in variant.cadences else 1
+    slots = harmonic_slots(meter, phrase.bars, variant.chords_per_bar, min_slots=min(2, formula_len))
+    fixed: dict[int, str] = {}
+    if src_phrase is not None:
+        src_by_pos = {(c.offset - src_phrase.offset(meter)): c for c in src_phrase.chords}
+        for t, s in enumerate(slots):
+            if s.bar < phrase.kept_bars:
+                src = src_by_pos.get(s.bar * meter.bar_quarters + s.offset_in_bar)
+                if src is not None:
+                    fixed[t] = src.roman
+    first = previous = None
+    if phrase.modulation is not None and 0 not in fixed:
+        pivot = phrase.modulation.pivot
+        node = _node_for(arrays, phrase.key, pivot.chord) if pivot is not None else None
+        if node is not None:
+            first = node
+        else:
+            first = next((n for n in ("V7", "V") if n in arrays.index), None)
+            if pivot is not None:
+                notes.append(f"phrase {phrase.index + 1}: pivot {pivot.roman_to} is not in the style's chord graph; "
+                             f"entered {phrase.key} through its dominant")
+    elif 0 not in fixed:
+        previous = prev_chord
+    walk = walk_chords(arrays, len(slots), phrase.cadence, rng, previous=previous, first=first, fixed=fixed)
+    base = phrase.offset(meter)
+    chords = tuple(
+        ChordEvent(base + s.bar * meter.bar_quarters + s.offset_in_bar, s.duration, phrase.key.chord(name),
+                   phrase.key, name, variant.functions.get(name, "other"))
+        for s, name in zip(slots, walk.names))
+    return chords, walk.names[-1], walk.relaxed or None

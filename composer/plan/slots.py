@@ -1,0 +1,131 @@
+"""Slots: one per (melody part, phrase), the unit the fillers write.
+
+A slot gathers everything a filler needs to know and nothing it may change: the
+time span, the key and scale, the chords (through the plan), the range, the
+cadence's target pitch classes, the blue notes the style allows, motif relations,
+the bars it copies from an earlier phrase, and the hard-constraint settings.
+`precheck` finds impossible slots before any decoding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from theory import Key, Pitch
+
+from .. import grammar
+from ..spec.model import PartSpec, Spec
+from .form import Motif
+from .model import PhrasePlan, Plan
+
+
+@dataclass(frozen=True)
+class Slot:
+    part_index: int
+    part: PartSpec
+    phrase: PhrasePlan
+    start: Fraction
+    end: Fraction
+    key: Key
+    targets: tuple[float, ...]         # cents above the tonic (within the period) the last note may take
+    blue_pcs: tuple[float, ...]        # chromatic pitch classes the style allows anywhere
+    motifs: tuple[Motif, ...]
+    kept_bars: int                     # leading bars copied from phrase `copy_of`
+    copy_of: int | None
+    is_last: bool                      # the last phrase of the piece
+    max_leap: int
+    strong_chord_tones: bool
+    notes_per_bar: tuple[int, int] | None
+    harmony: str = "functional"        # the harmony policy the slot is written under
+    emphasis: tuple[tuple[float, float], ...] = ()   # (cents above the tonic, weight): soft emphasis
+    climax_cents: float | None = None  # the climax cue's pitch, when this slot holds it
+    next_climax: float | None = None   # ... when the next slot opens on it (this one leads to it)
+    lyrics: tuple | None = None        # the syllables sung in this phrase (`text.Syllable`), if any
+
+    @property
+    def low(self) -> Pitch:
+        return self.part.low
+
+    @property
+    def high(self) -> Pitch:
+        return self.part.high
+
+
+EMPHASIS_WEIGHTS = {"vadi": 2.0, "samvadi": 1.6, "ghammaz": 1.8, "dominant": 1.8, "stressed": 1.8, "strong": 1.5,
+                    "avoid": 0.25, "avoided": 0.25, "rare": 0.4}
+
+
+def phrase_targets(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float, ...]:
+    """Cents above the tonic that the phrase's last melody note may take.
+
+    Functional harmony: the cadence's melody degrees that are tones of the final chord (the tonic
+    alone at the very end, when asked). Modal traditions: the final at the very end; elsewhere the
+    final or an emphasised note (vadi, samvadi, ghammaz, dominant, stressed...)."""
+    key = phrase.key
+    period = key.scale.period_cents
+    if key.harmony != "functional" and not phrase.chords:
+        info = key.info
+        if is_last:
+            return (info.final_cents,)
+        rests = {info.final_cents} | {c for role, c in info.emphasis.items() if EMPHASIS_WEIGHTS.get(role, 1) >= 1}
+        return tuple(sorted(r % period for r in rests))
+    final = phrase.chords[-1].chord if phrase.chords else None
+    final_pcs = list(final.pitch_classes_cents) if final else [key.tonic_cents]
+    variant = grammar.variant_for_key(grammar.load_chord_style(spec.style), key)
+    degrees = variant.cadences[phrase.cadence].melody_degrees if phrase.cadence in variant.cadences else ()
+    targets = [key.degree_cents(d - 1) for d in degrees]
+    targets = [t for t in targets if any(abs(t - f) % 1200 < 0.5 for f in final_pcs)] or final_pcs
+    if is_last and spec.constraints.end_on_tonic and any(abs(key.tonic_cents - f) % 1200 < 0.5 for f in final_pcs):
+        targets = [key.tonic_cents]
+    return tuple(sorted((t - key.tonic_cents) % 1200.0 for t in targets))
+
+
+def phrase_lyrics(part: PartSpec, phrases: int) -> list[tuple | None]:
+    """The syllables each phrase of a part sings: one line per phrase, in order; when the text has more
+    lines than the part has phrases, consecutive lines share a phrase, as evenly as the lines allow;
+    phrases after the last line have no words."""
+    lines = list(part.lyrics)
+    if len(lines) <= phrases:
+        return [tuple(lines[i]) if i < len(lines) else None for i in range(phrases)]
+    bounds = [round(i * len(lines) / phrases) for i in range(phrases + 1)]
+    return [tuple(s for line in lines[bounds[i]:bounds[i + 1]] for s in line) for i in range(phrases)]
+
+
+def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
+    """Every (melody part, phrase) slot, in part order then time order."""
+    style = grammar.load_chord_style(spec.style)
+    c = spec.constraints
+    slots = []
+    for i, part in enumerate(spec.parts):
+        if part.role != "melody":
+            continue
+        sung = phrase_lyrics(part, len(plan.phrases))
+        for phrase in plan.phrases:
+            is_last = phrase.index == len(plan.phrases) - 1
+            functional = bool(phrase.chords)
+            variant = grammar.variant_for_key(style, phrase.key) if functional else None
+            info = phrase.key.info
+            slots.append(Slot(
+                part_index=i, part=part, phrase=phrase, start=phrase.offset(plan.meter), end=phrase.end(plan.meter),
+                key=phrase.key, targets=phrase_targets(phrase, spec, is_last),
+                blue_pcs=tuple((phrase.key.tonic_cents + b) % 1200.0 for b in variant.blue_notes) if variant else (),
+                motifs=phrase.motifs, kept_bars=phrase.kept_bars, copy_of=phrase.copy_of, is_last=is_last,
+                max_leap=c.max_leap, strong_chord_tones=c.chord_tones_on_strong_beats, notes_per_bar=c.notes_per_bar,
+                harmony="functional" if functional else phrase.key.harmony,
+                emphasis=tuple((cents, EMPHASIS_WEIGHTS.get(role, 1.3)) for role, cents in info.emphasis.items()),
+                lyrics=sung[phrase.index],
+            ))
+    return slots
+
+
+def note_name(key: Key, rel_cents: float) -> str:
+    """A target note for a message: its degree name in the mode where it has one, else a spelling."""
+    scale = key.scale
+    index = scale.degree_of(rel_cents)
+    cents = key.tonic_cents + rel_cents
+    spelled = key.spell(int(round(cents / 100.0)) % 12).name
+    off = cents - round(cents / 100.0) * 100.0
+    spelled += f"{off:+.0f}c" if abs(off) >= 0.5 else ""
+    if index is not None and scale.degree_names and scale.degree_names[index] != spelled:
+        return f"{scale.degree_names[index]} ({spelled})"
+    return spelled

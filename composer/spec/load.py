@@ -1,0 +1,140 @@
+"""Score specs: YAML (or a dict) -> a validated, typed `Spec`.
+
+Loading parses first (safe YAML that remembers each value's line), checks the
+document against `spec.schema.json`, then checks meaning (keys, meters,
+names of forms, styles, patterns and instruments, section references, chord
+charts). Every problem found is reported at once, each naming the file, line,
+field, value received and values accepted.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from theory import Key
+from theory.datafile import YamlDocument, load_yaml
+from theory.errors import DataFileError
+from theory.schema import Problem, validate
+
+from .. import grammar
+from ..models.corpus_index import DEFAULT_MAX_COPIED_RUN, MIN_MAX_COPIED_RUN
+from ..score.errors import ComposerError, SpecError
+from .checker import SpecChecker, check_name
+from .keys import read_key, read_meter
+from .model import DEFAULT_PARTS, MODAL_PARTS, Constraints, Spec, spec_schema, stem_of_title
+from .parts import read_parts
+from .sections import read_sections
+from .timing import read_timing
+
+
+def load_spec(spec: str | Path | dict, *, source: str | None = None) -> Spec:
+    """Read a spec from a YAML file path, YAML text or a dict; raise SpecError listing every problem."""
+    if isinstance(spec, dict):
+        doc = YamlDocument(data=spec, lines={}, source=source or "<dict>")
+        stem = stem_of_title(spec.get("title", "piece"))
+    else:
+        if not isinstance(spec, (str, Path)):
+            raise SpecError([Problem(path=(), message="a spec is a YAML file's path, YAML text or a dict",
+                                     source=source or "<spec>", received=type(spec).__name__)])
+        path = Path(spec) if not (isinstance(spec, str) and "\n" in spec) else None
+        if path is not None:
+            try:
+                if not path.is_file():
+                    raise SpecError([Problem(path=(), message="spec file not found", source=str(path))])
+                raw = path.read_bytes()
+            except OSError as exc:  # a name too long, a file that cannot be read
+                raise SpecError([Problem(path=(), message=f"cannot read the spec file ({exc.strerror})",
+                                         source=str(path)[:200])]) from None
+            name, stem = str(path), path.stem
+        else:
+            raw, name, stem = spec, source or "<string>", "piece"
+        try:
+            doc = load_yaml(raw, name)
+        except DataFileError as exc:
+            raise SpecError([Problem(path=(), message=str(exc).split(": ", 1)[-1], source=name,
+                                     line=_line_from(str(exc)))]) from None
+    if not isinstance(doc.data, dict):
+        raise SpecError([Problem(path=(), message="a spec must be a mapping of keys (title, key, meter, ...)",
+                                 source=doc.source, received=type(doc.data).__name__)])
+    problems = validate(doc.data, spec_schema(), doc)
+    checker = SpecChecker(doc)
+    # Check the meaning of the keys whose shape is right, so that every problem is reported at once.
+    spec_obj = _interpret(_without_invalid(doc.data, problems), checker, stem)
+    if problems or checker.problems:
+        raise SpecError(sorted(problems + checker.problems, key=lambda p: p.line or 0))
+    return spec_obj
+
+
+def _without_invalid(data: dict, problems: list[Problem]) -> dict:
+    """`data` less the top-level keys that have shape problems (and the keys read together with them)."""
+    bad = {p.path[0] for p in problems if p.path}
+    if not bad:
+        return data
+    bad |= {"grouping"} if "meter" in bad else set()
+    bad |= {"sections"} if "form" in bad else set()
+    bad |= {"key", "scale"} if bad & {"key", "scale"} else set()
+    return {k: v for k, v in data.items() if k not in bad}
+
+
+def _line_from(message: str) -> int | None:
+    m = re.match(r"^[^:]*:(\d+):", message)
+    return int(m.group(1)) if m else None
+
+
+def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
+    key = read_key(data, ck)
+    meter, cycle = read_meter(data, ck, key)
+    form = data.get("form")
+    if form is not None:
+        check_name(ck, ("form",), form, grammar.list_grammars("forms"), "form")
+    style = data.get("style")
+    harmony = key.harmony if key is not None else "functional"
+    if style is not None:
+        if check_name(ck, ("style",), style, grammar.list_grammars("chords"), "chord style") and key is not None:
+            harmony = "functional"  # the spec asks for chords, whatever the tradition's policy
+            try:
+                grammar.variant_for_key(grammar.load_chord_style(style), key)
+            except ComposerError as exc:
+                ck.add(("style",), str(exc).split(" (")[0], received=style)
+    elif key is not None and harmony == "functional":
+        style = _default_style(key)
+    sections = tuple(read_sections(data.get("sections") or [], ck, key, form, meter, cycle))
+    if form is None and not sections:
+        form = "period"
+    default_parts = DEFAULT_PARTS if harmony == "functional" else MODAL_PARTS
+    if harmony != "functional" and cycle is not None:
+        default_parts = default_parts + ({"role": "percussion"},)
+    parts = tuple(read_parts(data.get("parts") or list(default_parts), ck, "parts" in data, meter, harmony, cycle))
+    c = data.get("constraints") or {}
+    constraints = Constraints(
+        max_leap=c.get("max_leap", 9),
+        chord_tones_on_strong_beats=c.get("chord_tones_on_strong_beats", True),
+        notes_per_bar=tuple(c["notes_per_bar"]) if "notes_per_bar" in c else None,
+        end_on_tonic=c.get("end_on_tonic", True),
+        max_copied_run=c.get("max_copied_run", DEFAULT_MAX_COPIED_RUN),
+    )
+    if 0 < constraints.max_copied_run < MIN_MAX_COPIED_RUN:
+        ck.add(("constraints", "max_copied_run"), "a copied run is at least 4 notes long to be told from chance",
+               received=constraints.max_copied_run, accepted=f"0 (the guard off) or {MIN_MAX_COPIED_RUN} and above")
+    if constraints.notes_per_bar and constraints.notes_per_bar[0] > constraints.notes_per_bar[1]:
+        ck.add(("constraints", "notes_per_bar"), "fewest is above most", received=list(constraints.notes_per_bar),
+               accepted="[fewest, most] with fewest <= most")
+    tempo_range, duration, cues = read_timing(data, ck)
+    if ck.problems or key is None or meter is None:
+        return None  # type: ignore[return-value]
+    return Spec(
+        title=str(data.get("title") or stem.replace("_", " ").title()),
+        key=key, meter=meter, tempo_bpm=sum(tempo_range) / 2, form=form, sections=sections,
+        style=style or "classical", parts=parts, seed=int(data.get("seed", 0)), constraints=constraints,
+        source=ck.doc.source, stem=stem, raw=data, cycle=cycle, harmony=harmony,
+        tempo_range=tempo_range, duration_s=duration, cues=cues,
+    )
+
+
+def _default_style(key: Key) -> str:
+    """A chord style for a functional key: the pack's own grammar if there is one, else by family."""
+    if key.pack != "western" and key.pack in grammar.list_grammars("chords"):
+        return key.pack
+    return "modal" if key.family == "modal" else "classical"
+
+
