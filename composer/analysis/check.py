@@ -67,7 +67,6 @@ from .check_input import (
     EPS,
     SCALE_TOLERANCE,
     _BarMap,
-    _cents_name,
     _file_key,
     _nearest,
     _Note,
@@ -233,7 +232,7 @@ class _Checker:
                 label += f" {lo_name}-{hi_name}"
             elif v.instrument_range:
                 lo, hi = v.instrument_range
-                label = f"the {v.part_name} range {_cents_name(lo)}-{_cents_name(hi)}"
+                label = f"the {v.part_name} range {Pitch(lo).name()}-{Pitch(hi).name()}"
             else:
                 continue
             for n in v.notes:

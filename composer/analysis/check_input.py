@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from theory import Key, Pitch, Spelling, TheoryError, load_pack
+from theory import Key, Spelling, TheoryError, load_pack
 from theory.pitch import LETTER_SEMITONES, parse_spelling
 
 from ..formats.musicxml_read import read_musicxml_score
@@ -96,10 +96,6 @@ def _note_name(p) -> str:
     rest = round(diff - semis * 100.0, 1)
     acc = "#" * semis if semis > 0 else "b" * -semis
     return f"{p.step}{acc}{octave}" + (f"{rest:+g}c" if abs(rest) >= 0.1 else "")
-
-
-def _cents_name(cents: float) -> str:
-    return Pitch(cents).name()
 
 
 def _role_of(name: str) -> str | None:

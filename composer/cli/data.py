@@ -166,6 +166,5 @@ def cmd_grammars(args) -> int:
 
 
 def cmd_schema(args) -> int:
-
     print(json.dumps(spec_schema(), indent=2, ensure_ascii=False))
     return 0

@@ -15,7 +15,6 @@ from ..score.files import atomic_write_text
 
 
 def cmd_evaluate(args) -> int:
-
     if args.html and Path(args.html).exists() and not args.force:
         raise OutputExistsError(f"--html {args.html} already exists; pass --force to overwrite it")
     report = evaluate_files(args.files, reference=args.reference, against=args.against,
@@ -34,7 +33,6 @@ def cmd_lessons(args) -> int:
 
 def cmd_check(args) -> int:
     """Exit 1 when any error is found, 0 when clean or warnings only."""
-
     report = check(args.file, key=args.key, scale=args.scale)
     if args.json:
         print(_json.dumps(report.to_json(), indent=2, ensure_ascii=False))

@@ -12,7 +12,6 @@ from ..score.errors import ComposerError
 
 def explain_note(piece, bar: int, beat: float = 1.0, part: str | None = None) -> str:
     """Why the melody note sounding at bar/beat is what it is: the hard constraints that shaped it."""
-
     plan, meter = piece.plan, piece.meter
     if not 1 <= bar <= plan.bars:
         raise ComposerError(f"--note: bar {bar} is outside the piece (bars 1-{plan.bars})")
@@ -54,7 +53,6 @@ CONSTRAINT_WORDS = {
 
 def reason_lines(reason) -> list[str]:
     """A decoded note's reasons (`fill.result.NoteReason`) in words."""
-
     slot = reason.slot
     key, part = slot.key, slot.part
     c = reason.chord

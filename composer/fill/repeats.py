@@ -21,7 +21,6 @@ VARY_STAGE = 700              # the rng stream of a variation's changes
 def vary_copy(plan: Plan, slot: Slot, seed: int, theme: list[Note], previous: float | None, by_phrase: dict,
           lookup: ChordLookup, ctx: FillContext, record: FillRecord, attempt: int) -> list[Note]:
     """The copied bars of a variation, varied (see `variation`)."""
-
     phrase = slot.phrase
     whole = theme[-1].end == slot.end
     following = first_copied_pitch(plan, phrase, by_phrase, slot.part) if whole else None

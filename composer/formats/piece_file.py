@@ -54,12 +54,8 @@ def _cents(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def _spelling(s: Spelling) -> str:
-    return s.letter + ("#" * s.alter if s.alter > 0 else "b" * -s.alter)
-
-
 def _key(key: Key) -> dict:
-    out = {"tonic": _spelling(key.tonic), "mode": key.mode, "pack": key.pack, "text": str(key)}
+    out = {"tonic": key.tonic.name, "mode": key.mode, "pack": key.pack, "text": str(key)}
     if key.tuning is not None:
         out["tuning"] = key.tuning
     if key.tonic_offset_cents:
@@ -68,9 +64,9 @@ def _key(key: Key) -> dict:
 
 
 def _chord(chord: Chord) -> dict:
-    out = {"root": _spelling(chord.root), "quality": chord.quality, "intervals": [_cents(i) for i in chord.intervals]}
+    out = {"root": chord.root.name, "quality": chord.quality, "intervals": [_cents(i) for i in chord.intervals]}
     if chord.bass is not None:
-        out["bass"] = _spelling(chord.bass)
+        out["bass"] = chord.bass.name
     return out
 
 
@@ -402,7 +398,6 @@ def _scala_here(files, r: _Reader) -> dict:
 
 def _replan(piece: PieceData, recorded: dict | None, written_by: str | None):
     """The plan of the piece's spec and seed, when it is the plan the file records."""
-
 
     try:
         plan = plan_piece(piece.spec, plan_rng(piece.seed))

@@ -147,7 +147,6 @@ def ngram_models(corpus: str | None = None, order: int = NGRAM_ORDER) -> tuple[N
     """The rhythm and melody n-gram models fitted on the train split of `corpus` (comma-separated
     names or a manifest path; default $PARTITA_NGRAM_CORPUS or oneills1850,ryansMammoth). The corpora
     are parsed when they are not cached yet; the token streams are cached beside them."""
-
     names = [n.strip() for n in (corpus or ngram_corpus_names()).split(",") if n.strip()]
     data = load_corpora(names, progress=True)
     streams, center = _train_streams(data)
@@ -164,7 +163,6 @@ def _vocab(kind: str) -> int:
 def _train_streams(corpus) -> tuple[dict[str, list], float]:
     """The duration and pitch token streams of the corpus's train split (cached), and the centre of
     its melodies above their tonic (cents), as the neural models record it."""
-
     tunes = corpus.tunes("train")
     center = center_cents(tunes)
     path = cache_dir() / "ngram" / f"{corpus.id.replace('/', '_')[:150]}-v{V.VOCAB_VERSION}.npz"

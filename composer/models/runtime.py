@@ -2,7 +2,7 @@
 
 Loading torch costs about 2 s; a 300k-parameter GRU step costs microseconds in numpy. Every
 input embedding is projected through the GRU's input weights once at load, so a step is a
-gather, one (B, H) x (H, 3H) product, the gates, and the output layer. `tests/test_models.py`
+gather, one (B, H) x (H, 3H) product, the gates, and the output layer. `tests/models/test_models.py`
 checks that it matches the torch module to 1e-5.
 """
 from __future__ import annotations

@@ -303,7 +303,6 @@ def save_safetensors(arrays: dict, path, *, config: dict, vocabulary_version: st
 
     The same manifest as `save_weights` (format, sha256, size, config, provenance, tensor table),
     with ``torch_version`` replaced by the writer's numpy version and any `extra` fields added."""
-
     path = Path(path)
     config, provenance = _checked_provenance(path, config, vocabulary_version, corpus, licence, command)
     arrays = {k: np.asarray(v) for k, v in arrays.items()}

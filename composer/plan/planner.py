@@ -1,7 +1,8 @@
-"""The planner: form -> sections and phrases -> key path -> chords -> slots.
+"""The planner: form -> sections and phrases -> key path -> chords, returned as a frozen `Plan`.
 
-Every step is a pure function of the spec and an explicit rng. The plan is a
-tree of plain dataclasses that `explain` prints and the fillers read.
+Every step is a pure function of the spec and an explicit rng. Each phrase is built once, with
+everything decided about it (its key, modulation, the bars it copies, its chords and cadence,
+what the planner noted); `explain` prints the plan and the fillers read it.
 """
 from __future__ import annotations
 

@@ -12,7 +12,6 @@ MAX_DURATION_S = 3600.0
 
 def read_timing(data: dict, ck: SpecChecker):
     """The tempo (or its bounds), the duration and the cues."""
-
     tempo = data.get("tempo", 100)
     if isinstance(tempo, list):
         tempo_range = (float(min(tempo)), float(max(tempo)))

@@ -94,7 +94,7 @@ def test_title_defaults_to_the_file_name(tmp_path):
 def test_example_specs_all_load():
     from pathlib import Path
 
-    examples = sorted(Path(__file__).resolve().parent.parent.joinpath("examples").glob("*.yaml"))
+    examples = sorted(Path(__file__).resolve().parents[2].joinpath("examples").glob("*.yaml"))
     assert len(examples) >= 6
     for path in examples:
         spec = load_spec(path)

@@ -17,7 +17,7 @@ from conftest import run_cli
 
 from composer.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MINUET = ROOT / "examples" / "minuet_in_g.yaml"
 
 

@@ -22,7 +22,7 @@ from composer.piece import Instrument, KeyChange, Note, Part, Piece
 from composer.score.errors import ComposerError, SpecError
 from theory import Key, Meter, Pitch
 
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "corpus"
+FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 MINI = FIXTURE_DIR / "mini.yaml"
 MINUET = ROOT / "examples" / "minuet_in_g.yaml"
 AABA = ROOT / "examples" / "aaba_song.yaml"

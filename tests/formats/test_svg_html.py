@@ -19,7 +19,7 @@ from composer.formats.svg import svg_document, svg_pages
 from composer.formats.write import WRITERS
 from composer.grammar.chords import load_chord_style, variant_for_key
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 # SMuFL code points verovio draws for quarter-tone accidentals (Stein-Zimmermann and arrows).
 QUARTER_TONE_GLYPHS = {"E280", "E281", "E282", "E283", "E27A", "E27B", "E274", "E275", "E278", "E279"}

@@ -18,9 +18,9 @@ torch = pytest.importorskip("torch")
 from composer.models import WeightsError, load_weights, manifest_path, save_weights
 from composer.score.errors import ComposerError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROVENANCE = dict(vocabulary_version="v1", corpus="tests: random tensors", licence="CC0-1.0",
-                  command="pytest tests/test_weights.py")
+                  command="pytest tests/models/test_weights.py")
 
 
 def small_state() -> dict:

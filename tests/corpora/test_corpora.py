@@ -20,7 +20,7 @@ from corpora import CorpusError, load_corpus, load_manifest, manifest_names
 from corpora.extract import MODES, Line
 from corpora.loader import SPLITS, _cache_path, _files, music21_corpus_root
 
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "corpus"
+FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 MINI = FIXTURE_DIR / "mini.yaml"
 MINI_ABC = FIXTURE_DIR / "mini.abc"
 SHIPPED = {"bach", "essenFolksong", "oneills1850", "ryansMammoth"}

@@ -14,7 +14,7 @@ from conftest import run_cli as run_partita
 from composer.analysis.check import SEVERITY, Finding, check, check_file, check_score
 from composer.cli.main import main
 
-EXERCISES = Path(__file__).resolve().parent / "exercises"
+EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
 MANIFEST = yaml.safe_load((EXERCISES / "manifest.yaml").read_text(encoding="utf-8"))["exercises"]
 PLANTED = [e for e in MANIFEST if e["expected"]]
 CLEAN = [e for e in MANIFEST if not e["expected"]]

@@ -19,7 +19,7 @@ from composer.formats.read import read_piece
 from composer.formats.reading import MAX_FILE_BYTES
 from composer.score.errors import ComposerError, ReadError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = {"minuet": ROOT / "examples" / "minuet_in_g.yaml", "rast": ROOT / "examples" / "maqam_rast_maqsum.yaml"}
 FORMATS = (".mid", ".musicxml")
 CENTS_TOLERANCE = 2.0

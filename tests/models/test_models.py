@@ -35,13 +35,13 @@ from composer.models.train import nll_bits, sequences, to_arrays, train
 from composer.models.weights import WeightsError, file_sha256, load_safetensors, manifest_path, save_safetensors
 from corpora import Corpus, load_corpus, load_manifest
 
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "corpus"
+FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 MINUET = ROOT / "examples" / "minuet_in_g.yaml"
 AABA = ROOT / "examples" / "aaba_song.yaml"
 MINI = FIXTURE_DIR / "mini.yaml"
 TINY = dict(hidden=16, embed=8, progress=False)
 PROVENANCE = dict(vocabulary_version=V.VOCAB_VERSION, corpus="tests: random weights", licence="CC0-1.0",
-                  command="pytest tests/test_models.py")
+                  command="pytest tests/models/test_models.py")
 
 
 @pytest.fixture(scope="module")
