@@ -1,5 +1,5 @@
-"""Explanations of a plan, in words: the form tree, keys and modulations, chords with
-Roman numerals and functions, and cadences by name."""
+"""Why a note is what it is (`partita explain --note`): the hard constraints that shaped each decoded
+note, as the fill recorded them in its `FillResult`, put into words."""
 from __future__ import annotations
 
 from fractions import Fraction

@@ -3,7 +3,7 @@
 `html_report(piece)` returns the page and `write_html(piece, path)` writes it (also
 reached by `piece.write("x.html")`). Everything is embedded: CSS inline, the engraved
 score as inline SVG (verovio, see `formats.svg`), the audio as a `data:audio/wav;base64`
-URI, and pictures of the plan drawn here as inline SVG:
+URI, and pictures of the plan as inline SVG (drawn by `formats.plan_svg`):
 
 * `id="form-tree"`: sections as boxes in time order (width proportional to bars),
   phrases under them with their cadences; repeated sections dashed;

@@ -1,4 +1,6 @@
-"""Originality: the longest run of notes a piece shares with a tune of a corpus, and the index behind it.
+"""The corpus index behind originality: the longest run of notes a melody shares with a tune of a corpus.
+
+The guard that redraws a copying slot is `fill.guard`; the report on a piece is `analysis.originality`.
 
 A melody becomes a sequence of tokens, one per pair of neighbouring notes: the interval between
 them (in cents, so transposition does not matter) and both notes' durations (on the 1/12-quarter
