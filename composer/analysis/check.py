@@ -61,6 +61,7 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 
 from theory import Key, Pitch
+from theory.voice_leading import hidden_kind, parallel_kind, perfect_kind, voice_leading_rules
 
 from ..score.errors import ComposerError
 from .check_input import (
@@ -79,14 +80,13 @@ from .check_input import (
 )
 
 ERROR, WARNING = "error", "warning"
+RULES = voice_leading_rules()          # the voice-leading rules, shared with the composer's arrangement
 SEVERITY = {
-    "parallel-fifths": ERROR, "parallel-octaves": ERROR, "range": ERROR, "out-of-scale": ERROR,
-    "omitted-note": ERROR, "movement": ERROR,
-    "hidden-fifths": WARNING, "hidden-octaves": WARNING, "voice-crossing": WARNING, "spacing": WARNING,
-    "leading-tone": WARNING, "seventh": WARNING,
+    **{name: rule.severity for name, rule in RULES.rules.items()},
+    "range": ERROR, "out-of-scale": ERROR, "omitted-note": ERROR, "movement": ERROR,
 }
 SATB_RANGES = {"soprano": ("C4", "G5"), "alto": ("G3", "D5"), "tenor": ("C3", "G4"), "bass": ("E2", "C4")}
-PERFECT_TOLERANCE = 15.0    # cents: a just fifth (702) is a fifth
+PERFECT_TOLERANCE = RULES.perfect_tolerance_cents    # cents: a just fifth (702) is a fifth
 _SEVENTH_TEMPLATES = {      # quality -> (intervals above the root, third, seventh)
     "dom7": ({0, 400, 700, 1000}, 400, 1000),
     "maj7": ({0, 400, 700, 1100}, 400, 1100),
@@ -165,15 +165,6 @@ class _Checker:
             chain.append((t, na, nb) if na and nb else None)
         return chain
 
-    @staticmethod
-    def _perfect(interval: float) -> str | None:
-        iv = abs(interval) % 1200.0
-        if min(iv, 1200.0 - iv) <= PERFECT_TOLERANCE:
-            return "octaves" if abs(interval) > PERFECT_TOLERANCE else "unisons"
-        if abs(iv - 700.0) <= PERFECT_TOLERANCE:
-            return "fifths"
-        return None
-
     def voice_pairs(self) -> None:
         vs = self.voices
         n = len(vs)
@@ -197,7 +188,7 @@ class _Checker:
                                      f"{b.name} {nb.name} above {a.name} {na.name}")
                         crossed_before = crossed
                         if upper:
-                            wide = na.cents - nb.cents > 1200.0 + PERFECT_TOLERANCE
+                            wide = na.cents - nb.cents > RULES.max_upper_spacing_cents + PERFECT_TOLERANCE
                             if wide and not wide_before:
                                 self.add("spacing", t, (a.name, b.name),
                                          f"more than an octave between {a.name} and {b.name} ({na.name}-{nb.name})")
@@ -209,18 +200,15 @@ class _Checker:
     def _motion(self, d1, d2, a: _Voice, b: _Voice, outer: bool) -> None:
         _, a1, b1 = d1
         t, a2, b2 = d2
-        ma, mb = a2.cents - a1.cents, b2.cents - b1.cents
-        if abs(ma) < EPS or abs(mb) < EPS or (ma > 0) != (mb > 0):
-            return
-        k1, k2 = self._perfect(a1.cents - b1.cents), self._perfect(a2.cents - b2.cents)
         motion = f"({a1.name}-{b1.name} -> {a2.name}-{b2.name})"
-        fam = {"unisons": "octaves", "octaves": "octaves", "fifths": "fifths", None: None}
-        if k2 and fam[k1] == fam[k2]:
-            word = "unisons" if k1 == k2 == "unisons" else k2
-            self.add(f"parallel-{fam[k2]}", t, (a.name, b.name), f"parallel {word} {motion}")
-        elif k2 and outer and abs(ma) > 200.0 + PERFECT_TOLERANCE:
-            self.add(f"hidden-{fam[k2]}", t, (a.name, b.name),
-                     f"hidden {fam[k2]}: similar motion into a perfect {'fifth' if k2 == 'fifths' else 'octave'} "
+        parallel = parallel_kind(a1.cents, b1.cents, a2.cents, b2.cents)
+        if parallel:
+            start, end = perfect_kind(a1.cents - b1.cents), perfect_kind(a2.cents - b2.cents)
+            word = "unisons" if start == end == "unisons" else end
+            self.add(f"parallel-{parallel}", t, (a.name, b.name), f"parallel {word} {motion}")
+        elif outer and (hidden := hidden_kind(a1.cents, b1.cents, a2.cents, b2.cents)):
+            self.add(f"hidden-{hidden}", t, (a.name, b.name),
+                     f"hidden {hidden}: similar motion into a perfect {'fifth' if hidden == 'fifths' else 'octave'} "
                      f"with a leap in {a.name} {motion}")
 
     def ranges(self) -> None:

@@ -1,0 +1,129 @@
+"""Voice-leading rules: their names and facts (`rules/voice_leading.yaml`), and the tests of motion
+between two voices that the composer obeys and `partita check` reports.
+
+Intervals are in cents, so a just fifth (702) and a tempered one (700) are both fifths (within
+`perfect_tolerance_cents`). The motion tests take numbers or numpy arrays, so a search can try many
+voicings at once:
+
+    parallel_kind(a1, b1, a2, b2)   -> "fifths" | "octaves" | "" (two voices, a above b, from 1 to 2)
+    hidden_kind(a1, b1, a2, b2)     -> the same, for direct fifths and octaves with a leap in `a`
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .datafile import read_yaml_file
+from .errors import DataFileError, TheoryError
+from .schema import load_schema, validate
+
+RULES_PATH = Path(__file__).resolve().parent / "rules" / "voice_leading.yaml"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "voice_leading.schema.json"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named rule: its severity in a report, the voices it binds, what it says and where from."""
+
+    name: str
+    severity: str
+    voices: str
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    title: str
+    rules: dict
+    perfect_tolerance_cents: float
+    step_cents: float
+    max_upper_spacing_cents: float
+
+    def rule(self, name: str) -> Rule:
+        if name not in self.rules:
+            raise TheoryError(f"unknown voice-leading rule {name!r} (accepted: {', '.join(self.rules)})")
+        return self.rules[name]
+
+
+@lru_cache(maxsize=1)
+def voice_leading_rules() -> RuleSet:
+    """The rules of `theory/rules/voice_leading.yaml`, checked against their schema."""
+    doc = read_yaml_file(RULES_PATH)
+    problems = validate(doc.data, load_schema(SCHEMA_PATH), doc)
+    if problems:
+        raise DataFileError("\n".join(str(p) for p in problems))
+    data = doc.data
+    rules = {name: Rule(name, r["severity"], r["voices"], " ".join(r["description"].split()), r["source"])
+             for name, r in data["rules"].items()}
+    p = data["parameters"]
+    return RuleSet(data["name"], data["title"], rules, float(p["perfect_tolerance_cents"]), float(p["step_cents"]),
+                   float(p["max_upper_spacing_cents"]))
+
+
+def _tolerance() -> float:
+    return voice_leading_rules().perfect_tolerance_cents
+
+
+def perfect_kind(interval_cents, tolerance: float | None = None):
+    """'unisons', 'octaves' or 'fifths' for a perfect interval (compounds included), else ''. Works on
+    arrays (an array of those strings)."""
+    tol = _tolerance() if tolerance is None else tolerance
+    iv = np.abs(np.asarray(interval_cents, dtype=float))
+    octave = np.minimum(iv % 1200.0, 1200.0 - iv % 1200.0) <= tol
+    fifth = np.abs(iv % 1200.0 - 700.0) <= tol
+    kind = np.where(octave, np.where(iv > tol, "octaves", "unisons"), np.where(fifth, "fifths", ""))
+    return kind.item() if kind.ndim == 0 else kind
+
+
+def _family(interval_cents, tol: float):
+    """0: not perfect; 1: unison or octave; 2: fifth (for arrays)."""
+    iv = np.abs(np.asarray(interval_cents, dtype=float)) % 1200.0
+    octave = np.minimum(iv, 1200.0 - iv) <= tol
+    fifth = np.abs(iv - 700.0) <= tol
+    return np.where(octave, 1, np.where(fifth, 2, 0))
+
+
+def similar_motion(a1, b1, a2, b2, tolerance: float = 1e-6):
+    """Both voices move, in the same direction."""
+    ma, mb = np.asarray(a2, dtype=float) - a1, np.asarray(b2, dtype=float) - b1
+    return (np.abs(ma) > tolerance) & (np.abs(mb) > tolerance) & ((ma > 0) == (mb > 0))
+
+
+def parallel_family(a1, b1, a2, b2, tolerance: float | None = None):
+    """For voices moving from (a1, b1) to (a2, b2): 1 for parallel octaves or unisons, 2 for parallel
+    fifths, 0 for neither (arrays broadcast)."""
+    tol = _tolerance() if tolerance is None else tolerance
+    f1, f2 = _family(np.asarray(a1, dtype=float) - b1, tol), _family(np.asarray(a2, dtype=float) - b2, tol)
+    return np.where(similar_motion(a1, b1, a2, b2) & (f1 == f2), f2, 0)
+
+
+def hidden_family(a1, b1, a2, b2, tolerance: float | None = None, step_cents: float | None = None):
+    """Direct (hidden) fifths or octaves: similar motion into a perfect fifth (2) or octave (1) from
+    another interval, with a leap in the upper voice `a`; 0 otherwise."""
+    rules = voice_leading_rules()
+    tol = rules.perfect_tolerance_cents if tolerance is None else tolerance
+    step = rules.step_cents if step_cents is None else step_cents
+    f1, f2 = _family(np.asarray(a1, dtype=float) - b1, tol), _family(np.asarray(a2, dtype=float) - b2, tol)
+    leap = np.abs(np.asarray(a2, dtype=float) - a1) > step + tol
+    return np.where(similar_motion(a1, b1, a2, b2) & (f2 > 0) & (f1 != f2) & leap, f2, 0)
+
+
+FAMILY_RULES = {1: "octaves", 2: "fifths"}
+
+
+def parallel_kind(a1, b1, a2, b2) -> str:
+    """'fifths', 'octaves' or '' for one motion (numbers)."""
+    return FAMILY_RULES.get(int(parallel_family(a1, b1, a2, b2)), "")
+
+
+def hidden_kind(a1, b1, a2, b2) -> str:
+    return FAMILY_RULES.get(int(hidden_family(a1, b1, a2, b2)), "")
+
+
+__all__ = ["Rule", "RuleSet", "hidden_family", "hidden_kind", "parallel_family", "parallel_kind", "perfect_kind",
+           "similar_motion", "voice_leading_rules"]
