@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 
 from composer import compose, load_spec
-from composer.arrange.accompaniment import arrange_bass, arrange_chords
+from composer.arrange import arrange_harmony, arrange_parts
 from composer.fill.melody import fill_melody
 from composer.formats.midi import midi_bytes
 from composer.formats.musicxml import musicxml_bytes
@@ -117,13 +117,12 @@ def main() -> None:
     slots = [[s for s in plan_slots(plans[i], spec) if s.part_index == melody] for i in range(args.runs)]
     fill_ms = timed(lambda i: fill_melody(plans[i], slots[i], i), args.runs)
 
-    def arrange(i):
-        for part in spec.parts:
-            if part.role == "chords":
-                arrange_chords(plans[i], part, spec.style)
-            elif part.role == "bass":
-                arrange_bass(plans[i], part, spec.style)
+    melodies = [{melody: list(fill_melody(plans[i], slots[i], i).parts[melody])} for i in range(args.runs)]
 
+    def arrange(i):
+        arrange_parts(plans[i], spec, melodies[i])
+
+    voice_leading_ms = timed(lambda i: arrange_harmony(plans[i], spec, melodies[i]), args.runs)
     arrange_ms = timed(arrange, args.runs)
     piece = compose(spec)
     midi_ms = timed(lambda i: midi_bytes(piece), args.runs)
@@ -137,7 +136,8 @@ def main() -> None:
         "spec": str(Path(args.spec).relative_to(ROOT)) if Path(args.spec).is_relative_to(ROOT) else args.spec,
         "bars": piece.bars, "parts": len(piece.parts), "notes": notes, "runs": args.runs,
         "compose_warm": summary(total),
-        "stages": {"plan": summary(plan_ms), "fill_melody": summary(fill_ms), "arrange": summary(arrange_ms)},
+        "stages": {"plan": summary(plan_ms), "fill_melody": summary(fill_ms), "arrange": summary(arrange_ms),
+                   "voice_leading_search": summary(voice_leading_ms)},
         "midi_bytes": summary(midi_ms),
         "midi_write_file": summary(write_ms),
         "musicxml_bytes": summary(xml_ms),

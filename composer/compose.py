@@ -3,7 +3,7 @@
     plan_piece(spec, rng) -> Plan                  (frozen: form, keys, chords, cues)
     plan_slots(plan, spec) -> slots; precheck       (impossible requests found before decoding)
     fill_melody(plan, slots, ...) -> FillResult     (each melody part's notes and why)
-    arrange_part(plan, part, spec, lead) -> notes   (bass, chords, drone, percussion, heterophony)
+    arrange_parts(plan, spec, melodies) -> notes    (the voice-led bass and chords, drone, percussion...)
 
 No file is written here.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from theory import Pitch
 
-from .arrange import arrange_part
+from .arrange import arrange_parts
 from .fill.context import DEFAULT_FILLER, FILLERS, sampling_settings
 from .fill.guard import guard_for
 from .fill.melody import fill_melody
@@ -61,20 +61,23 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
     plan = plan_piece(spec_obj, plan_rng(spec_obj.seed))
     slots = plan_slots(plan, spec_obj)
     precheck(plan, slots)
-    parts = []
     budget.check("after planning")
     lead: list | None = None
     filled: list[FillResult] = []
-    total_notes = 0
+    melodies: dict[int, list] = {}
     for i, part in enumerate(spec_obj.parts):
         if part.role == "melody" and (lead is None or spec_obj.harmony != "heterophony"):
             melody = fill_melody(plan, [s for s in slots if s.part_index == i], spec_obj.seed, filler, sampling,
                                  guard, lead=lead is None)
             filled.append(melody)
-            notes = list(melody.parts.get(i, ()))
-            lead = notes if lead is None else lead
-        else:
-            notes = arrange_part(plan, part, spec_obj, lead)
+            melodies[i] = list(melody.parts.get(i, ()))
+            lead = melodies[i] if lead is None else lead
+            budget.check(f"after part {part.name!r}")
+    arranged = arrange_parts(plan, spec_obj, melodies)
+    parts = []
+    total_notes = 0
+    for i, part in enumerate(spec_obj.parts):
+        notes = melodies[i] if i in melodies else arranged[i]
         total_notes += len(notes)
         check_notes(total_notes)
         budget.check(f"after part {part.name!r}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import ParseError
-from .pitch import Spelling, parse_spelling
+from .pitch import LETTER_SEMITONES, Spelling, parse_spelling
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,12 @@ class Chord:
         pc = cents % 1200.0
         return any(abs(pc - c) <= tolerance or abs(pc - c) >= 1200 - tolerance for c in self.pitch_classes_cents)
 
+    def spelled_tones(self) -> tuple[Spelling, ...]:
+        """How each tone is written, root first: its letter counts up from the root's by the tone's
+        generic interval (a third, a fifth, a seventh...), so C7's seventh is B-flat, not A-sharp, and
+        a D major triad's third F-sharp, not G-flat."""
+        return _spelled_tones(self)
+
     def tone_pc(self, name: str) -> float:
         """Pitch class (cents above C) of 'root', 'third', 'fifth', 'seventh' (falls back to root)."""
         index = {"root": 0, "third": 1, "fifth": 2, "seventh": 3, "octave": 0}.get(name)
@@ -62,6 +68,31 @@ class Chord:
 
     def __str__(self) -> str:
         return self.symbol
+
+
+@lru_cache(maxsize=4096)
+def _spelled_tones(chord: Chord) -> tuple[Spelling, ...]:
+    letters = "CDEFGAB"
+    root = letters.index(chord.root.letter)
+    out = []
+    for interval in chord.intervals:
+        cents = round(interval) % 1200
+        steps = _GENERIC_STEPS.get(cents, round(cents / 1200 * 7) % 7)
+        if cents == 800 and chord.quality == "aug":
+            steps = 4                                    # the augmented fifth
+        elif cents == 900 and chord.quality == "dim7":
+            steps = 6                                    # the diminished seventh
+        letter = letters[(root + steps) % 7]
+        semis = (chord.root.semitones + round(interval / 100.0)) % 12
+        alter = (semis - LETTER_SEMITONES[letter]) % 12
+        out.append(Spelling(letter, alter - 12 if alter > 6 else alter))
+    return tuple(out)
+
+
+# Generic interval (letter steps above the root) of each chord tone, by its size in cents: a second
+# (the ninth), a third, a fourth, a fifth, a sixth, a seventh; the augmented fifth and the diminished
+# seventh are told by the chord's quality.
+_GENERIC_STEPS = {0: 0, 100: 1, 200: 1, 300: 2, 400: 2, 500: 3, 600: 4, 700: 4, 800: 5, 900: 5, 1000: 6, 1100: 6}
 
 
 @lru_cache(maxsize=1)

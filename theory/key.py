@@ -158,13 +158,25 @@ class Key:
             alter -= 12
         return Spelling(letter, alter)
 
-    def spell(self, pc_semitones: int) -> Spelling:
-        """Spell a pitch class in this key: diatonic names first, else by the signature's side."""
+    def spell(self, pc_semitones: int, chord: Chord | None = None) -> Spelling:
+        """Spell a pitch class in this key: as a tone of the sounding `chord` where it is one (F-sharp in
+        a D major chord, B-flat in C7, the leading tone of a secondary dominant as its own key spells it);
+        else diatonic names first; in a minor key the raised sixth and seventh next (C-sharp and B in D
+        minor, not D-flat and C-flat); else by the signature's side."""
         pc = pc_semitones % 12
+        if chord is not None:
+            for sp in chord.spelled_tones():
+                if sp.semitones == pc:
+                    return sp
         for d in range(7):
             sp = self.degree_spelling(d)
             if sp.semitones == pc and abs(sp.alter) <= 2:
                 return sp
+        if self.is_minor:
+            for d in (6, 5):
+                sp = self.degree_spelling(d, 1)
+                if sp.semitones == pc and abs(sp.alter) <= 2:
+                    return sp
         from .pitch import FLAT_NAMES, SHARP_NAMES
 
         sp, _ = parse_spelling((FLAT_NAMES if self.prefers_flats else SHARP_NAMES)[pc])

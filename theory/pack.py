@@ -332,7 +332,13 @@ def load_pack_file(path: str | Path) -> Pack:
 
 
 def list_packs() -> list[str]:
-    return sorted(p.stem for p in PACKS_DIR.glob("*.yaml"))
+    """The names of the shipped packs."""
+    return list(_shipped_packs())
+
+
+@lru_cache(maxsize=1)
+def _shipped_packs() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in PACKS_DIR.glob("*.yaml")))
 
 
 _USER_PACKS: dict[str, Pack] = {}
@@ -349,7 +355,7 @@ def load_pack(name: str) -> Pack:
     key = normalise_name(name)
     if key in _USER_PACKS:
         return _USER_PACKS[key]
-    if key not in list_packs():
+    if key not in _shipped_packs():
         raise UnknownNameError("pack", name, list_packs() + sorted(_USER_PACKS))
     return _load_pack_cached(key)
 

@@ -80,12 +80,18 @@ def perfect_kind(interval_cents, tolerance: float | None = None):
     return kind.item() if kind.ndim == 0 else kind
 
 
-def _family(interval_cents, tol: float):
-    """0: not perfect; 1: unison or octave; 2: fifth (for arrays)."""
+def perfect_family(interval_cents, tol: float | None = None):
+    """0: not perfect; 1: unison or octave; 2: fifth (for arrays; NaN: 0)."""
+    tol = _tolerance() if tol is None else tol
     iv = np.abs(np.asarray(interval_cents, dtype=float)) % 1200.0
     octave = np.minimum(iv, 1200.0 - iv) <= tol
     fifth = np.abs(iv - 700.0) <= tol
     return np.where(octave, 1, np.where(fifth, 2, 0))
+
+
+def _families(a1, b1, a2, b2, tol: float):
+    """The perfect family of the first dyad and of the second."""
+    return perfect_family(np.asarray(a1, dtype=float) - b1, tol), perfect_family(np.asarray(a2, dtype=float) - b2, tol)
 
 
 def similar_motion(a1, b1, a2, b2, tolerance: float = 1e-6):
@@ -94,12 +100,25 @@ def similar_motion(a1, b1, a2, b2, tolerance: float = 1e-6):
     return (np.abs(ma) > tolerance) & (np.abs(mb) > tolerance) & ((ma > 0) == (mb > 0))
 
 
+def both_move(a1, b1, a2, b2, tolerance: float = 1e-6):
+    """Both voices move (in the same direction or in contrary motion)."""
+    return (np.abs(np.asarray(a2, dtype=float) - a1) > tolerance) & (np.abs(np.asarray(b2, dtype=float) - b1) > tolerance)
+
+
 def parallel_family(a1, b1, a2, b2, tolerance: float | None = None):
     """For voices moving from (a1, b1) to (a2, b2): 1 for parallel octaves or unisons, 2 for parallel
-    fifths, 0 for neither (arrays broadcast)."""
+    fifths, 0 for neither (arrays broadcast): both voices move in the same direction."""
     tol = _tolerance() if tolerance is None else tolerance
-    f1, f2 = _family(np.asarray(a1, dtype=float) - b1, tol), _family(np.asarray(a2, dtype=float) - b2, tol)
+    f1, f2 = _families(a1, b1, a2, b2, tol)
     return np.where(similar_motion(a1, b1, a2, b2) & (f1 == f2), f2, 0)
+
+
+def contrary_family(a1, b1, a2, b2, tolerance: float | None = None):
+    """The same for consecutive fifths or octaves by contrary motion (a fifth to a twelfth, an octave to
+    a unison, the voices moving apart or together): 1, 2 or 0 (arrays broadcast)."""
+    tol = _tolerance() if tolerance is None else tolerance
+    f1, f2 = _families(a1, b1, a2, b2, tol)
+    return np.where(both_move(a1, b1, a2, b2) & ~similar_motion(a1, b1, a2, b2) & (f1 == f2), f2, 0)
 
 
 def hidden_family(a1, b1, a2, b2, tolerance: float | None = None, step_cents: float | None = None):
@@ -108,7 +127,7 @@ def hidden_family(a1, b1, a2, b2, tolerance: float | None = None, step_cents: fl
     rules = voice_leading_rules()
     tol = rules.perfect_tolerance_cents if tolerance is None else tolerance
     step = rules.step_cents if step_cents is None else step_cents
-    f1, f2 = _family(np.asarray(a1, dtype=float) - b1, tol), _family(np.asarray(a2, dtype=float) - b2, tol)
+    f1, f2 = _families(a1, b1, a2, b2, tol)
     leap = np.abs(np.asarray(a2, dtype=float) - a1) > step + tol
     return np.where(similar_motion(a1, b1, a2, b2) & (f2 > 0) & (f1 != f2) & leap, f2, 0)
 
@@ -116,14 +135,47 @@ def hidden_family(a1, b1, a2, b2, tolerance: float | None = None, step_cents: fl
 FAMILY_RULES = {1: "octaves", 2: "fifths"}
 
 
-def parallel_kind(a1, b1, a2, b2) -> str:
-    """'fifths', 'octaves' or '' for one motion (numbers)."""
-    return FAMILY_RULES.get(int(parallel_family(a1, b1, a2, b2)), "")
+def _family_of(interval: float, tol: float) -> int:
+    """`_family` for one number, without numpy (the checker and the verification call it per dyad)."""
+    iv = abs(interval) % 1200.0
+    if min(iv, 1200.0 - iv) <= tol:
+        return 1
+    return 2 if abs(iv - 700.0) <= tol else 0
 
 
-def hidden_kind(a1, b1, a2, b2) -> str:
-    return FAMILY_RULES.get(int(hidden_family(a1, b1, a2, b2)), "")
+def parallel_kind(a1: float, b1: float, a2: float, b2: float) -> str:
+    """'fifths', 'octaves' or '' for one motion (numbers; the same test as `parallel_family`)."""
+    ma, mb = a2 - a1, b2 - b1
+    if abs(ma) <= 1e-6 or abs(mb) <= 1e-6 or (ma > 0) != (mb > 0):
+        return ""
+    tol = _tolerance()
+    f1, f2 = _family_of(a1 - b1, tol), _family_of(a2 - b2, tol)
+    return FAMILY_RULES[f2] if f2 and f1 == f2 else ""
 
 
-__all__ = ["Rule", "RuleSet", "hidden_family", "hidden_kind", "parallel_family", "parallel_kind", "perfect_kind",
-           "similar_motion", "voice_leading_rules"]
+def hidden_kind(a1: float, b1: float, a2: float, b2: float) -> str:
+    """'fifths', 'octaves' or '' for one motion into a direct perfect interval (the test of `hidden_family`)."""
+    ma, mb = a2 - a1, b2 - b1
+    if abs(ma) <= 1e-6 or abs(mb) <= 1e-6 or (ma > 0) != (mb > 0):
+        return ""
+    rules = voice_leading_rules()
+    tol = rules.perfect_tolerance_cents
+    f1, f2 = _family_of(a1 - b1, tol), _family_of(a2 - b2, tol)
+    return FAMILY_RULES[f2] if f2 and f1 != f2 and abs(ma) > rules.step_cents + tol else ""
+
+
+def consecutive_family(a1, b1, a2, b2, tolerance: float | None = None):
+    """Consecutive fifths (2) or octaves and unisons (1) with both voices moving, by similar or contrary
+    motion: `parallel_family` and `contrary_family` at once, for the searches (arrays broadcast; each
+    interval's family is found before the broadcast, on the smaller arrays)."""
+    tol = _tolerance() if tolerance is None else tolerance
+    a1, b1, a2, b2 = (np.asarray(x, dtype=float) for x in (a1, b1, a2, b2))
+    f1, f2 = perfect_family(a1 - b1, tol).astype(np.int8), perfect_family(a2 - b2, tol).astype(np.int8)
+    hit = (f1 == f2) & (f2 > 0)
+    hit &= np.abs(a2 - a1) > 1e-6
+    hit &= np.abs(b2 - b1) > 1e-6
+    return np.where(hit, f2, np.int8(0))
+
+
+__all__ = ["Rule", "RuleSet", "both_move", "consecutive_family", "contrary_family", "hidden_family", "hidden_kind",
+           "parallel_family", "parallel_kind", "perfect_family", "perfect_kind", "similar_motion", "voice_leading_rules"]

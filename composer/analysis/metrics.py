@@ -396,7 +396,8 @@ def constraint_satisfaction(piece, plan, slots) -> dict:
                         failed.append(f"{name} {where(n.offset)}: {cname}")
                 if previous is not None:
                     checks += 1
-                    if not step_ok(slot.key, previous.pitch.cents, n.pitch.cents, slot.max_leap):
+                    if not step_ok(slot.key, previous.pitch.cents, n.pitch.cents, slot.max_leap,
+                                   piece.chord_at(previous.offset), piece.chord_at(n.offset)):
                         failed.append(f"{name} {where(n.offset)}: max leap or scale movement")
                 previous = n
         for b in range(plan.bars):

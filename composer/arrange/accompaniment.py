@@ -1,25 +1,19 @@
-"""Arrangement: bass lines and chord accompaniment from the pattern data, with
-voice-leading-aware voicings (each chord is voiced as close as possible to the
-one before it)."""
+"""Accompaniment patterns: which pattern a part plays, and where each of its events falls under each
+chord of the plan. The voices themselves are chosen by the voice-leading search (`voice_leading`);
+the pattern breaks them up."""
 from __future__ import annotations
 
-import itertools
+import math
 from fractions import Fraction
 
-import numpy as np
-
-from theory import Chord, Meter, Pitch
+from theory import Meter
 
 from .. import grammar
-from ..fill.context import ChordLookup
 from ..plan.model import Plan
-from ..score.notes import ChordEvent, Note
-from ..spec.model import PartSpec
 
 # The pattern used when a part names none: by meter first, then by style.
 METER_PATTERNS = {"3/4": "waltz"}
 STYLE_PATTERNS = {"classical": "alberti", "pop": "pop_eighths", "blues": "oompah", "jazz": "block", "modal": "sustained"}
-MAX_VOICING_SPAN = 1200.0 + 700.0
 
 
 def default_pattern(meter: Meter, style: str) -> str:
@@ -34,115 +28,67 @@ def default_pattern(meter: Meter, style: str) -> str:
     return name
 
 
-def _segments(meter: Meter, bar_start: Fraction, lookup: ChordLookup, per_group: bool):
-    """Split a bar at chord changes (and beat groups when asked): (start, end, chord) relative to the bar."""
-    bar_end = bar_start + meter.bar_quarters
-    cuts = {Fraction(0), meter.bar_quarters}
-    if per_group:
-        cuts.update(meter.group_offsets)
-    for event in lookup.overlapping(bar_start, bar_end):
-        for edge in (event.offset, event.end):
-            if bar_start < edge < bar_end:
-                cuts.add(edge - bar_start)
-    cuts = sorted(cuts)
-    for a, b in zip(cuts, cuts[1:]):
-        chord = lookup.at(bar_start + a)
-        if chord is not None:
-            yield a, b, chord
-
-
 def _pattern_events(pattern: grammar.AccompanimentPattern, lane: str, meter: Meter, plan: Plan):
-    """(absolute onset, duration, chord event, event spec) for every event of a lane."""
-    lookup = ChordLookup(plan.chords)
-    events = pattern.bass if lane == "bass" else pattern.upper
-    unit = pattern.unit
+    """(absolute onset, duration, chord event, event spec, onset within the bar) for every event of a
+    lane (the last in ticks, a key for the accent): each bar is cut
+    at chord changes (and at beat groups for a pattern played per group), and the pattern's cycle
+    repeats from the start of each piece of bar. Counted in integer ticks of a common denominator of
+    every time involved, then given back as exact fractions."""
+    chords = plan.chords
+    times = [meter.bar_quarters, pattern.unit, *meter.group_offsets, *(e.at for e in pattern.bass + pattern.upper),
+             *(e.dur for e in pattern.bass + pattern.upper if e.dur is not None),
+             *(c.offset for c in chords), *(c.duration for c in chords)]
+    den = math.lcm(*(Fraction(t).denominator for t in times))
+
+    def tick(t) -> int:
+        return int(Fraction(t) * den)
+
+    bar, unit = tick(meter.bar_quarters), tick(pattern.unit)
     cycle = pattern.length * unit
-    for bar in range(plan.bars):
-        bar_start = bar * meter.bar_quarters
-        for seg_start, seg_end, chord in _segments(meter, bar_start, lookup, pattern.per_group):
-            starts = [seg_start] if pattern.per_group else _cycle_starts(seg_start, seg_end, cycle)
+    groups = [tick(g) for g in meter.group_offsets] if pattern.per_group else []
+    events = [(tick(ev.at * pattern.unit), None if ev.dur is None else tick(ev.dur * pattern.unit), ev)
+              for ev in (pattern.bass if lane == "bass" else pattern.upper)]
+    spans = [(tick(c.offset), tick(c.offset + c.duration), c) for c in chords]
+    edges = sorted({t for a, b, _ in spans for t in (a, b)})
+    k = 0
+    for b in range(plan.bars):
+        bar_start = b * bar
+        cuts = {bar_start, bar_start + bar} | {bar_start + g for g in groups}
+        cuts |= {t for t in edges if bar_start < t < bar_start + bar}
+        cuts = sorted(cuts)
+        for seg_start, seg_end in zip(cuts, cuts[1:]):
+            while k < len(spans) and spans[k][1] <= seg_start:
+                k += 1
+            if k >= len(spans) or not spans[k][0] <= seg_start < spans[k][1]:
+                continue
+            chord = spans[k][2]
+            starts = [seg_start] if pattern.per_group else range(seg_start, seg_end, cycle)
             for c_start in starts:
                 c_end = seg_end if pattern.per_group else min(seg_end, c_start + cycle)
-                for ev in events:
-                    onset = c_start + ev.at * unit
+                for at, dur, ev in events:
+                    onset = c_start + at
                     if onset >= c_end:
                         continue
-                    end = c_end if ev.dur is None else min(onset + ev.dur * unit, seg_end)
+                    end = c_end if dur is None else min(onset + dur, seg_end)
                     if end > onset:
-                        yield bar_start + onset, end - onset, chord, ev
+                        yield Fraction(onset, den), Fraction(end - onset, den), chord, ev, onset - bar_start
 
 
-def _cycle_starts(seg_start: Fraction, seg_end: Fraction, cycle: Fraction):
-    pos = seg_start
-    while pos < seg_end:
-        yield pos
-        pos += cycle
-
-
-def voice_chord(chord: Chord, low: float, high: float, previous: tuple[float, ...] | None, voices: int = 3) -> tuple[float, ...]:
-    """Upper voices for a chord: chord tones in range, closest in total motion to the previous voicing."""
-    pcs = list(chord.pitch_classes_cents)
-    if len(pcs) > voices:  # sevenths and beyond: keep root, third and seventh first
-        order = [0, 1, 3, 2, 4][: len(pcs)]
-        pcs = [pcs[i] for i in order][:voices]
-    options = []
-    for tone in pcs:
-        first = low + ((tone - low) % 1200.0)
-        options.append([c for c in np.arange(first, high + 0.5, 1200.0)])
-    best, best_cost = None, None
-    center = (low + high) / 2.0
-    for combo in itertools.product(*options):
-        ordered = tuple(sorted(combo))
-        if ordered[-1] - ordered[0] > MAX_VOICING_SPAN or len(set(ordered)) < len(ordered):
-            continue
-        if previous is not None and len(previous) == len(ordered):
-            cost = sum(abs(a - b) for a, b in zip(ordered, previous))
-        else:
-            cost = abs(sum(ordered) / len(ordered) - center) * len(ordered)
-        cost += 0.05 * (ordered[-1] - ordered[0])
-        if best_cost is None or cost < best_cost - 1e-9 or (abs(cost - best_cost) < 1e-9 and ordered < best):
-            best, best_cost = ordered, cost
-    if best is None:  # range too narrow for the whole chord: the root alone
-        best = (low + ((pcs[0] - low) % 1200.0),)
-    return best
-
-
-def arrange_chords(plan: Plan, part: PartSpec, style: str) -> list[Note]:
-    pattern = grammar.load_pattern(part.pattern or default_pattern(plan.meter, style))
-    notes: list[Note] = []
-    voicing: tuple[float, ...] | None = None
-    current: ChordEvent | None = None
-    for onset, dur, chord, ev in _pattern_events(pattern, "upper", plan.meter, plan):
-        if chord is not current:
-            voicing = voice_chord(chord.chord, part.low.cents, part.high.cents, voicing)
-            current = chord
-        chosen = voicing if ev.voices is None else tuple(voicing[min(i, len(voicing) - 1)] for i in ev.voices)
-        for cents in sorted(set(chosen)):
-            notes.append(Note(onset, dur, Pitch(cents), _accent(plan.meter, onset, part.velocity)))
-    return notes
-
-
-def arrange_bass(plan: Plan, part: PartSpec, style: str) -> list[Note]:
-    pattern = grammar.load_pattern(part.pattern or default_pattern(plan.meter, style))
-    notes: list[Note] = []
-    previous = None
-    low, high = part.low.cents, part.high.cents
-    for onset, dur, chord, ev in _pattern_events(pattern, "bass", plan.meter, plan):
-        tone = ev.tone or "root"
-        pc = chord.chord.bass_pc_cents if tone == "root" else chord.chord.tone_pc(tone)
-        options = np.arange(low + ((pc - low) % 1200.0), high + 0.5, 1200.0)
-        if options.size == 0:
-            continue
-        if tone == "octave" and previous is not None:
-            cents = float(options[np.argmax(options)])
-        else:
-            target = previous if previous is not None else low + 700.0
-            cents = float(options[np.argmin(np.abs(options - target) + 1e-3 * options)])
-        previous = cents
-        notes.append(Note(onset, dur, Pitch(cents), _accent(plan.meter, onset, part.velocity)))
-    return notes
+def events_by_chord(pattern: grammar.AccompanimentPattern, lane: str, plan: Plan):
+    """A lane's events for every chord of the plan, in order: (onset, duration, velocity, what) where
+    `what` is the event's voice indices (None: all) for the upper lane, its tone for the bass."""
+    index = {id(c): k for k, c in enumerate(plan.chords)}
+    out = [[] for _ in plan.chords]
+    accents: dict[int, int] = {}
+    for onset, dur, chord, ev, in_bar in _pattern_events(pattern, lane, plan.meter, plan):
+        what = ev.tone if lane == "bass" else ev.voices
+        if in_bar not in accents:
+            accents[in_bar] = _accent(plan.meter, onset % plan.meter.bar_quarters, 0)
+        out[index[id(chord)]].append((onset, dur, accents[in_bar], what))
+    return out
 
 
 def _accent(meter: Meter, onset: Fraction, velocity: int) -> int:
+    """The velocity of a note at `onset`: louder on the downbeat and the strong beats."""
     strength = meter.strength(onset % meter.bar_quarters)
     return int(min(127, velocity + (8 if strength >= 1.0 else 4 if strength >= 0.5 else 0)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -132,6 +133,38 @@ def fixed_notes(cands: Candidates, positions: list[Position], fixed: dict[int, f
     return out
 
 
+@lru_cache(maxsize=256)
+def _letters(key: Key) -> tuple[str, ...]:
+    """The letter the key spells each of the twelve semitones with (C = 0)."""
+    return tuple(key.spell(s).letter for s in range(12))
+
+
+def agrees_with_chord(cands: Candidates, positions: list[Position], key: Key, blue_pcs=()) -> np.ndarray:
+    """No false relation: a note a chromatic semitone from a tone of the sounding chord, spelt with the
+    same letter (B-flat against a dominant's B, F-sharp against G7's F), is not written against it. In
+    minor, over a chord that holds the raised seventh the melody takes it too. The style's blue notes
+    keep their clash (the blue third over the tonic chord is the blues). Keys in 12-EDO only."""
+    out = np.ones((len(positions), cands.size), dtype=bool)
+    if any(abs(c / 100.0 - round(c / 100.0)) > 1e-6 for c in key.scale.degree_cents):
+        return out
+    letters = _letters(key)
+    semis = np.rint(cands.pcs / 100.0).astype(int) % 12
+    whole = np.abs(cands.pcs / 100.0 - np.rint(cands.pcs / 100.0)) < 1e-6
+    blue = _pc_in(cands.pcs, blue_pcs)
+    clashes: dict[tuple, np.ndarray] = {}
+    for t, p in enumerate(positions):
+        if p.chord is None:
+            continue
+        chord = p.chord.chord
+        if chord not in clashes:
+            tones = {sp.semitones: sp.letter for sp in chord.spelled_tones()}
+            bad = [s for s in range(12) if s not in tones and any(
+                (s - x) % 12 in (1, 11) and letters[s] == letter for x, letter in tones.items())]
+            clashes[chord] = np.isin(semis, bad) & whole & ~blue
+        out[t] = ~clashes[chord]
+    return out
+
+
 def max_leap(cands: Candidates, semitones: int) -> np.ndarray:
     return np.abs(cands.cents[:, None] - cands.cents[None, :]) <= semitones * 100.0 + 1e-6
 
@@ -160,6 +193,8 @@ def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch,
         "in scale": in_scale(cands, positions, blue_pcs),
         "in range": in_range(cands, positions, low, high),
     }
+    if any(p.chord is not None for p in positions):
+        masks["agrees with the chord"] = agrees_with_chord(cands, positions, key, blue_pcs)
     if strong_chord_tones:
         masks["chord tone on a strong beat"] = chord_tone_on_strong_beats(cands, positions)
     if targets_rel is not None:
@@ -169,8 +204,62 @@ def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch,
     allowed = np.ones((len(positions), cands.size), dtype=bool)
     for m in masks.values():
         allowed &= m
-    edges = max_leap(cands, max_leap_semitones) & scale_movement(cands, key)
+    edges = max_leap(cands, max_leap_semitones) & chord_governed_movement(cands, key, positions)
+    edges = leading_tone_rises(cands, key, positions, edges)
     return SlotProblem(cands, positions, allowed, edges, masks)
+
+
+def is_dominant(chord, key: Key) -> bool:
+    """A dominant-function chord of the key (V, V7, vii°, vii°7): it holds the leading tone, and its
+    other tones are the dominant's (the fifth, second, fourth, and in minor the sixth)."""
+    rel = {round((c - key.tonic_cents) / 100.0) % 12 for c in chord.pitch_classes_cents}
+    allowed = {7, 11, 2, 5} | ({8} if key.is_minor else {8, 9})
+    return 11 in rel and rel <= allowed and bool(rel & {7, 2, 5})
+
+
+def leads_home(key: Key, first, second) -> bool:
+    """Does a leading tone over chord `first` have to rise to the tonic over chord `second` (Chords, or
+    None): a dominant chord of a Western major or minor key, moving to another chord that holds the tonic."""
+    return (first is not None and second is not None and key.pack == "western" and key.family in ("major", "minor")
+            and first != second and is_dominant(first, key) and second.contains_pc(key.tonic_cents))
+
+
+def is_leading_tone(key: Key, cents) -> np.ndarray:
+    """Whether each pitch is the key's leading tone."""
+    return np.abs((np.asarray(cents, dtype=float) - key.tonic_cents) % 1200.0 - 1100.0) < 0.5
+
+
+def leading_tone_rises(cands: Candidates, key: Key, positions: list[Position], edges: np.ndarray) -> np.ndarray:
+    """The leading tone, as the last note over a dominant chord that moves to a chord holding the tonic,
+    rises by step to the tonic (Western major and minor keys). Returns the edges, one matrix per step
+    where this binds."""
+    if key.pack != "western" or key.family not in ("major", "minor") or len(positions) < 2:
+        return edges
+    leading = is_leading_tone(key, cands.cents)
+    steps = [t for t in range(len(positions) - 1)
+             if positions[t].chord is not None and positions[t + 1].chord is not None
+             and leads_home(key, positions[t].chord.chord, positions[t + 1].chord.chord)]
+    if not steps:
+        return edges
+    out = np.broadcast_to(edges, (len(positions) - 1, cands.size, cands.size)).copy() if edges.ndim == 2 else edges.copy()
+    rise = np.abs(cands.cents[None, :] - cands.cents[:, None] - 100.0) < 0.5
+    for t in steps:
+        out[t][leading] &= rise[leading]
+    return out
+
+
+def chord_governed_movement(cands: Candidates, key: Key, positions: list[Position]) -> np.ndarray:
+    """The scale's movement graph, except where a tone of the sounding chord is stepped to or from: the
+    chord governs it (over a minor key's dominant the leading tone is the melody's seventh, descending
+    too). One matrix when no chord tone is exempted, else one per step (positions - 1 x N x N)."""
+    movement = scale_movement(cands, key)
+    if movement.all() or not positions:
+        return movement
+    tones = np.array([_pc_in(cands.pcs, p.chord.chord.pitch_classes_cents) if p.chord is not None
+                      else np.zeros(cands.size, dtype=bool) for p in positions])
+    if not tones.any() or len(positions) < 2:
+        return movement
+    return movement[None, :, :] | tones[:-1, :, None] | tones[1:, None, :]
 
 
 def diagnose(problem: SlotProblem, t: int) -> list[str]:

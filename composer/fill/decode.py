@@ -11,25 +11,37 @@ from ..plan.slots import Slot
 from ..score.errors import UnsatisfiableError
 from ..spec.model import PartSpec
 from . import rules as fill_rules
-from .constraints import Position, build_problem, diagnose
+from .constraints import Position, build_problem, diagnose, is_leading_tone, leads_home
 from .context import FillContext
 from .neural import melody_sampler
 from .result import FillRecord, NoteReason
 
 
-def step_ok(key, a: float, b: float, max_leap_semitones: int) -> bool:
+def step_ok(key, a: float, b: float, max_leap_semitones: int, a_chord=None, b_chord=None) -> bool:
     """May a melody in `key` step from `a` to `b` cents: within the leap limit and, when both are
-    notes of the scale, along the movement graph of the step's direction."""
+    notes of the scale, along the movement graph of the step's direction, unless one of them is a
+    tone of the chord sounding under it (`a_chord`, `b_chord`: ChordEvents), which governs it (as
+    `constraints.chord_governed_movement`)."""
     if abs(b - a) > max_leap_semitones * 100.0 + 1e-6:
         return False
     scale = key.scale
     if scale.is_symmetric:
+        return True
+    if any(c is not None and c.chord.contains_pc(x) for c, x in ((a_chord, a), (b_chord, b))):
         return True
     da = scale.degree_of(key.rel_cents(a), tolerance=0.5)
     db = scale.degree_of(key.rel_cents(b), tolerance=0.5)
     if da is None or db is None:
         return True  # a chromatic chord tone: governed by the chord, not the scale
     return bool(scale.movement_matrix(np.array([da, db]), np.array([a, b]))[0, 1])
+
+
+def _chord_sounding(plan: Plan, offset, before: bool = False):
+    """The chord (a theory Chord) sounding at `offset`, or just before it; None where none does."""
+    for event in plan.chords:
+        if (event.offset < offset <= event.end) if before else (event.offset <= offset < event.end):
+            return event.chord
+    return None
 
 
 def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: float | None, rng: np.random.Generator,
@@ -46,14 +58,26 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
     cands = problem.candidates
     start = None
     if previous is not None:
-        start = np.array([step_ok(key, previous, c, slot.max_leap) for c in cands.cents], dtype=bool)
+        start = np.array([step_ok(key, previous, c, slot.max_leap, b_chord=positions[0].chord) for c in cands.cents],
+                         dtype=bool)
+        before = _chord_sounding(plan, positions[0].offset, before=True)
+        if positions[0].chord is not None and is_leading_tone(key, previous) and \
+                leads_home(key, before, positions[0].chord.chord):
+            rises = start & (np.abs(cands.cents - previous - 100.0) < 0.5)   # the leading tone rises to the tonic
+            # ... unless the tonic cannot be reached (above a range held under a climax still to come)
+            if backward_feasible(problem.allowed, problem.edges, start=rises)[0].any():
+                start = rises
     if narrow is not None:
         problem.allowed = narrowed(problem, narrow(problem), start)
     feasible = None
     if following is not None:
         # Join the last note to the locked note that follows (the start of a repeat), when possible.
         joined = problem.allowed.copy()
-        joined[-1] &= np.array([step_ok(key, c, following, slot.max_leap) for c in cands.cents], dtype=bool)
+        joined[-1] &= np.array([step_ok(key, c, following, slot.max_leap, a_chord=positions[-1].chord)
+                                for c in cands.cents], dtype=bool)
+        after = _chord_sounding(plan, positions[-1].offset + positions[-1].duration)
+        if positions[-1].chord is not None and leads_home(key, positions[-1].chord.chord, after):
+            joined[-1] &= ~(is_leading_tone(key, cands.cents) & (np.abs(cands.cents + 100.0 - following) > 0.5))
         feasible = backward_feasible(joined, problem.edges, start=start)
         if not feasible[0].any():
             feasible = None

@@ -20,6 +20,7 @@ import numpy as np
 from ..models import vocab as V
 from ..models.features import CENTER_CENTS_DEFAULT
 from ..models.runtime import GRUModel, Sampling, load_model, masked_sample
+from ..plan.feasibility import edge_at
 from ..score.rhythm import RhythmNote
 from .rhythm import even_bar
 
@@ -260,7 +261,7 @@ def melody_sampler(plan, slot, problem, previous: float | None, rng, model: GRUM
         prev_tok, prev_choice, chain = first_prev, None, []
         for t in range(T):
             h, logits = model.step(h, np.array([prev_tok]), cond_in[t:t + 1])
-            allowed = feasible[t] if prev_choice is None else feasible[t] & problem.edges[prev_choice]
+            allowed = feasible[t] if prev_choice is None else feasible[t] & edge_at(problem.edges, t - 1)[prev_choice]
             choice = masked_sample(logits[0], tokens, allowed, rng, sampling, extra)
             chain.append(choice)
             prev_choice, prev_tok = choice, int(tokens[choice])

@@ -2,7 +2,8 @@
 
 A chain has T positions and N candidates per position. `allowed[t, n]` holds the
 unary constraints of position t; `edges[m, n]` the binary constraint between a
-choice m at t and a choice n at t+1. `backward_feasible` keeps exactly the
+choice m at t and a choice n at t+1 (or `edges[t, m, n]`, one matrix per step, where
+the constraint between neighbours depends on where they stand). `backward_feasible` keeps exactly the
 choices from which the rest of the chain can still be completed, so a forward
 sampler that only picks feasible choices never dead-ends, and every hard
 constraint holds by construction. The same machinery walks chord graphs
@@ -13,6 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+
+def edge_at(edges: np.ndarray, t: int) -> np.ndarray:
+    """The edges of the step from position t to t+1: the one matrix, or the step's own."""
+    return edges if edges.ndim == 2 else edges[min(t, edges.shape[0] - 1)]
 
 
 @dataclass(frozen=True)
@@ -37,12 +43,12 @@ def backward_feasible(allowed: np.ndarray, edges: np.ndarray, start: np.ndarray 
     if T == 0:
         return feasible
     reach = allowed[T - 1].copy()
-    if end is not None:
-        reach &= (edges.astype(np.uint8) @ np.asarray(end, dtype=np.uint8)) > 0
-    feasible[T - 1] = reach
     edges_u8 = edges.astype(np.uint8)
+    if end is not None:
+        reach &= (edge_at(edges_u8, T - 1) @ np.asarray(end, dtype=np.uint8)) > 0
+    feasible[T - 1] = reach
     for t in range(T - 2, -1, -1):
-        feasible[t] = allowed[t] & ((edges_u8 @ feasible[t + 1].astype(np.uint8)) > 0)
+        feasible[t] = allowed[t] & ((edge_at(edges_u8, t) @ feasible[t + 1].astype(np.uint8)) > 0)
     if start is not None:
         feasible[0] &= np.asarray(start, dtype=bool)
     return feasible
@@ -61,10 +67,11 @@ def first_infeasible(allowed: np.ndarray, edges: np.ndarray, start: np.ndarray |
     reach = allowed[0] & (start if start is not None else True)
     edges_u8 = edges.astype(np.uint8)
     for t in range(1, allowed.shape[0]):
-        reach = allowed[t] & ((reach.astype(np.uint8) @ edges_u8) > 0)
+        reach = allowed[t] & ((reach.astype(np.uint8) @ edge_at(edges_u8, t - 1)) > 0)
         if not reach.any():
             return Infeasible(t, "no candidate is reachable from the previous position within the step limits")
-    if end is not None and not (reach & ((edges_u8 @ np.asarray(end, dtype=np.uint8)) > 0)).any():
+    last = edge_at(edges_u8, allowed.shape[0] - 1)
+    if end is not None and not (reach & ((last @ np.asarray(end, dtype=np.uint8)) > 0)).any():
         return Infeasible(allowed.shape[0] - 1, "the last position cannot connect to the note after the slot")
     return None
 
@@ -86,7 +93,7 @@ def sample_chain(feasible: np.ndarray, edges: np.ndarray, rng: np.random.Generat
         else:
             mask = feasible[t].copy()
             if prev is not None:
-                mask &= edges[prev]
+                mask &= edge_at(edges, t - 1)[prev] if t > 0 else edge_at(edges, 0)[prev]
             if not mask.any():  # cannot happen after backward_feasible; guard against misuse
                 raise RuntimeError(f"sample_chain dead-ended at position {t}: feasibility pass not applied")
             w = np.where(mask, 1.0, 0.0)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from theory import Meter, Pitch, TheoryError
@@ -22,7 +23,27 @@ def parse_range(value: Any) -> tuple[Pitch, Pitch]:
     return Pitch.from_name(lo), Pitch.from_name(hi)
 
 
+ROOM_BELOW_MELODY_CENTS = 1000.0   # a chords part with no range reaches a minor seventh below the melody's lowest note
+
+
 def read_parts(items: list, ck: SpecChecker, given: bool, meter: Meter | None, harmony: str = "functional",
+               cycle: Cycle | None = None) -> list[PartSpec]:
+    """The parts, checked. A chords part given no range keeps its role's register, reaching down to a
+    minor seventh below the melody's lowest note where that is lower (and the instrument allows it),
+    so that the accompaniment has room under a low melody: it is written below the melody."""
+    read = list(_read_parts(items, ck, given, meter, harmony, cycle))
+    melodies = [part.low.cents for _, part in read if part.role == "melody"]
+    floor = min(melodies) - ROOM_BELOW_MELODY_CENTS if melodies else None
+    out = []
+    for item, part in read:
+        if part.role == "chords" and "range" not in item and floor is not None and floor < part.low.cents:
+            low = max(floor, Pitch.from_name(part.instrument.low).cents)
+            part = replace(part, low=Pitch(min(low, part.low.cents)))
+        out.append(part)
+    return out
+
+
+def _read_parts(items: list, ck: SpecChecker, given: bool, meter: Meter | None, harmony: str = "functional",
                 cycle: Cycle | None = None):
     used_names: dict[str, int] = {}
     if given and not any(p.get("role") == "melody" for p in items):
@@ -81,8 +102,8 @@ def read_parts(items: list, ck: SpecChecker, given: bool, meter: Meter | None, h
         base = item.get("name") or role
         used_names[base] = used_names.get(base, 0) + 1
         name = base if used_names[base] == 1 else f"{base} {used_names[base]}"
-        yield PartSpec(role=role, name=name, instrument=inst, low=low, high=high, pattern=item.get("pattern"),
-                       velocity=item.get("velocity", DEFAULT_VELOCITY[role]), lyrics=lyrics)
+        yield item, PartSpec(role=role, name=name, instrument=inst, low=low, high=high, pattern=item.get("pattern"),
+                             velocity=item.get("velocity", DEFAULT_VELOCITY[role]), lyrics=lyrics)
 
 
 def read_lyrics(value, role: str, path: tuple, ck: SpecChecker) -> tuple:

@@ -7,6 +7,9 @@ import pytest
 
 from theory.errors import TheoryError
 from theory.voice_leading import (
+    consecutive_family,
+    contrary_family,
+    hidden_family,
     hidden_kind,
     parallel_family,
     parallel_kind,
@@ -45,6 +48,10 @@ def test_parallels_need_similar_motion_into_the_same_perfect_interval():
     assert parallel_kind(G5, C4, G5 + 200, D4) == "fifths"           # a twelfth to a twelfth
     assert parallel_kind(G4, C4, G4, D4) == ""                       # oblique motion
     assert parallel_kind(G4, C4, F4, D4) == ""                       # contrary motion
+    assert parallel_kind(G4, C4, D5, 5500) == ""                     # a fifth to a twelfth by contrary motion:
+    assert contrary_family(G4, C4, D5, 5500) == 2                    # ... consecutive fifths all the same
+    assert contrary_family(C5, C4, 8400, 4800) == 1                  # an octave to a triple octave
+    assert contrary_family(G4, C4, A4, D4) == 0                      # similar motion is the parallel rule's
     assert parallel_kind(G4, C4, C5, C4 + 600) == ""                 # a fifth to a tritone
     assert parallel_kind(G4, C4, 7700, F4) == ""                     # a fifth to an octave (F4-F5): direct, not parallel
 
@@ -62,3 +69,25 @@ def test_the_tests_work_on_arrays_of_voicings():
     assert list(parallel_family(G4, C4, upper, D4)) == [2, 0, 0]     # D-A fifths; D-B a sixth; D-D an octave
     assert list(parallel_family(C5, C4, upper + 500, D4)) == [1, 0, 0]   # from an octave: D5-D4 is parallel
     assert list(similar_motion(G4, C4, upper, np.array([D4, C4, B4 - 1200]))) == [True, False, False]
+
+
+def test_the_scalar_tests_agree_with_the_array_tests():
+    rng = np.random.default_rng(5)
+    pitches = rng.choice(np.arange(4800.0, 8400.0, 100.0), size=(4000, 4))
+    pitches[::7, 2] = pitches[::7, 0]                                # some voices hold
+    pitches[::11] += rng.choice([0.0, 2.0, 702.0 - 700.0], size=(len(pitches[::11]), 4))   # some just intervals
+    a1, b1, a2, b2 = pitches.T
+    assert [parallel_kind(*row) for row in pitches] == [{0: "", 1: "octaves", 2: "fifths"}[int(f)]
+                                                        for f in parallel_family(a1, b1, a2, b2)]
+    assert [hidden_kind(*row) for row in pitches] == [{0: "", 1: "octaves", 2: "fifths"}[int(f)]
+                                                      for f in hidden_family(a1, b1, a2, b2)]
+
+
+def test_consecutive_family_is_parallel_or_contrary():
+    rng = np.random.default_rng(7)
+    pitches = rng.choice(np.arange(4800.0, 8400.0, 100.0), size=(4000, 4))
+    pitches[::5, 2] = pitches[::5, 0]                                # some voices hold
+    a1, b1, a2, b2 = pitches.T
+    expected = np.maximum(parallel_family(a1, b1, a2, b2), contrary_family(a1, b1, a2, b2))
+    assert (consecutive_family(a1, b1, a2, b2) == expected).all()
+    assert (expected > 0).sum() > 50                                 # the sample holds such motions
