@@ -182,6 +182,15 @@ class Key:
         sp, _ = parse_spelling((FLAT_NAMES if self.prefers_flats else SHARP_NAMES)[pc])
         return sp
 
+    def pitch_name(self, cents: float, chord: Chord | None = None) -> str:
+        """A pitch's name with its octave, spelled by `spell` (as a tone of `chord` where it is one):
+        'F#4', 'Cb5' (the B above B4's neighbour C5's letter), 'Bb3+14c' for a pitch off 12-EDO."""
+        midi = int(round(cents / 100.0))
+        sp = self.spell(midi % 12, chord)
+        octave = (midi - sp.alter) // 12 - 1
+        off = cents - midi * 100.0
+        return f"{sp.name}{octave}" + (f"{off:+.0f}c" if abs(off) >= 0.5 else "")
+
     # --- Roman numerals -------------------------------------------------------------------
     def chord(self, numeral: str) -> Chord:
         """The chord of a Roman numeral in this key."""

@@ -11,9 +11,8 @@ from theory import Meter
 from .. import grammar
 from ..plan.model import Plan
 
-# The pattern used when a part names none: by meter first, then by style.
+# The pattern used when a part names none: by meter first, then the style's own (grammars/chords/).
 METER_PATTERNS = {"3/4": "waltz"}
-STYLE_PATTERNS = {"classical": "alberti", "pop": "pop_eighths", "blues": "oompah", "jazz": "block", "modal": "sustained"}
 
 
 def default_pattern(meter: Meter, style: str) -> str:
@@ -21,7 +20,7 @@ def default_pattern(meter: Meter, style: str) -> str:
         return "groups"
     name = METER_PATTERNS.get(f"{meter.numerator}/{meter.denominator}")
     if name is None:
-        name = STYLE_PATTERNS.get(style, "block")
+        name = grammar.load_chord_style(style).accompaniment
     pattern = grammar.load_pattern(name)
     if pattern.meters and f"{meter.numerator}/{meter.denominator}" not in pattern.meters:
         return "block"

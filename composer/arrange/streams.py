@@ -72,6 +72,7 @@ class Finding:
     at: float
     voices: tuple[str, str]
     detail: str
+    family: str = ""              # 'fifths' or 'octaves', for the rules of consecutive perfect intervals
 
 
 def _first_of_runs(flags: np.ndarray, breaks: np.ndarray) -> np.ndarray:
@@ -109,7 +110,8 @@ def texture_findings(voices: list[Voice], rules: set[str] | None = None, among: 
                     rule = "contrary-fifths-octaves" if kind == "contrary" else f"{kind}-{FAMILY_RULES[int(family[m])]}"
                     if rule in wanted:
                         out.append(Finding(rule, float(at[step[m] + 1]), (a.name, b.name),
-                                           f"{a1[m]:g}/{b1[m]:g} -> {a2[m]:g}/{b2[m]:g}"))
+                                           f"{a1[m]:g}/{b1[m]:g} -> {a2[m]:g}/{b2[m]:g}",
+                                           FAMILY_RULES[int(family[m])]))
             if adjacent:
                 breaks = np.concatenate([index[1:] != index[:-1] + 1, [True]])
                 crossed = _first_of_runs(va < vb - EPS, breaks)

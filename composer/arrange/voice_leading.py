@@ -117,7 +117,13 @@ def _bass(plan: Plan, part: PartSpec, style: str, above: list[Voice], top: Voice
                 is_dominant(event.chord, event.key):
             if _sounds_pc(above, event, event.key.tonic_cents):
                 unary[k] = unary[k] + is_leading_tone(event.key, cents[k]) * HARD
-    leading_moves = [leads_home(chords[k].key, chords[k].chord, chords[k + 1].chord) for k in range(len(chords) - 1)]
+    # ... and rises at the next chord when that chord holds the tonic, or when a voice above sounds the
+    # tonic over it (a suspension or an appoggiatura over a dominant chord repeated): the checker hears
+    # a dominant sonority move to one with the tonic.
+    leading_moves = [leads_home(chords[k].key, chords[k].chord, chords[k + 1].chord)
+                     or (is_dominant(chords[k].chord, chords[k].key)
+                         and _sounds_pc(above, chords[k + 1], chords[k].key.tonic_cents))
+                     for k in range(len(chords) - 1)]
 
     def motion(keep: list[np.ndarray]) -> list[np.ndarray]:
         """The soft cost of each pair of kept bass notes at each chord change."""
@@ -175,6 +181,7 @@ def _accompaniment(plan: Plan, part: PartSpec, style: str, above: list[Voice], b
         gap = np.nan_to_num(np.maximum(0.0, heard - top - 1200.0)) * TOP_GAP if heard is not None else 0.0
         unary.append(_voicing_costs(options) + gap)
     lines = lane_lines(lane)
+    relaxed = _relaxed_rules(style)
     fixed_above = [LineOfRefs.fixed(v) for v in above]
     fixed_below = [LineOfRefs.fixed(v) for v in below]
     order = [*fixed_above, *lines, *fixed_below]
@@ -186,6 +193,8 @@ def _accompaniment(plan: Plan, part: PartSpec, style: str, above: list[Voice], b
             if id(a) not in mine and id(b) not in mine:
                 continue
             relations = {"parallel"}
+            if "parallel-fifths" in relaxed and id(a) in mine and id(b) in mine:
+                relations.add("fifths-relaxed")   # the style's planing or power chords, inside the voicing
             if j == i + 1 or (id(a) not in mine) != (id(b) not in mine):
                 relations.add("cross")            # below every melody voice, above every bass
             if j == i + 1 and b in lines:
@@ -194,7 +203,21 @@ def _accompaniment(plan: Plan, part: PartSpec, style: str, above: list[Voice], b
     def motion(keep: list[np.ndarray]) -> list[np.ndarray]:
         return _upper_motion(plan, [r[idx] for r, idx in zip(ranks, keep)])
 
-    return _solve(plan, lane, pairs, unary, motion, part.velocity, above, below)
+    return _solve(plan, lane, pairs, unary, motion, part.velocity, above, below, relaxed)
+
+
+def _relaxed_rules(style: str) -> frozenset[str]:
+    """The voice-leading rules the chord style relaxes between the voices of its accompaniment."""
+    return frozenset(r.rule for r in grammar.load_chord_style(style).relax if r.between == "accompaniment")
+
+
+def is_relaxed(finding, relaxed: frozenset[str], inside: set[str]) -> bool:
+    """Is a finding one the style allows: a relaxed rule between two voices of `inside` (one
+    accompaniment part's voices)? Consecutive fifths by contrary motion go with the parallel ones."""
+    if not set(finding.voices) <= inside:
+        return False
+    fifths = finding.rule == "contrary-fifths-octaves" and getattr(finding, "family", "") == "fifths"
+    return ("parallel-fifths" if fifths else finding.rule) in relaxed
 
 
 @lru_cache(maxsize=4096)
@@ -280,7 +303,7 @@ def _padded(states: list[int], unary: list[np.ndarray], binary: list[np.ndarray]
 
 
 def _solve(plan: Plan, lane: Lane, pairs, unary: list[np.ndarray], motion, velocity: int, above: list[Voice],
-           below: list[Voice]) -> list[Note]:
+           below: list[Voice], relaxed: frozenset[str] = frozenset()) -> list[Note]:
     """Search, write the notes, read them again, and ban what still breaks a hard rule.
 
     `unary[k]`: the soft cost of each state of chord k; `motion(keep)`: the soft cost of each pair of
@@ -302,7 +325,8 @@ def _solve(plan: Plan, lane: Lane, pairs, unary: list[np.ndarray], motion, veloc
     for _ in range(REPAIRS):
         mine = voices_of(lane.name, rows)
         names = {v.name for v in mine}
-        found = texture_findings([*above, *mine, *below], HARD_RULES, among=names)
+        found = [f for f in texture_findings([*above, *mine, *below], HARD_RULES, among=names)
+                 if not is_relaxed(f, relaxed, names)]
         if not found:
             break
         for f in found:
@@ -313,4 +337,4 @@ def _solve(plan: Plan, lane: Lane, pairs, unary: list[np.ndarray], motion, veloc
     return notes
 
 
-__all__ = ["arrange_harmony"]
+__all__ = ["arrange_harmony", "is_relaxed"]

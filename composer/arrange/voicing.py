@@ -28,6 +28,8 @@ HARD = 1000.0                 # a hard rule broken: paid only where no chain avo
 DIRECT = 300.0                # direct fifths or octaves into the outer voices: avoided, but before a parallel
 SPACING = 4.0                 # adjacent upper voices more than an octave apart
 MAX_SPAN = 1900.0             # the widest three-voice voicing: a twelfth
+MOTIONS = ("parallel", "octaves", "hidden")    # the kinds of term that test two consecutive dyads
+OCTAVES = 1                   # consecutive_family's code for octaves and unisons
 
 
 @dataclass(frozen=True)
@@ -259,7 +261,8 @@ class Terms:
 def gather(pairs) -> Terms:
     """Walk each pair of voices (upper, lower, relations) over their dyads, at every onset of either
     while both sound: 'parallel' (and 'hidden' for the outer voices) between consecutive dyads, 'cross'
-    and 'spacing' at each dyad."""
+    and 'spacing' at each dyad. A pair whose relations hold 'fifths-relaxed' (a style's planing or power
+    chords) is tested for consecutive octaves only ('octaves')."""
     terms = Terms({}, {})
     for a, b, relations in pairs:
         times = np.union1d(a.starts, b.starts)
@@ -278,7 +281,7 @@ def gather(pairs) -> Terms:
             after = before + 1
             motion = [tuple(x[before] for x in refs_a), tuple(x[before] for x in refs_b),
                       tuple(x[after] for x in refs_a), tuple(x[after] for x in refs_b)]
-            terms.add("parallel", motion)
+            terms.add("octaves" if "fifths-relaxed" in relations else "parallel", motion)
             if "outer" in relations:
                 terms.add("hidden", motion)
     return terms
@@ -289,6 +292,8 @@ def price(kind: str, values: list[np.ndarray]) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         if kind == "parallel":
             return (consecutive_family(*values) > 0) * HARD
+        if kind == "octaves":
+            return (consecutive_family(*values) == OCTAVES) * HARD
         if kind == "hidden":
             return (hidden_family(*values) > 0) * DIRECT
         a, b = values
@@ -325,14 +330,14 @@ def binary_costs(terms: Terms, lane: Lane) -> np.ndarray:
         first = np.min([np.where(c >= 0, c, chords) for c, _, _ in refs], axis=0)
         pitch = [np.where((c < 0)[:, None], fixed[:, None], lane.pitches[np.maximum(c, 0), :, col])
                  for c, col, fixed in refs]                                     # terms x states
-        if kind not in ("parallel", "hidden"):
+        if kind not in MOTIONS:
             values = [p[:, :, None] if i < 2 else p[:, None, :] for i, p in enumerate(pitch)]
             cost += _summed(first, price(kind, values), changes)
             continue
         a1, b1, a2, b2 = pitch
         with np.errstate(invalid="ignore"):
             into = perfect_family(a2 - b2, tol) > 0
-            from_ = perfect_family(a1 - b1, tol) > 0 if kind == "parallel" else ~np.isnan(a1 - b1)
+            from_ = perfect_family(a1 - b1, tol) > 0 if kind != "hidden" else ~np.isnan(a1 - b1)
         t, s1, s2 = _pairs(from_, into)
         if t.size:
             owed = price(kind, [a1[t, s1], b1[t, s1], a2[t, s2], b2[t, s2]])

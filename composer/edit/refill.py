@@ -19,14 +19,18 @@ import re
 from dataclasses import replace
 from fractions import Fraction
 
+import numpy as np
+
 from theory import Pitch
 
 from ..arrange.heterophony import heterophony
+from ..fill.constraints import build_problem
 from ..fill.context import FILLERS, ChordLookup, filler_context, sampling_settings
 from ..fill.decode import decode_pitches, step_ok
 from ..fill.guard import guard_for
 from ..fill.result import FillRecord
 from ..fill.rhythm import phrase_rhythm, sample_bar
+from ..plan.feasibility import backward_feasible
 from ..plan.slots import plan_slots
 from ..score.errors import ComposerError, UnsatisfiableError
 from ..score.notes import Note, Part
@@ -36,6 +40,7 @@ from ..score.seeds import check_seed, next_refill_seed, refill_rng
 
 KEEPS = ("rhythm", "pitch")
 REFILL_ATTEMPTS = 12
+BAR_DRAWS = 24               # keep=pitch: rhythms drawn per bar until one carries its pitches
 REFILL_STAGE = 9000          # the region's rng streams, apart from compose's
 
 
@@ -193,7 +198,7 @@ def _refill_slot(plan, slot, ctx, lookup, seed, part_index, s0, s1, old, context
     problem_text = None
     for attempt in range(REFILL_ATTEMPTS):
         rng = refill_rng(seed, part_index, phrase.index, REFILL_STAGE + first_bar, attempt)
-        rhythm = _rhythm(plan, slot, ctx, rng, old, first_bar, end_bar, keep, attempt)
+        rhythm = _rhythm(plan, slot, ctx, rng, old, first_bar, end_bar, keep, attempt, lookup, following)
         positions = [lookup.position(meter, offset, duration) for offset, duration in rhythm]
         fixed = {t: n.pitch.cents for t, n in enumerate(old)} if keep == "pitch" else None
         try:
@@ -223,8 +228,42 @@ def _refill_slot(plan, slot, ctx, lookup, seed, part_index, s0, s1, old, context
                       f"try another seed, keep, or a wider region")
 
 
-def _rhythm(plan, slot, ctx, rng, old, first_bar, end_bar, keep, attempt) -> list[tuple[Fraction, Fraction]]:
-    """(onset, duration) of every note of the region's bars of one slot."""
+def _bar_of(meter, rng, in_bar: list[Note]) -> list[RhythmNote]:
+    """A new rhythm for a bar's notes: as many notes, from the rules' grid, or (more notes than the grid
+    holds: a neural rhythm in sixteenths) the bar's own note values in a new order."""
+    drawn = sample_bar(meter, rng, (len(in_bar), len(in_bar))) if in_bar else []
+    if len(drawn) == len(in_bar):
+        return drawn
+    order = rng.permutation(len(in_bar))
+    at, drawn = Fraction(0), []
+    for i in order:
+        drawn.append(RhythmNote(at, in_bar[i].duration))
+        at += in_bar[i].duration
+    return drawn
+
+
+def _carries(plan, slot, lookup, start, drawn: list[RhythmNote], in_bar: list[Note], after: float | None) -> bool:
+    """Do the bar's pitches meet every constraint on this rhythm (and the last one join the next note)?"""
+    if not in_bar:
+        return True
+    positions = [lookup.position(plan.meter, start + r.offset, r.duration) for r in drawn]
+    pitches = [n.pitch.cents for n in in_bar]
+    if after is not None:
+        positions.append(lookup.position(plan.meter, start + plan.meter.bar_quarters, plan.meter.unit))
+        pitches.append(after)
+    problem = build_problem(slot.key, plan.meter, positions, slot.part.low, slot.part.high,
+                            max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
+                            blue_pcs=slot.blue_pcs, fixed=dict(enumerate(pitches)))
+    if after is not None:
+        problem.allowed[-1] = np.abs(problem.candidates.cents - after) < 0.5     # only the join is asked of it
+    return bool(backward_feasible(problem.allowed, problem.edges)[0].any())
+
+
+def _rhythm(plan, slot, ctx, rng, old, first_bar, end_bar, keep, attempt, lookup=None,
+            following=None) -> list[tuple[Fraction, Fraction]]:
+    """(onset, duration) of every note of the region's bars of one slot. For keep=pitch, each bar's
+    rhythm is drawn until one carries the bar's pitches: every note where its chord allows it (a chord
+    tone on a strong beat, a non-chord tone left by step)."""
     meter = plan.meter
     bar_q = meter.bar_quarters
     if keep == "rhythm":
@@ -234,15 +273,12 @@ def _rhythm(plan, slot, ctx, rng, old, first_bar, end_bar, keep, attempt) -> lis
         for b in range(first_bar, end_bar):
             start = slot.start + b * bar_q
             in_bar = [n for n in old if start <= n.offset < start + bar_q]
-            drawn = sample_bar(meter, rng, (len(in_bar), len(in_bar))) if in_bar else []
-            if len(drawn) != len(in_bar):
-                # More notes than the rules' grid holds (a neural rhythm in sixteenths): the bar's own
-                # note values in a new order.
-                order = rng.permutation(len(in_bar))
-                at, drawn = Fraction(0), []
-                for i in order:
-                    drawn.append(RhythmNote(at, in_bar[i].duration))
-                    at += in_bar[i].duration
+            later = [n for n in old if n.offset >= start + bar_q]
+            after = later[0].pitch.cents if later else following
+            for _ in range(BAR_DRAWS):
+                drawn = _bar_of(meter, rng, in_bar)
+                if lookup is None or _carries(plan, slot, lookup, start, drawn, in_bar, after):
+                    break
             bars.append(drawn)
     elif ctx.late_rhythm is not None:
         bars = list(ctx.late_rhythm(slot, attempt + 1))[first_bar:end_bar]

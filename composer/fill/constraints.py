@@ -17,6 +17,9 @@ from theory import Key, Meter, Pitch
 
 from ..score.notes import ChordEvent
 
+STEP_CENTS = 200.0            # a whole tone: the widest step of a major or minor key
+WIDEST_STEP_CENTS = 300.0     # an augmented second: the widest step of any scale
+
 
 @dataclass(frozen=True)
 class Candidates:
@@ -78,7 +81,7 @@ def candidates_for(key: Key, low: Pitch, high: Pitch, extra_pcs: set[float]) -> 
     return Candidates(cents, cents % 1200.0, (cents - tonic) % period, degrees, period)
 
 
-def _pc_in(pcs: np.ndarray, targets) -> np.ndarray:
+def pitch_classes_in(pcs: np.ndarray, targets) -> np.ndarray:
     targets = np.asarray(list(targets), dtype=float)
     if targets.size == 0:
         return np.zeros(len(pcs), dtype=bool)
@@ -88,8 +91,8 @@ def _pc_in(pcs: np.ndarray, targets) -> np.ndarray:
 
 def in_scale(cands: Candidates, positions: list[Position], blue_pcs=()) -> np.ndarray:
     """Scale tones everywhere; a chromatic tone only where the sounding chord (or the style) marks it."""
-    base = (cands.degrees >= 0) | _pc_in(cands.pcs, blue_pcs)
-    rows = [base | (_pc_in(cands.pcs, p.chord.chord.pitch_classes_cents) if p.chord else False) for p in positions]
+    base = (cands.degrees >= 0) | pitch_classes_in(cands.pcs, blue_pcs)
+    rows = [base | (pitch_classes_in(cands.pcs, p.chord.chord.pitch_classes_cents) if p.chord else False) for p in positions]
     return np.array(rows, dtype=bool).reshape(len(positions), cands.size)
 
 
@@ -102,7 +105,7 @@ def chord_tone_on_strong_beats(cands: Candidates, positions: list[Position], thr
     rows = []
     for p in positions:
         if p.chord is not None and p.strength >= threshold:
-            rows.append(_pc_in(cands.pcs, p.chord.chord.pitch_classes_cents))
+            rows.append(pitch_classes_in(cands.pcs, p.chord.chord.pitch_classes_cents))
         else:
             rows.append(np.ones(cands.size, dtype=bool))
     return np.array(rows, dtype=bool).reshape(len(positions), cands.size)
@@ -150,7 +153,7 @@ def agrees_with_chord(cands: Candidates, positions: list[Position], key: Key, bl
     letters = _letters(key)
     semis = np.rint(cands.pcs / 100.0).astype(int) % 12
     whole = np.abs(cands.pcs / 100.0 - np.rint(cands.pcs / 100.0)) < 1e-6
-    blue = _pc_in(cands.pcs, blue_pcs)
+    blue = pitch_classes_in(cands.pcs, blue_pcs)
     clashes: dict[tuple, np.ndarray] = {}
     for t, p in enumerate(positions):
         if p.chord is None:
@@ -206,6 +209,7 @@ def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch,
         allowed &= m
     edges = max_leap(cands, max_leap_semitones) & chord_governed_movement(cands, key, positions)
     edges = leading_tone_rises(cands, key, positions, edges)
+    edges = non_chord_tones_resolve(cands, key, positions, edges, blue_pcs)
     return SlotProblem(cands, positions, allowed, edges, masks)
 
 
@@ -220,7 +224,7 @@ def is_dominant(chord, key: Key) -> bool:
 def leads_home(key: Key, first, second) -> bool:
     """Does a leading tone over chord `first` have to rise to the tonic over chord `second` (Chords, or
     None): a dominant chord of a Western major or minor key, moving to another chord that holds the tonic."""
-    return (first is not None and second is not None and key.pack == "western" and key.family in ("major", "minor")
+    return (first is not None and second is not None and is_tonal(key)
             and first != second and is_dominant(first, key) and second.contains_pc(key.tonic_cents))
 
 
@@ -233,7 +237,7 @@ def leading_tone_rises(cands: Candidates, key: Key, positions: list[Position], e
     """The leading tone, as the last note over a dominant chord that moves to a chord holding the tonic,
     rises by step to the tonic (Western major and minor keys). Returns the edges, one matrix per step
     where this binds."""
-    if key.pack != "western" or key.family not in ("major", "minor") or len(positions) < 2:
+    if not is_tonal(key) or len(positions) < 2:
         return edges
     leading = is_leading_tone(key, cands.cents)
     steps = [t for t in range(len(positions) - 1)
@@ -248,6 +252,57 @@ def leading_tone_rises(cands: Candidates, key: Key, positions: list[Position], e
     return out
 
 
+def is_tonal(key: Key) -> bool:
+    """A Western major or minor key: where the tendency-tone and non-chord-tone rules of common-practice
+    harmony bind."""
+    return key.pack == "western" and key.family in ("major", "minor")
+
+
+def is_step(a, b, key: Key | None = None) -> np.ndarray:
+    """Whether a move from `a` to `b` (cents, arrays broadcast) is a step: a semitone or a whole tone,
+    or, in a scale with wider gaps than a Western major or minor key (the augmented second of a hijaz or
+    phrygian-dominant tetrachord, the minor third of a pentatonic mode), a move between neighbouring
+    degrees of `key`'s scale up to an augmented second."""
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    move = np.abs(b - a)
+    step = (move > 0.5) & (move <= STEP_CENTS + 0.5)
+    if key is None or is_tonal(key):
+        return step
+    ia, ib = _degree_index(key, a), _degree_index(key, b)
+    return step | ((ia >= 0) & (ib >= 0) & (np.abs(ia - ib) == 1) & (move <= WIDEST_STEP_CENTS + 0.5))
+
+
+def _degree_index(key: Key, cents: np.ndarray) -> np.ndarray:
+    """The number of scale degrees from the key's anchor up to each pitch (counting octaves); -1 off the
+    scale."""
+    scale = key.scale
+    degrees = np.asarray(scale.degree_cents, dtype=float)
+    above = cents - key.anchor_cents
+    period = np.floor((above + 0.5) / scale.period_cents)
+    rel = above - period * scale.period_cents
+    hit = np.abs(rel[..., None] - degrees) < 0.5
+    index = np.where(hit.any(-1), hit.argmax(-1), -1)
+    shift = 10 * len(degrees)          # keeps indices below the anchor non-negative
+    return np.where(index >= 0, period.astype(int) * len(degrees) + index + shift, -1)
+
+
+def non_chord_tones_resolve(cands: Candidates, key: Key, positions: list[Position], edges: np.ndarray,
+                            blue_pcs=()) -> np.ndarray:
+    """A note that is not a tone of its chord is left by step (a step of the key's scale, see
+    `is_step`): a passing or neighbour tone, an appoggiatura or a suspension, never an escape tone
+    leaping away. The style's blue notes are exempt. Returns the edges, one matrix per step where this
+    binds."""
+    if len(positions) < 2:
+        return edges
+    free = pitch_classes_in(cands.pcs, blue_pcs)
+    outside = np.array([~(pitch_classes_in(cands.pcs, p.chord.chord.pitch_classes_cents) | free) if p.chord is not None
+                        else np.zeros(cands.size, dtype=bool) for p in positions[:-1]])
+    if not outside.any():
+        return edges
+    step = is_step(cands.cents[:, None], cands.cents[None, :], key)
+    return edges & (~outside[:, :, None] | step[None, :, :])
+
+
 def chord_governed_movement(cands: Candidates, key: Key, positions: list[Position]) -> np.ndarray:
     """The scale's movement graph, except where a tone of the sounding chord is stepped to or from: the
     chord governs it (over a minor key's dominant the leading tone is the melody's seventh, descending
@@ -255,7 +310,7 @@ def chord_governed_movement(cands: Candidates, key: Key, positions: list[Positio
     movement = scale_movement(cands, key)
     if movement.all() or not positions:
         return movement
-    tones = np.array([_pc_in(cands.pcs, p.chord.chord.pitch_classes_cents) if p.chord is not None
+    tones = np.array([pitch_classes_in(cands.pcs, p.chord.chord.pitch_classes_cents) if p.chord is not None
                       else np.zeros(cands.size, dtype=bool) for p in positions])
     if not tones.any() or len(positions) < 2:
         return movement

@@ -11,7 +11,7 @@ from ..plan.slots import Slot
 from ..score.errors import UnsatisfiableError
 from ..spec.model import PartSpec
 from . import rules as fill_rules
-from .constraints import Position, build_problem, diagnose, is_leading_tone, leads_home
+from .constraints import Position, build_problem, diagnose, is_leading_tone, is_step, leads_home, pitch_classes_in
 from .context import FillContext
 from .neural import melody_sampler
 from .result import FillRecord, NoteReason
@@ -60,13 +60,20 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
     if previous is not None:
         start = np.array([step_ok(key, previous, c, slot.max_leap, b_chord=positions[0].chord) for c in cands.cents],
                          dtype=bool)
+        # The note before is joined as the edges join the slot's own notes, where that leaves a way on (the
+        # tonic may lie above a range held under a climax still to come): a leading tone over a dominant
+        # rises to the tonic, a non-chord tone is left by step.
         before = _chord_sounding(plan, positions[0].offset, before=True)
+        wishes = []
         if positions[0].chord is not None and is_leading_tone(key, previous) and \
                 leads_home(key, before, positions[0].chord.chord):
-            rises = start & (np.abs(cands.cents - previous - 100.0) < 0.5)   # the leading tone rises to the tonic
-            # ... unless the tonic cannot be reached (above a range held under a climax still to come)
-            if backward_feasible(problem.allowed, problem.edges, start=rises)[0].any():
-                start = rises
+            wishes.append(np.abs(cands.cents - previous - 100.0) < 0.5)
+        if before is not None and not before.contains_pc(previous) and \
+                not any(abs((previous - b + 600.0) % 1200.0 - 600.0) < 0.5 for b in slot.blue_pcs):
+            wishes.append(is_step(previous, cands.cents, key))
+        for wish in wishes:
+            if backward_feasible(problem.allowed, problem.edges, start=start & wish)[0].any():
+                start = start & wish
     if narrow is not None:
         problem.allowed = narrowed(problem, narrow(problem), start)
     feasible = None
@@ -78,6 +85,9 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
         after = _chord_sounding(plan, positions[-1].offset + positions[-1].duration)
         if positions[-1].chord is not None and leads_home(key, positions[-1].chord.chord, after):
             joined[-1] &= ~(is_leading_tone(key, cands.cents) & (np.abs(cands.cents + 100.0 - following) > 0.5))
+        if positions[-1].chord is not None:
+            outside = ~pitch_classes_in(cands.pcs, (*positions[-1].chord.chord.pitch_classes_cents, *slot.blue_pcs))
+            joined[-1] &= ~outside | is_step(cands.cents, following, key)
         feasible = backward_feasible(joined, problem.edges, start=start)
         if not feasible[0].any():
             feasible = None

@@ -16,7 +16,7 @@ from ..plan.model import Plan
 from ..plan.slots import Slot
 from ..score.errors import UnsatisfiableError
 from ..score.notes import Note
-from .constraints import build_problem
+from .constraints import build_problem, pitch_classes_in
 from .context import COPY_DROP_ATTEMPT, DEFAULT_FILLER, RULES_FALLBACK_ATTEMPT, ChordLookup, FillContext, filler_context
 from .region import fill_region
 from .repeats import copy_kept, vary_copy
@@ -84,6 +84,11 @@ def _climax_pitch(plan: Plan, slots: list[Slot], lookup: ChordLookup) -> float |
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
                             blue_pcs=slot.blue_pcs)
     allowed = problem.candidates.cents[problem.allowed[0]]
+    if position.chord is not None:
+        # A tone of the chord: a climax stands on the harmony (a non-chord tone there must step away, and
+        # a leading tone rise, back to the climax's own pitch).
+        tones = allowed[pitch_classes_in(allowed % 1200.0, position.chord.chord.pitch_classes_cents)]
+        allowed = tones if tones.size else allowed
     if not allowed.size:
         return None
     # The very top of the range leaves no room to approach it by step: the highest allowed pitch at

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from theory import Pitch
+from theory.nonchord import CHORD_TONE, DESCRIPTIONS, classify
 
 from ..plan.slots import note_name
 from ..score.errors import ComposerError
@@ -27,9 +28,11 @@ def explain_note(piece, bar: int, beat: float = 1.0, part: str | None = None) ->
     note = sounding[0]
     phrase = next(p for p in plan.phrases if p.offset(meter) <= note.offset < p.end(meter))
     key = piece.key_at(note.offset)
+    event = piece.chord_at(note.offset)
     onset_bar = int(note.offset / meter.bar_quarters) + 1
     onset_beat = (note.offset % meter.bar_quarters) / meter.unit + 1
-    head = (f"{mel.name}, bar {onset_bar} beat {float(onset_beat):g}: {note.pitch.name(key.prefers_flats)} "
+    head = (f"{mel.name}, bar {onset_bar} beat {float(onset_beat):g}: "
+            f"{key.pitch_name(note.pitch.cents, event.chord if event else None)} "
             f"({note.pitch.cents:g} cents), {float(note.duration):g} quarter(s); phrase {phrase.number} of section "
             f"{phrase.section!r}")
     reason = piece.fill.reasons.get((mel.name, note.offset)) if piece.fill is not None else None
@@ -39,7 +42,34 @@ def explain_note(piece, bar: int, beat: float = 1.0, part: str | None = None) ->
         lines = list(reason)  # a copied note: where it was copied from
     else:
         lines = reason_lines(reason)
-    return "\n".join([head] + [f"  - {r}" for r in lines])
+    return "\n".join([head, f"  - {against_chord(piece, mel, note)}"] + [f"  - {r}" for r in lines])
+
+
+TONE_NAMES = ("root", "third", "fifth", "seventh", "ninth", "eleventh", "thirteenth")
+
+
+def against_chord(piece, part, note) -> str:
+    """What the note is against the chord sounding at its onset: one of its tones, or a non-chord tone by
+    type (passing, neighbour, suspension...), told by the notes either side."""
+    notes = part.sorted_notes()
+    i = notes.index(note)
+    before, after = (notes[i - 1] if i else None), (notes[i + 1] if i + 1 < len(notes) else None)
+    chords = [piece.chord_at(n.offset) if n is not None else None for n in (before, note, after)]
+    symbols = [c.chord if c is not None else None for c in chords]
+    cents = [n.pitch.cents if n is not None else None for n in (before, note, after)]
+    kind = classify(cents[0], cents[1], cents[2], symbols[1], symbols[0], symbols[2])
+    if symbols[1] is None:
+        return "no chord sounds here"
+    key = piece.key_at(note.offset)
+    if kind == CHORD_TONE:
+        pcs = symbols[1].pitch_classes_cents
+        index = min(range(len(pcs)), key=lambda j: abs((note.pitch.cents - pcs[j] + 600.0) % 1200.0 - 600.0))
+        return f"a chord tone: the {TONE_NAMES[min(index, len(TONE_NAMES) - 1)]} of {symbols[1].symbol}"
+    names = {"before": key.pitch_name(before.pitch.cents, symbols[0]) if before else "nothing",
+             "after": key.pitch_name(after.pitch.cents, symbols[2]) if after else "nothing",
+             "chord_before": symbols[0].symbol if symbols[0] else "none",
+             "chord_after": symbols[2].symbol if symbols[2] else "none"}
+    return f"against {symbols[1].symbol}, " + DESCRIPTIONS[kind].format(**names)
 
 
 CONSTRAINT_WORDS = {

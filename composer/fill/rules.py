@@ -6,7 +6,7 @@ import numpy as np
 
 from theory import Key
 
-from .constraints import SlotProblem, _pc_in
+from .constraints import SlotProblem, pitch_classes_in
 
 # Weight of a melodic interval by its size in semitones (steps favoured, large leaps rare).
 INTERVAL_WEIGHTS = {0: 0.35, 1: 3.0, 2: 3.0, 3: 1.4, 4: 1.2, 5: 0.9, 6: 0.2, 7: 0.6, 8: 0.3, 9: 0.3, 12: 0.2}
@@ -24,7 +24,7 @@ def edge_weights(problem: SlotProblem, key: Key) -> np.ndarray:
         if k < lookup.size:
             lookup[k] = w
     weights = lookup[semis]
-    leading = _pc_in(problem.candidates.pcs, [(key.tonic_cents - 100.0) % 1200.0])
+    leading = pitch_classes_in(problem.candidates.pcs, [(key.tonic_cents - 100.0) % 1200.0])
     rise_semitone = np.isclose(cents[None, :] - cents[:, None], 100.0)
     weights = np.where(leading[:, None] & rise_semitone, weights * LEADING_TONE_RESOLUTION, weights)
     return weights
@@ -38,7 +38,7 @@ def unary_weights(problem: SlotProblem, low_cents: float, high_cents: float, emp
     out = np.tile(register, (T, 1))
     for t, p in enumerate(problem.positions):
         if p.chord is not None:
-            tones = _pc_in(cands.pcs, p.chord.chord.pitch_classes_cents)
+            tones = pitch_classes_in(cands.pcs, p.chord.chord.pitch_classes_cents)
             out[t] *= np.where(tones, CHORD_TONE_BONUS, 1.0)
     out *= np.where(cands.degrees >= 0, 1.0, CHROMATIC_FACTOR)[None, :]
     return out * emphasis_weights(problem, emphasis)[None, :]

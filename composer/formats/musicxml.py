@@ -157,9 +157,10 @@ def exact_spelling(cents_pitch, key) -> tuple[str, float, int, str]:
     return letter, alter, _natural_octave(cents, letter, alter), name
 
 
-def m21_pitch(cents_pitch, key) -> m21pitch.Pitch:
-    """A spelled music21 pitch in `key`; quarter tones get half-sharp/half-flat alters, other
-    microtones an exact decimal alter with a Turkish or arrow accidental."""
+def m21_pitch(cents_pitch, key, chord=None) -> m21pitch.Pitch:
+    """A spelled music21 pitch in `key`, a tone of the sounding `chord` (a theory Chord) spelled as the
+    chord spells it; quarter tones get half-sharp/half-flat alters, other microtones an exact decimal
+    alter with a Turkish or arrow accidental."""
     midi, bend = cents_pitch.nearest_midi, cents_pitch.bend_cents
     p = m21pitch.Pitch()
     if abs(abs(bend) - 50.0) < QUARTER_TONE_TOLERANCE_CENTS:
@@ -177,7 +178,7 @@ def m21_pitch(cents_pitch, key) -> m21pitch.Pitch:
         p.octave = octave
         return p
     else:
-        spelling = key.spell(midi % 12)
+        spelling = key.spell(midi % 12, chord)
         letter, alter, natural_midi = spelling.letter, float(spelling.alter), midi - spelling.alter
     octave = int(round(natural_midi - LETTER_SEMITONES[letter])) // 12 - 1
     p.step = letter
@@ -259,7 +260,8 @@ def _sounding(members: list[tuple], length: Fraction, piece: PieceData, first: b
             if head != "normal":
                 n.notehead = head
         else:
-            n = note.Note(m21_pitch(m[2].pitch, piece.key_at(m[2].offset)))
+            event = piece.chord_at(m[2].offset)
+            n = note.Note(m21_pitch(m[2].pitch, piece.key_at(m[2].offset), event.chord if event else None))
         n.duration = duration.Duration(length)
         n.volume.velocity = m[2].velocity
         kind = _tie_type(m[3] or not first, m[4] or not last)

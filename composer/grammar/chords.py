@@ -14,9 +14,10 @@ from theory.errors import TheoryError
 from theory.key import Key
 from theory.pack import list_packs, load_pack
 from theory.pitch import Spelling
+from theory.voice_leading import voice_leading_rules
 
 from ..score.errors import GrammarError
-from .files import load_checked, read_packaged, read_user, where
+from .files import list_grammars, load_checked, read_packaged, read_user, where
 
 CADENCES = ("authentic", "half", "plagal", "deceptive", "none")
 _MINOR_SYNONYMS = {"natural_minor": ("aeolian", "minor"), "aeolian": ("natural_minor", "minor"),
@@ -54,12 +55,30 @@ class ChordGraphDef:
 
 
 @dataclass(frozen=True)
+class Relaxation:
+    """A voice-leading rule the style's idiom breaks, between which voices, why, and on whose word."""
+
+    rule: str
+    between: str
+    why: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.rule} between {self.between} voices: {self.why} ({self.source})"
+
+
+@dataclass(frozen=True)
 class ChordStyle:
     name: str
     title: str
     description: str
     source: str
     variants: dict[str, ChordGraphDef]
+    accompaniment: str = "block"                 # the pattern a chords part plays by default
+    relax: tuple[Relaxation, ...] = ()
+
+    def relaxes(self, rule: str, between: str = "accompaniment") -> bool:
+        return any(r.rule == rule and r.between == between for r in self.relax)
 
     def variant_for(self, mode: str, family: str, parent: str | None = None) -> ChordGraphDef:
         """The variant for a mode: the exact mode name first, then its parent mode, then its family."""
@@ -177,7 +196,19 @@ def style_semantic(doc: YamlDocument) -> tuple[ChordStyle, list[str]]:
             problems.append(f"{where(doc, ('variants', vname, 'start'))}: start weights must not all be 0")
         problems += _variant_problems(doc, vname, variant)
         variants[vname] = variant
-    style = ChordStyle(data["name"], data["title"], data["description"].strip(), data["source"], variants)
+    relax = tuple(Relaxation(r["rule"], r["between"], " ".join(r["why"].split()), r["source"])
+                  for r in data.get("relax", ()))
+    rules = voice_leading_rules().rules
+    for i, r in enumerate(relax):
+        if r.rule not in rules:
+            problems.append(f"{where(doc, ('relax', i, 'rule'))}: unknown voice-leading rule {r.rule!r} "
+                            f"(accepted: {', '.join(sorted(rules))})")
+    accompaniment = data.get("accompaniment", "block")
+    if accompaniment not in list_grammars("accompaniment"):
+        problems.append(f"{where(doc, ('accompaniment',))}: unknown accompaniment pattern {accompaniment!r} "
+                        f"(accepted: {', '.join(list_grammars('accompaniment'))})")
+    style = ChordStyle(data["name"], data["title"], data["description"].strip(), data["source"], variants,
+                       accompaniment, relax)
     return style, problems
 
 

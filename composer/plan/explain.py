@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from theory import load_pack
 
+from .. import grammar
 from .harmony import CADENCE_LABELS
 from .model import Plan
 
@@ -41,6 +42,8 @@ def explain_text(plan: Plan, fill=None) -> str:
     ]
     if plan.fit is not None:
         lines += [f"  {line}" for line in plan.fit.lines()]
+    if plan.harmony == "functional":
+        lines += [f"  style {plan.style} relaxes {r}" for r in grammar.load_chord_style(plan.style).relax]
     key = plan.home_key
     if key.pack != "western":
         info, scale = key.info, key.scale
@@ -141,4 +144,6 @@ def explain_json(plan: Plan, fill=None) -> dict:
     return {"title": plan.title, "key": str(plan.home_key), "meter": str(meter), "cycle": plan.cycle,
             "tempo_bpm": plan.tempo_bpm, "bars": plan.bars, "form": plan.form,
             "harmony": plan.harmony, "style": plan.style if plan.harmony == "functional" else None,
+            "relaxes": [{"rule": r.rule, "between": r.between, "why": r.why, "source": r.source}
+                        for r in grammar.load_chord_style(plan.style).relax] if plan.harmony == "functional" else [],
             "sections": sections, "notes": list(plan.notes)}

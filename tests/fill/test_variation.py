@@ -25,6 +25,7 @@ from conftest import run_cli
 from composer import compose
 from composer.analysis.metrics import constraint_satisfaction
 from composer.fill.constraints import Position, build_problem
+from composer.plan.feasibility import edge_at
 from composer.plan.slots import plan_slots
 from composer.score.errors import SpecError
 from composer.spec.load import load_spec
@@ -243,7 +244,8 @@ def _avoidable_contour_breaks(piece) -> tuple[int, int]:
                 continue
             before, after = index[new[t - 1]], index[new[t + 1]]
             if any(problem.allowed[t, j] and abs(c - old[t]) > 0.5 and keeps(c)
-                   and problem.edges[before, j] and problem.edges[j, after] for j, c in enumerate(cands)):
+                   and edge_at(problem.edges, t - 1)[before, j] and edge_at(problem.edges, t)[j, after]
+                   for j, c in enumerate(cands)):
                 broken += 1
     return broken, isolated
 

@@ -295,3 +295,16 @@ def test_unknown_suffix_lists_accepted_suffixes():
 def test_unreadable_chord_symbol():
     with pytest.raises(ParseError, match="accepted"):
         parse_chord_symbol("H7")
+
+
+def test_a_chord_tone_is_spelled_as_its_chord_spells_it():
+    from theory import Key, parse_chord_symbol
+
+    c_major, f_major = Key.parse("C major"), Key.parse("F major")
+    assert c_major.spell(10).name == "A#" and c_major.spell(10, parse_chord_symbol("C7")).name == "Bb"
+    assert f_major.spell(6).name == "Gb" and f_major.spell(6, parse_chord_symbol("D")).name == "F#"
+    assert c_major.spell(6, parse_chord_symbol("D7")).name == "F#"          # V7/V: its own key's leading tone
+    assert c_major.spell(8, parse_chord_symbol("E7")).name == "G#"          # V7/vi
+    assert Key.parse("Ab minor").spell(11).name == "Cb"                     # the third of A-flat minor
+    assert c_major.pitch_name(7100.0 - 1200.0, parse_chord_symbol("G")) == "B3"
+    assert Key.parse("Ab minor").pitch_name(7100.0) == "Cb5"

@@ -1,10 +1,12 @@
 """`explain`: the plan as a tree or JSON, and why one melody note is what it is."""
 import json
 
+import pytest
 from conftest import run_cli as run
 
-from composer import compose
+from composer import compose, grammar
 from composer.fill.reasons import explain_note
+from composer.plan.explain import explain_json
 
 
 def test_json_plan_has_the_tree_keys_chords_and_cadences(capsys):
@@ -48,3 +50,30 @@ def test_note_outside_the_piece_is_bad_input(capsys):
     assert code == 2 and "bars 1-20" in err
     code, _, err = run(capsys, "explain", "examples/minuet_in_g.yaml", "--note", "x:y")
     assert code == 2 and "BAR or BAR:BEAT" in err
+
+
+def test_a_note_is_named_as_a_chord_tone_or_a_non_chord_tone_by_type():
+    piece = compose("examples/minuet_in_g.yaml")
+    melody = piece.part("melody")
+    lines = []
+    for n in melody.sorted_notes():
+        bar = int(n.offset // piece.meter.bar_quarters) + 1
+        beat = float(n.offset % piece.meter.bar_quarters / piece.meter.unit) + 1
+        lines.append(explain_note(piece, bar, beat).splitlines()[1])
+    assert any(line.startswith("  - a chord tone: the root of ") for line in lines)
+    assert any("a passing tone: stepped to from" in line for line in lines)
+    assert any("a neighbour tone: a step away from" in line for line in lines)
+    # Every note is one or the other, in words a student knows.
+    assert all(line.startswith("  - a chord tone: the ") or line.startswith("  - against ") for line in lines)
+
+
+@pytest.mark.parametrize("example, relaxed", [("aaba_song", True), ("pop_verse_chorus", True), ("minuet_in_g", False)])
+def test_explain_states_each_rule_the_style_relaxes_with_its_source(example, relaxed):
+    piece = compose(f"examples/{example}.yaml")
+    style = grammar.load_chord_style(piece.spec.style)
+    text = piece.explain()
+    assert bool(style.relax) is relaxed
+    for r in style.relax:
+        assert f"style {style.name} relaxes {r.rule} between accompaniment voices" in text and r.source in text
+    assert ("relaxes" in text) is relaxed
+    assert [r["rule"] for r in explain_json(piece.plan)["relaxes"]] == [r.rule for r in style.relax]
