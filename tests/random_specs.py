@@ -53,4 +53,7 @@ def specs(draw):
     spec["parts"] = parts
     spec["constraints"] = {"max_leap": draw(st.integers(5, 12)),
                            "chord_tones_on_strong_beats": draw(st.booleans())}
+    if style == "classical" and draw(st.integers(0, 3)) == 0:
+        spec["texture"] = "satb"          # a four-part chorale: the voices are its own
+        del spec["parts"]
     return spec

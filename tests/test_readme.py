@@ -104,3 +104,9 @@ def test_every_pack_in_the_readme_table_exists():
     rows = [line.split("|")[1].strip().strip("`") for line in README.splitlines()
             if line.startswith("| `") and line.count("|") == 5]
     assert set(list_packs()) <= set(rows)
+
+
+def test_the_chorale_in_the_readme_is_the_example():
+    shown = yaml.safe_load(blocks("yaml")[2])
+    example = yaml.safe_load((ROOT / "examples" / "chorale_d_minor.yaml").read_text(encoding="utf-8"))
+    assert shown["texture"] == "satb" and {k: example[k] for k in shown} == shown

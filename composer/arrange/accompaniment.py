@@ -82,12 +82,12 @@ def events_by_chord(pattern: grammar.AccompanimentPattern, lane: str, plan: Plan
     for onset, dur, chord, ev, in_bar in _pattern_events(pattern, lane, plan.meter, plan):
         what = ev.tone if lane == "bass" else ev.voices
         if in_bar not in accents:
-            accents[in_bar] = _accent(plan.meter, onset % plan.meter.bar_quarters, 0)
+            accents[in_bar] = accent_at(plan.meter, onset % plan.meter.bar_quarters, 0)
         out[index[id(chord)]].append((onset, dur, accents[in_bar], what))
     return out
 
 
-def _accent(meter: Meter, onset: Fraction, velocity: int) -> int:
-    """The velocity of a note at `onset`: louder on the downbeat and the strong beats."""
+def accent_at(meter: Meter, onset: Fraction, velocity: int) -> int:
+    """The velocity of a note at `onset` (within the bar): louder on the downbeat and the strong beats."""
     strength = meter.strength(onset % meter.bar_quarters)
     return int(min(127, velocity + (8 if strength >= 1.0 else 4 if strength >= 0.5 else 0)))

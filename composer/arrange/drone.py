@@ -8,7 +8,7 @@ from theory import Pitch
 from ..plan.model import Plan
 from ..score.notes import Note
 from ..spec.model import PartSpec
-from .accompaniment import _accent
+from .accompaniment import accent_at
 
 ACCENT_VELOCITY_OFFSETS = {1: -22, 2: 0, 3: 24}
 
@@ -33,7 +33,7 @@ def arrange_drone(plan: Plan, part: PartSpec) -> list[Note]:
         for bar in range(phrase.start_bar, phrase.start_bar + phrase.bars):
             for cents in sorted(set(pitches)):
                 notes.append(Note(bar * meter.bar_quarters, meter.bar_quarters, Pitch(cents),
-                                  _accent(meter, Fraction(0), part.velocity)))
+                                  accent_at(meter, Fraction(0), part.velocity)))
     return notes
 
 

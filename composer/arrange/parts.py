@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..plan.model import Plan
 from ..score.notes import Note
 from ..spec.model import Spec
+from .chorale import arrange_chorale
 from .drone import arrange_drone, arrange_percussion
 from .heterophony import heterophony
 from .voice_leading import arrange_harmony
@@ -12,9 +13,10 @@ from .voice_leading import arrange_harmony
 
 def arrange_parts(plan: Plan, spec: Spec, melodies: dict[int, list[Note]]) -> dict[int, list[Note]]:
     """The notes of every part of `spec` that `melodies` (the filled melody parts, by index) does not
-    hold: the bass and chords voice-led under the melodies, a second melody shadowing the lead
+    hold: the bass and chords voice-led under the melodies (or, texture satb, a chorale's bass, alto and
+    tenor), a second melody shadowing the lead
     (heterophony), the drone, the percussion."""
-    harmony = arrange_harmony(plan, spec, melodies)
+    harmony = (arrange_chorale if spec.texture == "satb" else arrange_harmony)(plan, spec, melodies)
     lead = melodies[min(melodies)] if melodies else []
     out: dict[int, list[Note]] = {}
     for i, part in enumerate(spec.parts):

@@ -1,7 +1,8 @@
 """Voice-led parts: the bass and the accompaniment of a piece with a chord progression, searched
 chord by chord against the melody, which is a fixed voice.
 
-The bass comes first: for each chord, the root or the third (a first inversion) in its range, so
+The bass comes first: for each chord, the root or the third (a first inversion) in its range (or,
+inside a pedal point of the plan, the pedal's note whatever the chord), so
 that no parallel or direct fifths or octaves join it to the melody, it stays below the melody, it
 moves little and stays in one register, takes a first inversion mainly to move by step, and stands
 in root position at cadences. Then the accompaniment: for each chord a voicing of three (or, where
@@ -17,7 +18,6 @@ across a silence) bans the state that caused it, and the search runs again.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from functools import lru_cache
 
 import numpy as np
@@ -28,21 +28,11 @@ from ..plan.model import Plan
 from ..score.notes import Note
 from ..spec.model import PartSpec, Spec
 from .accompaniment import default_pattern, events_by_chord
-from .streams import Voice, part_voices, texture_findings, voices_of
-from .voicing import (
-    HARD,
-    Lane,
-    LineOfRefs,
-    bass_lane,
-    bass_states,
-    binary_costs,
-    gather,
-    lane_lines,
-    unary_costs,
-    upper_lane,
-    upper_states,
-    viterbi,
-)
+from .passing import add_passing_tones
+from .search import solve
+from .streams import Voice, part_voices
+from .voicing import HARD, LineOfRefs, bass_lane, bass_states, lane_lines, octaves, upper_lane, upper_states
+from .walking import walking_bass, walks
 
 MOTION = 0.01                 # per cent a voice moves from one chord to the next
 LEAP = 2.0                    # a bass leap wider than a fifth
@@ -58,8 +48,6 @@ MUD_BELOW_CENTS = 4800.0
 TOP_GAP = 0.004               # per cent of gap above an octave between the melody and the accompaniment's top
 UNRESOLVED_SEVENTH = 20.0     # a chordal seventh that does not fall by step
 UNRESOLVED_LEADING = 6.0      # a leading tone (in the accompaniment) that does not rise to the tonic
-REPAIRS = 4                   # searches after the first, each banning a state that broke a hard rule
-HARD_RULES = {"parallel-fifths", "parallel-octaves", "contrary-fifths-octaves", "voice-crossing"}   # direct ones: priced
 
 
 def arrange_harmony(plan: Plan, spec: Spec, melodies: dict[int, list[Note]]) -> dict[int, list[Note]]:
@@ -71,7 +59,13 @@ def arrange_harmony(plan: Plan, spec: Spec, melodies: dict[int, list[Note]]) -> 
     basses: list[Voice] = []
     for i, part in enumerate(spec.parts):
         if part.role == "bass":
-            out[i] = _bass(plan, part, spec.style, above, top)
+            line = grammar.load_chord_style(spec.style).bass
+            if line == "walking" and part.pattern is None and walks(plan.meter, plan):
+                out[i] = walking_bass(plan, part, part.velocity, above, top)
+            else:
+                out[i] = bass_line(plan, part, spec.style, above, top)
+                if line == "passing":
+                    out[i] = add_passing_tones(plan, out[i], above, part.name, part.low.cents, part.high.cents)
             basses += part_voices(part.name, out[i])
     uppers: list[Voice] = []
     for i, part in enumerate(spec.parts):
@@ -96,12 +90,12 @@ def _cadence_chords(plan: Plan) -> set[int]:
     return out
 
 
-def _bass(plan: Plan, part: PartSpec, style: str, above: list[Voice], top: Voice | None) -> list[Note]:
+def bass_line(plan: Plan, part: PartSpec, style: str, above: list[Voice], top: Voice | None) -> list[Note]:
     low, high = part.low.cents, part.high.cents
     chords = plan.chords
     if not chords:
         return []
-    states = [bass_states(c, low, high) for c in chords]
+    states = [_pedal_states(plan, c, low, high) or bass_states(c, low, high) for c in chords]
     lane = bass_lane(part.name, events_by_chord(_pattern(plan, part, style), "bass", plan), states, chords, low, high)
     cadence = _cadence_chords(plan)
     home = low + 700.0
@@ -152,7 +146,16 @@ def _bass(plan: Plan, part: PartSpec, style: str, above: list[Voice], top: Voice
         for line in lines:
             relations = {"cross"} | ({"outer"} if top is not None and a is top else set())
             pairs.append((ref, line, relations))
-    return _solve(plan, lane, pairs, unary, motion, part.velocity, above, [])
+    return solve(plan, lane, pairs, unary, motion, part.velocity, above, [])
+
+
+def _pedal_states(plan: Plan, event, low: float, high: float) -> list[tuple[float, int]]:
+    """The bass's states under a chord inside one of the plan's pedal points: the pedal's pitch class in
+    every octave of the range, whatever the chord (none outside a pedal)."""
+    for pedal in plan.pedals:
+        if pedal.start <= event.offset < pedal.end:
+            return [(c, 0) for c in octaves(pedal.pc_cents, low, high)]
+    return []
 
 
 def _sounds_pc(voices: list[Voice], event, pc: float) -> bool:
@@ -173,7 +176,7 @@ def _accompaniment(plan: Plan, part: PartSpec, style: str, above: list[Voice], b
         return []
     states = [upper_states(c.chord, low, high) for c in chords]
     lane = upper_lane(part.name, events_by_chord(_pattern(plan, part, style), "upper", plan), states)
-    ranks = [_ranks(options) for options in states]
+    ranks = [voicing_ranks(options) for options in states]
     melody = _mean_pitches(above, chords)
     unary = []
     for k, options in enumerate(states):
@@ -201,9 +204,9 @@ def _accompaniment(plan: Plan, part: PartSpec, style: str, above: list[Voice], b
                 relations.add("spacing")
             pairs.append((a, b, relations))
     def motion(keep: list[np.ndarray]) -> list[np.ndarray]:
-        return _upper_motion(plan, [r[idx] for r, idx in zip(ranks, keep)])
+        return upper_motion(plan, [r[idx] for r, idx in zip(ranks, keep)])
 
-    return _solve(plan, lane, pairs, unary, motion, part.velocity, above, below, relaxed)
+    return solve(plan, lane, pairs, unary, motion, part.velocity, above, below, relaxed)
 
 
 def _relaxed_rules(style: str) -> frozenset[str]:
@@ -211,17 +214,8 @@ def _relaxed_rules(style: str) -> frozenset[str]:
     return frozenset(r.rule for r in grammar.load_chord_style(style).relax if r.between == "accompaniment")
 
 
-def is_relaxed(finding, relaxed: frozenset[str], inside: set[str]) -> bool:
-    """Is a finding one the style allows: a relaxed rule between two voices of `inside` (one
-    accompaniment part's voices)? Consecutive fifths by contrary motion go with the parallel ones."""
-    if not set(finding.voices) <= inside:
-        return False
-    fifths = finding.rule == "contrary-fifths-octaves" and getattr(finding, "family", "") == "fifths"
-    return ("parallel-fifths" if fifths else finding.rule) in relaxed
-
-
 @lru_cache(maxsize=4096)
-def _ranks(states: tuple[tuple[float, ...], ...]) -> np.ndarray:
+def voicing_ranks(states: tuple[tuple[float, ...], ...]) -> np.ndarray:
     """states x 3: each voicing's pitches, top first (NaN past its voices)."""
     return np.array([(sorted(v, reverse=True) + [np.nan] * 3)[:3] for v in states], dtype=float).reshape(-1, 3)
 
@@ -246,7 +240,7 @@ def _mean_pitches(voices: list[Voice], chords) -> list[float | None]:
     return out
 
 
-def _upper_motion(plan: Plan, ranks: list[np.ndarray]) -> list[np.ndarray]:
+def upper_motion(plan: Plan, ranks: list[np.ndarray]) -> list[np.ndarray]:
     """The soft cost of each pair of voicings at each chord change (k to k+1): the motion of each voice
     (top with top, and so on), a seventh that does not fall by step, a leading tone that does not rise."""
     states = max(r.shape[0] for r in ranks)
@@ -289,52 +283,4 @@ def _unresolved(a: np.ndarray, b: np.ndarray, pcs: np.ndarray, lows: np.ndarray,
     return (holds.any(axis=2)[:, :, None] & ~found).astype(float)
 
 
-def _padded(states: list[int], unary: list[np.ndarray], binary: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Costs as the searches' arrays: chords x states (inf beyond a chord's states), and (chords - 1) x
-    states x states."""
-    width = max(states)
-    u = np.full((len(states), width), np.inf)
-    b = np.zeros((max(len(states) - 1, 0), width, width))
-    for k, cost in enumerate(unary):
-        u[k, :len(cost)] = cost
-    for k, cost in enumerate(binary):
-        b[k, :cost.shape[0], :cost.shape[1]] = cost
-    return u, b
-
-
-def _solve(plan: Plan, lane: Lane, pairs, unary: list[np.ndarray], motion, velocity: int, above: list[Voice],
-           below: list[Voice], relaxed: frozenset[str] = frozenset()) -> list[Note]:
-    """Search, write the notes, read them again, and ban what still breaks a hard rule.
-
-    `unary[k]`: the soft cost of each state of chord k; `motion(keep)`: the soft cost of each pair of
-    states at each chord change, for the states `keep[k]` of each chord k. A state that breaks a hard
-    rule on its own (crossing the melody) is dropped before the search when its chord has another:
-    the chain would pay for it only if every other chain paid more."""
-    terms = gather(pairs)
-    own = unary_costs(terms, lane) + _padded(lane.states, unary, [])[0]
-    keep = []
-    for k, n in enumerate(lane.states):
-        ok = np.flatnonzero(own[k, :n] < HARD)
-        keep.append(ok if ok.size else np.arange(n))
-    lane = lane.take(keep)
-    unary, binary = _padded(lane.states, [own[k, idx] for k, idx in enumerate(keep)], motion(keep))
-    binary += binary_costs(terms, lane)
-    starts = [float(c.offset) for c in plan.chords]
-    chain = viterbi(unary, binary)
-    notes, rows = lane.realise(chain, velocity)
-    for _ in range(REPAIRS):
-        mine = voices_of(lane.name, rows)
-        names = {v.name for v in mine}
-        found = [f for f in texture_findings([*above, *mine, *below], HARD_RULES, among=names)
-                 if not is_relaxed(f, relaxed, names)]
-        if not found:
-            break
-        for f in found:
-            k = max(0, bisect_right(starts, f.at) - 1)
-            unary[k][chain[k]] += HARD
-        chain = viterbi(unary, binary)
-        notes, rows = lane.realise(chain, velocity)
-    return notes
-
-
-__all__ = ["arrange_harmony", "is_relaxed"]
+__all__ = ["REST", "arrange_harmony", "bass_line", "upper_motion", "voicing_ranks"]

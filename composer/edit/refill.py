@@ -253,7 +253,7 @@ def _carries(plan, slot, lookup, start, drawn: list[RhythmNote], in_bar: list[No
         pitches.append(after)
     problem = build_problem(slot.key, plan.meter, positions, slot.part.low, slot.part.high,
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
-                            blue_pcs=slot.blue_pcs, fixed=dict(enumerate(pitches)))
+                            every_chord=slot.chorale, blue_pcs=slot.blue_pcs, fixed=dict(enumerate(pitches)))
     if after is not None:
         problem.allowed[-1] = np.abs(problem.candidates.cents - after) < 0.5     # only the join is asked of it
     return bool(backward_feasible(problem.allowed, problem.edges)[0].any())
@@ -284,5 +284,5 @@ def _rhythm(plan, slot, ctx, rng, old, first_bar, end_bar, keep, attempt, lookup
         bars = list(ctx.late_rhythm(slot, attempt + 1))[first_bar:end_bar]
     else:
         bars = phrase_rhythm(meter, slot.phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
-                             even=slot.harmony == "colotomic")[first_bar:end_bar]
+                             even=slot.harmony == "colotomic", chorale=slot.chorale)[first_bar:end_bar]
     return [(slot.start + (first_bar + i) * bar_q + r.offset, r.duration) for i, bar in enumerate(bars) for r in bar]

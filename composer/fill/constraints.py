@@ -101,10 +101,13 @@ def in_range(cands: Candidates, positions: list[Position], low: Pitch, high: Pit
     return np.tile(ok, (len(positions), 1))
 
 
-def chord_tone_on_strong_beats(cands: Candidates, positions: list[Position], threshold: float = 0.5) -> np.ndarray:
+def chord_tone_on_strong_beats(cands: Candidates, positions: list[Position], threshold: float = 0.5,
+                               every_chord: bool = False) -> np.ndarray:
+    """A tone of the sounding chord on every strong beat (and, `every_chord`, on every chord's onset:
+    a chorale's soprano, whose chord changes on each beat)."""
     rows = []
     for p in positions:
-        if p.chord is not None and p.strength >= threshold:
+        if p.chord is not None and (p.strength >= threshold or (every_chord and p.offset == p.chord.offset)):
             rows.append(pitch_classes_in(cands.pcs, p.chord.chord.pitch_classes_cents))
         else:
             rows.append(np.ones(cands.size, dtype=bool))
@@ -186,7 +189,7 @@ def scale_movement(cands: Candidates, key: Key) -> np.ndarray:
 
 def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch, high: Pitch, *,
                   targets_rel=None, fixed: dict[int, float] | None = None, max_leap_semitones: int = 9,
-                  strong_chord_tones: bool = True, blue_pcs=()) -> SlotProblem:
+                  strong_chord_tones: bool = True, blue_pcs=(), every_chord: bool = False) -> SlotProblem:
     extra = set(blue_pcs)
     for p in positions:
         if p.chord is not None:
@@ -199,7 +202,7 @@ def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch,
     if any(p.chord is not None for p in positions):
         masks["agrees with the chord"] = agrees_with_chord(cands, positions, key, blue_pcs)
     if strong_chord_tones:
-        masks["chord tone on a strong beat"] = chord_tone_on_strong_beats(cands, positions)
+        masks["chord tone on a strong beat"] = chord_tone_on_strong_beats(cands, positions, every_chord=every_chord)
     if targets_rel is not None:
         masks["cadence target"] = cadence_target(cands, positions, targets_rel)
     if fixed:
@@ -210,6 +213,7 @@ def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch,
     edges = max_leap(cands, max_leap_semitones) & chord_governed_movement(cands, key, positions)
     edges = leading_tone_rises(cands, key, positions, edges)
     edges = non_chord_tones_resolve(cands, key, positions, edges, blue_pcs)
+    edges = no_consecutives_with_a_written_bass(cands, positions, edges)
     return SlotProblem(cands, positions, allowed, edges, masks)
 
 
@@ -301,6 +305,28 @@ def non_chord_tones_resolve(cands: Candidates, key: Key, positions: list[Positio
         return edges
     step = is_step(cands.cents[:, None], cands.cents[None, :], key)
     return edges & (~outside[:, :, None] | step[None, :, :])
+
+
+def no_consecutives_with_a_written_bass(cands: Candidates, positions: list[Position], edges: np.ndarray) -> np.ndarray:
+    """Where the plan writes the bass of two chords in a row (an inversion it chose: ii6 to the
+    cadential six-four), the bass is known before the melody: the melody does not move with it in
+    consecutive octaves or fifths. (Elsewhere the bass is searched under the melody and avoids them
+    itself.) Returns the edges, one matrix per step where this binds."""
+    if len(positions) < 2:
+        return edges
+    bad = np.zeros((len(positions) - 1, cands.size, cands.size), dtype=bool)
+    for t, (p, q) in enumerate(zip(positions, positions[1:])):
+        if p.chord is None or q.chord is None or p.chord is q.chord or \
+                p.chord.chord.bass is None or q.chord.chord.bass is None:
+            continue
+        b1, b2 = p.chord.chord.bass_pc_cents, q.chord.chord.bass_pc_cents
+        if abs((b2 - b1) % 1200.0) < 0.5:
+            continue                                      # the bass holds: no consecutive motion
+        for interval in (0.0, 700.0):
+            here = pitch_classes_in(cands.pcs, [(b1 + interval) % 1200.0])
+            there = pitch_classes_in(cands.pcs, [(b2 + interval) % 1200.0])
+            bad[t] |= here[:, None] & there[None, :]
+    return edges & ~bad if bad.any() else edges
 
 
 def chord_governed_movement(cands: Candidates, key: Key, positions: list[Position]) -> np.ndarray:

@@ -82,7 +82,7 @@ def _climax_pitch(plan: Plan, slots: list[Slot], lookup: ChordLookup) -> float |
     position = lookup.position(meter, at, meter.unit)
     problem = build_problem(slot.key, meter, [position], slot.part.low, slot.part.high, targets_rel=None,
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
-                            blue_pcs=slot.blue_pcs)
+                            every_chord=slot.chorale, blue_pcs=slot.blue_pcs)
     allowed = problem.candidates.cents[problem.allowed[0]]
     if position.chord is not None:
         # A tone of the chord: a climax stands on the harmony (a non-chord tone there must step away, and

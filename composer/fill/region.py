@@ -33,6 +33,8 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     sung = None
     if slot.lyrics and first_bar == 0:
         bars, sung = _lyric_bars(lyric_rhythm, meter, slot, rng)     # the words set the rhythm
+    elif slot.chorale:
+        bars = phrase_rhythm(meter, phrase.bars, rng, first_bar=first_bar, chorale=True)
     elif ctx.rhythms is not None:
         if attempt >= RHYTHM_REDRAW_ATTEMPT:
             decoded = ctx.late_rhythm(slot, attempt)

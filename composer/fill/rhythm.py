@@ -114,6 +114,25 @@ def even_bar(meter: Meter) -> list[RhythmNote]:
     return [RhythmNote(i * meter.unit, meter.unit) for i in range(meter.numerator)]
 
 
+PASSING_EIGHTHS = 0.35        # the chance that a bar of a chorale's soprano has one beat of two eighths
+
+
+def chorale_bar(meter: Meter, rng: np.random.Generator) -> list[RhythmNote]:
+    """A bar of a chorale's soprano: a note on every beat; now and then one quarter-note beat other than
+    the last is two eighths (the second a passing or neighbour tone, which the fill leaves by step)."""
+    beats = even_bar(meter)
+    split = [i for i, b in enumerate(beats[:-1]) if b.duration == 1]
+    chosen = split[int(rng.integers(len(split)))] if split and rng.random() < PASSING_EIGHTHS else None
+    out = []
+    for i, beat in enumerate(beats):
+        if i == chosen:
+            half = beat.duration / 2
+            out += [RhythmNote(beat.offset, half), RhythmNote(beat.offset + half, half)]
+        else:
+            out.append(beat)
+    return out
+
+
 def seeded_bar(meter: Meter, durations: list[Fraction], rng: np.random.Generator) -> list[RhythmNote] | None:
     """A bar that opens with the given durations (a characteristic phrase) and is completed exactly;
     None when they do not fit in the bar or off the grid."""
@@ -136,11 +155,16 @@ def seeded_bar(meter: Meter, durations: list[Fraction], rng: np.random.Generator
 
 
 def phrase_rhythm(meter: Meter, bars: int, rng: np.random.Generator, notes_range: tuple[int, int] | None = None,
-                  motifs=(), first_bar: int = 0, cadence: bool = True, even: bool = False) -> list[list[RhythmNote]]:
+                  motifs=(), first_bar: int = 0, cadence: bool = True, even: bool = False,
+                  chorale: bool = False) -> list[list[RhythmNote]]:
     """Rhythm for bars first_bar..bars-1 of a phrase: a few recurring bar patterns and a cadence bar
-    (or, `even`, one note per beat throughout, the last on the cycle's final beat)."""
+    (or, `even`, one note per beat throughout, the last on the cycle's final beat; or, `chorale`, a
+    note per beat with now and then a pair of passing eighths, and the cadence held a whole bar)."""
     if even:
         return [even_bar(meter) if b >= first_bar else [] for b in range(bars)]
+    if chorale:
+        return [[] if b < first_bar else cadence_bar(meter) if cadence and b == bars - 1 else chorale_bar(meter, rng)
+                for b in range(bars)]
     palette = [sample_bar(meter, rng, notes_range) for _ in range(2)]
     out: list[list[RhythmNote]] = [[] for _ in range(bars)]
     for b in range(first_bar, bars):

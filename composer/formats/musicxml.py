@@ -47,7 +47,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from music21 import chord as m21chord
-from music21 import clef, duration, harmony, instrument, metadata, note, stream, tempo, tie
+from music21 import clef, duration, expressions, harmony, instrument, metadata, note, stream, tempo, tie
 from music21 import key as m21key
 from music21 import meter as m21meter
 from music21 import percussion as m21percussion
@@ -251,7 +251,7 @@ def _tie_type(tie_in: bool, tie_out: bool) -> str | None:
 
 
 def _sounding(members: list[tuple], length: Fraction, piece: PieceData, first: bool, last: bool,
-              percussive: bool = False):
+              percussive: bool = False, fermatas: frozenset = frozenset()):
     pieces = []
     for m in members:
         if percussive:
@@ -278,7 +278,28 @@ def _sounding(members: list[tuple], length: Fraction, piece: PieceData, first: b
         lyric = next((m[2].lyric for m in members if m[2].lyric is not None and not m[3]), None)
         if lyric is not None:
             out.lyrics.append(m21_lyric(lyric))
+        if any(m[2].offset in fermatas and not m[3] for m in members):
+            out.expressions.append(expressions.Fermata())
     return out
+
+
+def fermata_onsets(piece: PieceData) -> frozenset:
+    """Where a chorale (texture: satb) holds its cadences: the onset of the melody's last note in each
+    phrase, in every voice. Other textures have none."""
+    spec, plan = piece.spec, piece.plan
+    if spec is None or plan is None or getattr(spec, "texture", "accompanied") != "satb":
+        return frozenset()
+    melody = next((p for p in piece.parts if p.role == "melody"), None)
+    if melody is None:
+        return frozenset()
+    onsets = sorted(n.offset for n in melody.notes)
+    out = set()
+    for phrase in plan.phrases:
+        end = phrase.end(plan.meter)
+        before = [t for t in onsets if t < end]
+        if before:
+            out.add(before[-1])
+    return frozenset(out)
 
 
 def m21_lyric(lyric) -> note.Lyric:
@@ -292,7 +313,8 @@ def m21_lyric(lyric) -> note.Lyric:
     return out
 
 
-def _fill_voice(container, voice: list, bar_q: Fraction, piece: PieceData, percussive: bool = False) -> None:
+def _fill_voice(container, voice: list, bar_q: Fraction, piece: PieceData, percussive: bool = False,
+                fermatas: frozenset = frozenset()) -> None:
     """Insert the voice's chords and the rests between them so it sums to the bar."""
     pos = Fraction(0)
     for start, length, members in voice + [(bar_q, Fraction(0), [])]:
@@ -304,7 +326,7 @@ def _fill_voice(container, voice: list, bar_q: Fraction, piece: PieceData, percu
             break
         values = split_duration(length)
         for i, value in enumerate(values):
-            container.insert(pos, _sounding(members, value, piece, i == 0, i == len(values) - 1, percussive))
+            container.insert(pos, _sounding(members, value, piece, i == 0, i == len(values) - 1, percussive, fermatas))
             pos += value
     if any(el.duration.tuplets for el in container.notesAndRests):
         makeTupletBrackets(container, inPlace=True)
@@ -370,6 +392,7 @@ def to_music21(piece: PieceData) -> stream.Score:
     if carried is not None:
         score.metadata.addCustom(PROVENANCE_FIELD, carried)
     melody = next((i for i, p in enumerate(piece.parts) if p.role == "melody"), 0)
+    fermatas = fermata_onsets(piece)
     for index, part in enumerate(piece.parts):
         m21part = stream.Part(id=f"P{index + 1}")
         m21part.partName = part.name
@@ -390,11 +413,11 @@ def to_music21(piece: PieceData) -> stream.Score:
                     measure.insert(0, tempo.MetronomeMark(number=piece.tempo_bpm, referent=duration.Duration(1)))
             voices = _voices(segments) or [[]]
             if len(voices) == 1:
-                _fill_voice(measure, voices[0], bar_q, piece, percussive)
+                _fill_voice(measure, voices[0], bar_q, piece, percussive, fermatas)
             else:
                 for number, voice in enumerate(voices, start=1):
                     v = stream.Voice(id=str(number))
-                    _fill_voice(v, voice, bar_q, piece, percussive)
+                    _fill_voice(v, voice, bar_q, piece, percussive, fermatas)
                     measure.insert(0, v)
             if not percussive:
                 _mark_accidentals(measure, fifths)

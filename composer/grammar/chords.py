@@ -75,6 +75,8 @@ class ChordStyle:
     source: str
     variants: dict[str, ChordGraphDef]
     accompaniment: str = "block"                 # the pattern a chords part plays by default
+    bass: str | None = None                      # 'walking' (a bass part walks) or 'passing' (adds passing tones)
+    dominant_pedal_bars: int = 0                 # a dominant pedal over the last bars before a return
     relax: tuple[Relaxation, ...] = ()
 
     def relaxes(self, rule: str, between: str = "accompaniment") -> bool:
@@ -208,7 +210,8 @@ def style_semantic(doc: YamlDocument) -> tuple[ChordStyle, list[str]]:
         problems.append(f"{where(doc, ('accompaniment',))}: unknown accompaniment pattern {accompaniment!r} "
                         f"(accepted: {', '.join(list_grammars('accompaniment'))})")
     style = ChordStyle(data["name"], data["title"], data["description"].strip(), data["source"], variants,
-                       accompaniment, relax)
+                       accompaniment, data.get("bass"), (data.get("pedal") or {}).get("dominant_before_return", 0),
+                       relax)
     return style, problems
 
 

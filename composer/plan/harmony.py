@@ -76,12 +76,16 @@ def classify_cadence(key: Key, chords: list[Chord]) -> str:
 
 
 def harmonic_slots(meter: Meter, bars: int, chords_per_bar: int, min_slots: int = 1) -> list[HarmonicSlot]:
-    """Chord positions of a phrase: `chords_per_bar` per bar, one in the last bar (split if too few)."""
+    """Chord positions of a phrase: `chords_per_bar` per bar (one, two, or one on every beat), one in the
+    last bar (split if too few)."""
     per_bar = max(1, min(chords_per_bar, meter.beat_count))
 
     def split(bar: int, parts: int) -> list[HarmonicSlot]:
         if parts == 1:
             return [HarmonicSlot(bar, Fraction(0), meter.bar_quarters)]
+        if parts > 2 and parts == len(meter.group_offsets):          # a chord on every beat
+            ends = [*meter.group_offsets[1:], meter.bar_quarters]
+            return [HarmonicSlot(bar, start, end - start) for start, end in zip(meter.group_offsets, ends)]
         half = meter.bar_quarters / 2
         cut = min(meter.group_offsets[1:], key=lambda o: (abs(o - half), o)) if meter.beat_count > 1 else half
         return [HarmonicSlot(bar, Fraction(0), cut), HarmonicSlot(bar, cut, meter.bar_quarters - cut)]

@@ -55,6 +55,17 @@ class SectionPlan:
 
 
 @dataclass(frozen=True)
+class Pedal:
+    """A pedal point the plan asks of the bass: from `start` to `end` (quarters), pitch class `pc_cents`
+    held under whatever chords sound above, and why."""
+
+    start: Fraction
+    end: Fraction
+    pc_cents: float
+    reason: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """The plan of a piece: frozen, so that every later stage reads it and none changes it."""
 
@@ -72,6 +83,7 @@ class Plan:
     cycle: str | None = None
     fit: object = None                # a plan.fit.FitReport when the spec asks for a duration
     climaxes: tuple[Fraction, ...] = ()   # offsets (quarters) of the climax cues
+    pedals: tuple[Pedal, ...] = ()        # pedal points in the bass (a dominant pedal before a return)
 
     @property
     def chords(self) -> list[ChordEvent]:

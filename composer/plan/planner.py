@@ -22,7 +22,7 @@ from .fit import fit_plan
 from .form import SectionDef, _chart_bars, resolve_sections, split_bars
 from .harmony import ChordGraphArrays, chart_events, classify_cadence, harmonic_slots, walk_chords
 from .keygraph import plan_modulation, resolve_key
-from .model import PhrasePlan, Plan, SectionPlan
+from .model import Pedal, PhrasePlan, Plan, SectionPlan
 
 
 def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
@@ -116,7 +116,7 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
                 prev_chord = None
             else:
                 chords, prev_chord, relaxed = _walk_phrase(phrase, meter, arrays_for(pkey), rng, prev_chord,
-                                                           src_phrase, notes)
+                                                           src_phrase, notes, chorale=spec.texture == "satb")
                 phrase = replace(phrase, chords=chords)
                 if relaxed:
                     phrase_notes.append(relaxed)
@@ -132,8 +132,31 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
         bar += total_bars
     if not phrases:
         raise ComposerError("the piece has no bars: give a form or sections with bars")
+    pedals = _pedals(sections, meter, style) if style is not None else ()
+    notes = notes + [p.reason for p in pedals]
     return Plan(spec.title, meter, tempo_bpm, home, spec.form, spec.style, tuple(sections), tuple(phrases), bar,
-                tuple(notes), spec.harmony, spec.cycle.name if spec.cycle else None)
+                tuple(notes), spec.harmony, spec.cycle.name if spec.cycle else None, pedals=pedals)
+
+
+def _pedals(sections: list[SectionPlan], meter: Meter, style) -> tuple[Pedal, ...]:
+    """A dominant pedal over the last bars before each return of the opening (the style's `pedal:
+    {dominant_before_return: BARS}`): the retransition of a rounded binary or ternary form, the bass
+    holding the returning key's dominant while the harmony above leads back."""
+    bars = style.dominant_pedal_bars
+    out = []
+    for before, section in zip(sections, sections[1:]):
+        if not bars or section.role != "return" or before.bars < 2:
+            continue
+        span = min(bars, before.bars - 1)
+        start = (before.start_bar + before.bars - span) * meter.bar_quarters
+        end = (before.start_bar + before.bars) * meter.bar_quarters
+        pc = (section.key.tonic_cents + 700.0) % 1200.0
+        name = section.key.spell(round(pc / 100.0)).name
+        first = before.start_bar + before.bars - span + 1
+        where = f"bar {first}" if span == 1 else f"bars {first}-{before.start_bar + before.bars}"
+        out.append(Pedal(start, end, pc, f"dominant pedal: {name} held in the bass, {where}, before the return "
+                                          f"of the opening in section {section.name!r} ({section.key})"))
+    return tuple(out)
 
 
 def _phrase_at(section: SectionPlan, bar_in_section: int) -> PhrasePlan | None:
@@ -175,12 +198,14 @@ def _node_for(arrays: ChordGraphArrays, key: Key, chord) -> str | None:
 
 def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng: np.random.Generator,
                  prev_chord: str | None, src_phrase: PhrasePlan | None,
-                 notes: list[str]) -> tuple[tuple[ChordEvent, ...], str, str | None]:
+                 notes: list[str], chorale: bool = False) -> tuple[tuple[ChordEvent, ...], str, str | None]:
     """The phrase's chords, walked on the style's graph to its cadence; the last chord's name; and a note
-    when the walk had to relax the graph (None when it did not). A pivot the graph lacks is noted in `notes`."""
+    when the walk had to relax the graph (None when it did not). A pivot the graph lacks is noted in `notes`.
+    A chorale (`chorale`) changes chord on every beat, as a hymn's harmony does."""
     variant = arrays.variant
     formula_len = max(len(f) for f in variant.cadences[phrase.cadence].formulas) if phrase.cadence in variant.cadences else 1
-    slots = harmonic_slots(meter, phrase.bars, variant.chords_per_bar, min_slots=min(2, formula_len))
+    per_bar = meter.beat_count if chorale else variant.chords_per_bar
+    slots = harmonic_slots(meter, phrase.bars, per_bar, min_slots=min(2, formula_len))
     fixed: dict[int, str] = {}
     if src_phrase is not None:
         src_by_pos = {(c.offset - src_phrase.offset(meter)): c for c in src_phrase.chords}

@@ -41,6 +41,7 @@ class Slot:
     climax_cents: float | None = None  # the climax cue's pitch, when this slot holds it
     next_climax: float | None = None   # ... when the next slot opens on it (this one leads to it)
     lyrics: tuple | None = None        # the syllables sung in this phrase (`text.Syllable`), if any
+    chorale: bool = False              # texture: satb; the soprano of a chorale moves in chorale rhythm
 
     @property
     def low(self) -> Pitch:
@@ -113,7 +114,7 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
                 max_leap=c.max_leap, strong_chord_tones=c.chord_tones_on_strong_beats, notes_per_bar=c.notes_per_bar,
                 harmony="functional" if functional else phrase.key.harmony,
                 emphasis=tuple((cents, EMPHASIS_WEIGHTS.get(role, 1.3)) for role, cents in info.emphasis.items()),
-                lyrics=sung[phrase.index],
+                lyrics=sung[phrase.index], chorale=spec.texture == "satb",
             ))
     return slots
 

@@ -21,7 +21,7 @@ from ..models.corpus_index import DEFAULT_MAX_COPIED_RUN, MIN_MAX_COPIED_RUN
 from ..score.errors import ComposerError, SpecError
 from .checker import SpecChecker, check_name
 from .keys import read_key, read_meter
-from .model import DEFAULT_PARTS, MODAL_PARTS, Constraints, Spec, spec_schema, stem_of_title
+from .model import DEFAULT_PARTS, MODAL_PARTS, SATB_PARTS, Constraints, Spec, spec_schema, stem_of_title
 from .parts import read_parts
 from .sections import read_sections
 from .timing import read_timing
@@ -104,7 +104,11 @@ def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
     default_parts = DEFAULT_PARTS if harmony == "functional" else MODAL_PARTS
     if harmony != "functional" and cycle is not None:
         default_parts = default_parts + ({"role": "percussion"},)
-    parts = tuple(read_parts(data.get("parts") or list(default_parts), ck, "parts" in data, meter, harmony, cycle))
+    texture = data.get("texture", "accompanied")
+    items = data.get("parts") or list(default_parts)
+    if texture == "satb":
+        items = _satb_parts(data.get("parts"), ck, harmony)
+    parts = tuple(read_parts(items, ck, "parts" in data, meter, harmony, cycle))
     c = data.get("constraints") or {}
     constraints = Constraints(
         max_leap=c.get("max_leap", 9),
@@ -127,8 +131,25 @@ def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
         key=key, meter=meter, tempo_bpm=sum(tempo_range) / 2, form=form, sections=sections,
         style=style or "classical", parts=parts, seed=int(data.get("seed", 0)), constraints=constraints,
         source=ck.doc.source, stem=stem, raw=data, cycle=cycle, harmony=harmony,
-        tempo_range=tempo_range, duration_s=duration, cues=cues,
+        tempo_range=tempo_range, duration_s=duration, cues=cues, texture=texture,
     )
+
+
+def _satb_parts(given: list | None, ck: SpecChecker, harmony: str) -> list[dict]:
+    """The four voices of `texture: satb`: SATB_PARTS, each completed by the part given in its place
+    (an instrument, lyrics for the soprano, a range of its own)."""
+    if harmony != "functional":
+        ck.add(("texture",), f"a four-part chorale needs chords, and this mode's harmony policy is {harmony!r}",
+               received="satb", accepted="accompanied; or give 'style' to harmonise the mode")
+    if given is None:
+        return [dict(p) for p in SATB_PARTS]
+    roles = [p.get("role") for p in given]
+    wanted = [p["role"] for p in SATB_PARTS]
+    if roles != wanted:
+        ck.add(("parts",), "texture: satb writes four voices: soprano (melody), alto and tenor (chords), bass",
+               received=roles, accepted=wanted)
+        return [dict(p) for p in SATB_PARTS]
+    return [{**default, **part} for default, part in zip(SATB_PARTS, given)]
 
 
 def _default_style(key: Key) -> str:

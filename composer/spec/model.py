@@ -18,6 +18,13 @@ DEFAULT_RANGES = {"melody": ("C4", "A5"), "bass": ("E2", "D4"), "chords": ("F3",
 DEFAULT_VELOCITY = {"melody": 90, "chords": 60, "bass": 76, "drone": 52, "percussion": 84}
 DEFAULT_PARTS = ({"role": "melody"}, {"role": "chords"}, {"role": "bass"})
 MODAL_PARTS = ({"role": "melody"}, {"role": "drone"})
+# texture: satb. The four voices of a chorale in their textbook ranges (Kostka and Payne, Tonal Harmony,
+# 7th ed., ch. 5: soprano C4-G5, alto G3-D5, tenor C3-G4, bass E2-D4).
+SATB_PARTS = ({"role": "melody", "name": "soprano", "instrument": "choir", "range": "C4-G5"},
+              {"role": "chords", "name": "alto", "instrument": "choir", "range": "G3-D5"},
+              {"role": "chords", "name": "tenor", "instrument": "choir", "range": "C3-G4"},
+              {"role": "bass", "name": "bass", "instrument": "choir", "range": "E2-D4"})
+TEXTURES = ("accompanied", "satb")
 
 
 CADENCES = ("authentic", "half", "plagal", "deceptive", "none")
@@ -85,6 +92,7 @@ class Spec:
     tempo_range: tuple[float, float] = (100.0, 100.0)   # [slowest, fastest] given, or (tempo, tempo)
     duration_s: float | None = None                      # fit the piece to this many seconds
     cues: tuple = ()                                     # spec.timing.Cue: moments for a cadence or the climax
+    texture: str = "accompanied"                         # or satb: a four-part chorale (SATB_PARTS)
 
 
 def stem_of_title(title) -> str:

@@ -2,8 +2,8 @@
 `partita check` on the composed MusicXML finds no parallel fifths or octaves, no voice crossing (so no
 accompaniment above the melody) and no unresolved leading tone in an outer voice, and music21's
 VoiceLeadingQuartet, reading the same files its own way, finds no parallels either, so the checker is
-not the only judge. For a spec in every chord style, 20 seeds each, and for random specs, the checker
-finds the same on the score in memory (the MusicXML file is its serialisation)."""
+not the only judge. For every example and a spec in every chord style, 20 seeds each, and for random
+specs, the checker finds the same on the score in memory (the MusicXML file is its serialisation)."""
 from __future__ import annotations
 
 from fractions import Fraction
@@ -102,10 +102,13 @@ def test_partita_check_on_the_musicxml_finds_nothing_a_teacher_would_mark(name, 
     assert not bad, "\n".join(bad[:8])
 
 
+IN_MEMORY = {**{name: {"title": name, **spec} for name, spec in STYLES.items()}, **dict(FILES)}
+
+
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", list(STYLES))
-def test_every_style_over_twenty_seeds_passes_the_checker(name, seed):
-    piece = compose({"title": name, **STYLES[name]}, seed=seed)
+@pytest.mark.parametrize("name", list(IN_MEMORY))
+def test_every_style_and_example_over_twenty_seeds_passes_the_checker(name, seed):
+    piece = compose(IN_MEMORY[name], seed=seed)
     bad = _teacher_marks(piece, analyse_score(to_music21(piece), key=_key_for_check(piece)))
     assert not bad, "\n".join(bad[:8])
 
@@ -190,3 +193,22 @@ def test_in_minor_a_melody_note_a_semitone_from_another_part_is_a_non_chord_tone
     report = texture_report(compose(spec, seed=seed, filler=filler))
     assert report.melody_notes > 0
     assert report.clashes == 0, report.examples
+
+
+TONAL = [(name, spec) for name, spec in FILES if load_spec(spec).key.family in ("major", "minor")]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("name, spec", TONAL, ids=[name for name, _ in TONAL])
+def test_music21_key_analysis_reads_the_spec_key(name, spec, seed, written):
+    """The melody agrees with its chords, so a key finder hears the key the spec asked for. A blues is
+    read with the Krumhansl-Schmuckler profiles: its tonic chord is a dominant seventh whose flat seventh
+    (Eb in F) sounds in nearly every bar, and the Aarden-Essen profiles that music21 uses by default
+    take that for the key of the subdominant (Bb major); Krumhansl-Schmuckler hears the tonic."""
+    from music21 import converter
+
+    piece, path = written(name, spec, seed)
+    method = "key.krumhanslschmuckler" if piece.spec.style == "blues" else "key"
+    found = converter.parse(str(path)).analyze(method)
+    assert found.tonic.pitchClass == round(piece.key.tonic_cents / 100.0) % 12, (str(piece.key), str(found))
+    assert found.mode == ("minor" if piece.key.is_minor else "major"), (str(piece.key), str(found))

@@ -1,0 +1,79 @@
+"""The search that writes a voice-led part: price every state, find the cheapest chain (Viterbi), write
+the notes, read them again as voices, and ban what still breaks a hard rule.
+
+Shared by the bass and the accompaniment (`voice_leading`), the walking bass (`walking`) and the
+chorale's inner voices (`chorale`). A style's relaxations (grammars/chords/, `relax:`) are let be.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import numpy as np
+
+from ..plan.model import Plan
+from ..score.notes import Note
+from .streams import Voice, texture_findings, voices_of
+from .voicing import HARD, Lane, binary_costs, gather, unary_costs, viterbi
+
+REPAIRS = 4                   # searches after the first, each banning a state that broke a hard rule
+HARD_RULES = {"parallel-fifths", "parallel-octaves", "contrary-fifths-octaves", "voice-crossing"}   # direct ones: priced
+
+
+def is_relaxed(finding, relaxed: frozenset[str], inside: set[str]) -> bool:
+    """Is a finding one the style allows: a relaxed rule between two voices of `inside` (one
+    accompaniment part's voices)? Consecutive fifths by contrary motion go with the parallel ones."""
+    if not set(finding.voices) <= inside:
+        return False
+    fifths = finding.rule == "contrary-fifths-octaves" and getattr(finding, "family", "") == "fifths"
+    return ("parallel-fifths" if fifths else finding.rule) in relaxed
+
+
+def padded(states: list[int], unary: list[np.ndarray], binary: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Costs as the searches' arrays: chords x states (inf beyond a chord's states), and (chords - 1) x
+    states x states."""
+    width = max(states)
+    u = np.full((len(states), width), np.inf)
+    b = np.zeros((max(len(states) - 1, 0), width, width))
+    for k, cost in enumerate(unary):
+        u[k, :len(cost)] = cost
+    for k, cost in enumerate(binary):
+        b[k, :cost.shape[0], :cost.shape[1]] = cost
+    return u, b
+
+
+def solve(plan: Plan, lane: Lane, pairs, unary: list[np.ndarray], motion, velocity: int, above: list[Voice],
+           below: list[Voice], relaxed: frozenset[str] = frozenset()) -> list[Note]:
+    """Search, write the notes, read them again, and ban what still breaks a hard rule.
+
+    `unary[k]`: the soft cost of each state of chord k; `motion(keep)`: the soft cost of each pair of
+    states at each chord change, for the states `keep[k]` of each chord k. A state that breaks a hard
+    rule on its own (crossing the melody) is dropped before the search when its chord has another:
+    the chain would pay for it only if every other chain paid more."""
+    terms = gather(pairs)
+    own = unary_costs(terms, lane) + padded(lane.states, unary, [])[0]
+    keep = []
+    for k, n in enumerate(lane.states):
+        ok = np.flatnonzero(own[k, :n] < HARD)
+        keep.append(ok if ok.size else np.arange(n))
+    lane = lane.take(keep)
+    unary, binary = padded(lane.states, [own[k, idx] for k, idx in enumerate(keep)], motion(keep))
+    binary += binary_costs(terms, lane)
+    starts = [float(c.offset) for c in plan.chords]
+    chain = viterbi(unary, binary)
+    notes, rows = lane.realise(chain, velocity)
+    for _ in range(REPAIRS):
+        mine = voices_of(lane.name, rows)
+        names = {v.name for v in mine}
+        found = [f for f in texture_findings([*above, *mine, *below], HARD_RULES, among=names)
+                 if not is_relaxed(f, relaxed, names)]
+        if not found:
+            break
+        for f in found:
+            k = max(0, bisect_right(starts, f.at) - 1)
+            unary[k][chain[k]] += HARD
+        chain = viterbi(unary, binary)
+        notes, rows = lane.realise(chain, velocity)
+    return notes
+
+
+__all__ = ["HARD_RULES", "is_relaxed", "padded", "solve"]
