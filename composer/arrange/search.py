@@ -1,5 +1,6 @@
 """The search that writes a voice-led part: price every state, find the cheapest chain (Viterbi), write
-the notes, read them again as voices, and ban what still breaks a hard rule.
+the notes, read them again as voices, and ban what still breaks a hard rule; where no line in a part's
+range can keep the hard rules (a bass whose range lies above the melody), refuse with the reason.
 
 Shared by the bass and the accompaniment (`voice_leading`), the walking bass (`walking`) and the
 chorale's inner voices (`chorale`). A style's relaxations (grammars/chords/, `relax:`) are let be.
@@ -11,6 +12,7 @@ from bisect import bisect_right
 import numpy as np
 
 from ..plan.model import Plan
+from ..score.errors import UnsatisfiableError
 from ..score.notes import Note
 from .streams import Voice, texture_findings, voices_of
 from .voicing import HARD, Lane, binary_costs, gather, unary_costs, viterbi
@@ -60,20 +62,33 @@ def solve(plan: Plan, lane: Lane, pairs, unary: list[np.ndarray], motion, veloci
     binary += binary_costs(terms, lane)
     starts = [float(c.offset) for c in plan.chords]
     chain = viterbi(unary, binary)
-    notes, rows = lane.realise(chain, velocity)
-    for _ in range(REPAIRS):
+    for attempt in range(REPAIRS + 1):
+        notes, rows = lane.realise(chain, velocity)
         mine = voices_of(lane.name, rows)
         names = {v.name for v in mine}
         found = [f for f in texture_findings([*above, *mine, *below], HARD_RULES, among=names)
                  if not is_relaxed(f, relaxed, names)]
         if not found:
-            break
+            return notes
+        if attempt == REPAIRS:
+            raise UnsatisfiableError(_refusal(plan, lane.name, found))
         for f in found:
             k = max(0, bisect_right(starts, f.at) - 1)
             unary[k][chain[k]] += HARD
         chain = viterbi(unary, binary)
-        notes, rows = lane.realise(chain, velocity)
     return notes
+
+
+def _refusal(plan: Plan, name: str, found) -> str:
+    """Why no line for part `name` keeps the hard rules, and what to change."""
+    bar_q = plan.meter.bar_quarters
+    rules = sorted({f.rule for f in found})
+    bars = sorted({int(f.at // float(bar_q)) + 1 for f in found})
+    where = ("bar " if len(bars) == 1 else "bars ") + ", ".join(map(str, bars[:6])) + (" ..." if len(bars) > 6 else "")
+    others = sorted({v for f in found for v in f.voices if not v.startswith(name)})
+    return (f"part {name!r}: no line in its range keeps clear of {', '.join(rules)} against "
+            f"{', '.join(others) or 'the other parts'} ({where}); give it a range that lies under the melody "
+            f"(and an accompaniment's over the bass), or a wider one")
 
 
 __all__ = ["HARD_RULES", "is_relaxed", "padded", "solve"]

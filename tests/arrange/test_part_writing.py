@@ -212,3 +212,18 @@ def test_music21_key_analysis_reads_the_spec_key(name, spec, seed, written):
     found = converter.parse(str(path)).analyze(method)
     assert found.tonic.pitchClass == round(piece.key.tonic_cents / 100.0) % 12, (str(piece.key), str(found))
     assert found.mode == ("minor" if piece.key.is_minor else "major"), (str(piece.key), str(found))
+
+
+def test_a_part_that_cannot_keep_the_rules_is_refused_with_the_reason(tmp_path):
+    from composer.cli.main import main
+    from composer.score.errors import UnsatisfiableError
+
+    spec = {"title": "t", "key": "C major", "parts": [{"role": "melody", "range": "C4-C5"}, {"role": "chords"},
+                                                      {"role": "bass", "range": "C5-C6"}]}
+    with pytest.raises(UnsatisfiableError) as info:
+        compose(spec)
+    assert "part 'bass'" in str(info.value) and "voice-crossing" in str(info.value) and "range" in str(info.value)
+    path = tmp_path / "spec.yaml"
+    path.write_text("title: t\nkey: C major\nparts:\n  - {role: melody, range: C4-C5}\n  - {role: bass, range: C5-C6}\n")
+    assert main(["compose", str(path), "-o", str(tmp_path / "out")]) == 2
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())     # nothing half written
