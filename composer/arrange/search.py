@@ -1,6 +1,8 @@
 """The search that writes a voice-led part: price every state, find the cheapest chain (Viterbi), write
-the notes, read them again as voices, and ban what still breaks a hard rule; where no line in a part's
-range can keep the hard rules (a bass whose range lies above the melody), refuse with the reason.
+the notes, read them again as voices, and ban what still breaks a hard rule. Where no line in a part's
+range stays clear of the voices around it (a bass whose range lies above the melody), refuse with the
+reason; consecutive fifths or octaves that no chain avoids (a melody written down into the bass's
+register) are left, the best the range allows.
 
 Shared by the bass and the accompaniment (`voice_leading`), the walking bass (`walking`) and the
 chorale's inner voices (`chorale`). A style's relaxations (grammars/chords/, `relax:`) are let be.
@@ -17,7 +19,7 @@ from ..score.notes import Note
 from .streams import Voice, texture_findings, voices_of
 from .voicing import HARD, Lane, binary_costs, gather, unary_costs, viterbi
 
-REPAIRS = 4                   # searches after the first, each banning a state that broke a hard rule
+REPAIRS = 8                   # searches after the first, each banning the states that broke a hard rule
 HARD_RULES = {"parallel-fifths", "parallel-octaves", "contrary-fifths-octaves", "voice-crossing"}   # direct ones: priced
 
 
@@ -71,10 +73,17 @@ def solve(plan: Plan, lane: Lane, pairs, unary: list[np.ndarray], motion, veloci
         if not found:
             return notes
         if attempt == REPAIRS:
-            raise UnsatisfiableError(_refusal(plan, lane.name, found))
+            crossings = [f for f in found if f.rule == "voice-crossing"]
+            if crossings:
+                raise UnsatisfiableError(_refusal(plan, lane.name, crossings))
+            return notes       # consecutive fifths no chain avoids (a melody at the bottom of the bass's range)
         for f in found:
+            # The finding's second dyad sounds under chord k; its first may sound under chord k - 1:
+            # either state may be the cause, and both are banned from this chain.
             k = max(0, bisect_right(starts, f.at) - 1)
             unary[k][chain[k]] += HARD
+            if k > 0 and attempt % 2 == 1:
+                unary[k - 1][chain[k - 1]] += HARD
         chain = viterbi(unary, binary)
     return notes
 
