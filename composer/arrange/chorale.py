@@ -34,6 +34,8 @@ DOUBLED_LEADING_TONE = 600.0    # the leading tone of a dominant chord in two vo
 DOUBLED_THIRD = 12.0            # the third of a major triad doubled
 DOUBLED_FIFTH = 4.0             # the fifth doubled rather than the root
 WIDE = 300.0                    # more than an octave between soprano and alto, or alto and tenor
+UNRESOLVED_LEADING = 80.0       # an inner voice's leading tone that does not rise to the tonic
+UNRESOLVED_SEVENTH = 80.0       # ... a chordal seventh in an inner voice that does not fall by step
 TOLERANCE = 1.0
 
 
@@ -92,7 +94,8 @@ def inner_voices(plan: Plan, alto: PartSpec, tenor: PartSpec, soprano: list[Voic
                 pairs.append((a, b, relations | ({"spacing"} if j == i + 1 and b in lines else set())))
 
     def motion(keep: list[np.ndarray]) -> list[np.ndarray]:
-        return upper_motion(plan, [r[idx] for r, idx in zip(ranks, keep)])
+        return upper_motion(plan, [r[idx] for r, idx in zip(ranks, keep)], leading_cost=UNRESOLVED_LEADING,
+                            seventh_cost=UNRESOLVED_SEVENTH)
 
     return solve(plan, lane, pairs, unary, motion, alto.velocity, soprano, bass)
 

@@ -240,9 +240,11 @@ def _mean_pitches(voices: list[Voice], chords) -> list[float | None]:
     return out
 
 
-def upper_motion(plan: Plan, ranks: list[np.ndarray]) -> list[np.ndarray]:
+def upper_motion(plan: Plan, ranks: list[np.ndarray], leading_cost: float = UNRESOLVED_LEADING,
+                 seventh_cost: float = UNRESOLVED_SEVENTH) -> list[np.ndarray]:
     """The soft cost of each pair of voicings at each chord change (k to k+1): the motion of each voice
-    (top with top, and so on), a seventh that does not fall by step, a leading tone that does not rise."""
+    (top with top, and so on), a seventh that does not fall by step, a leading tone that does not rise
+    (a chorale's inner voices are held to these two more strictly than an accompaniment)."""
     states = max(r.shape[0] for r in ranks)
     padded = np.full((len(ranks), states, 3), np.nan)
     for k, r in enumerate(ranks):
@@ -259,10 +261,10 @@ def upper_motion(plan: Plan, ranks: list[np.ndarray]) -> list[np.ndarray]:
         if first.chord == second.chord:
             continue
         if first.chord.has_seventh:
-            checks.append((k, first.chord.pitch_classes_cents[3], -200.0, -100.0, UNRESOLVED_SEVENTH))
+            checks.append((k, first.chord.pitch_classes_cents[3], -200.0, -100.0, seventh_cost))
         leading = (first.key.tonic_cents - 100.0) % 1200.0
         if first.chord.contains_pc(leading) and second.chord.contains_pc(first.key.tonic_cents):
-            checks.append((k, leading, 100.0, 100.0, UNRESOLVED_LEADING))
+            checks.append((k, leading, 100.0, 100.0, leading_cost))
     if checks:
         ks, pcs, lows, highs, weights = (np.array(x) for x in zip(*checks))
         unresolved = _unresolved(a[ks], b[ks], pcs, lows, highs)                 # checks x states x states
