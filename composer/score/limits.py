@@ -20,16 +20,17 @@ class LimitError(ComposerError):
 
 
 class Budget:
-    """A deadline for one compose call; `check` raises LimitError once it has passed."""
+    """A deadline for one compose call, in the process's CPU time (so that other work on a busy machine
+    does not use it up); `check` raises LimitError once it has passed."""
 
     def __init__(self, seconds: float | None = DEFAULT_TIME_BUDGET_S):
         if seconds is not None and not seconds > 0:
             raise LimitError(f"time budget must be a positive number of seconds, received {seconds!r}")
         self.seconds = seconds
-        self.start = time.monotonic()
+        self.start = time.process_time()
 
     def check(self, where: str) -> None:
-        if self.seconds is not None and time.monotonic() - self.start > self.seconds:
+        if self.seconds is not None and time.process_time() - self.start > self.seconds:
             raise LimitError(f"compose ran past its time budget of {self.seconds:g} s ({where}); "
                              f"shorten the piece or raise the budget (--time-budget)")
 
