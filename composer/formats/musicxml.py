@@ -46,6 +46,7 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
+from music21 import bar as m21bar
 from music21 import chord as m21chord
 from music21 import clef, duration, expressions, harmony, instrument, metadata, note, stream, tempo, tie
 from music21 import key as m21key
@@ -61,7 +62,7 @@ from ..score.errors import RenderError
 from ..score.notes import Part
 from ..score.piece import PieceData
 from .notation import EXTEND_MARK, LYRIC_SYLLABIC, PERCUSSION_ROLE, percussion_display
-from .provenance import PROVENANCE_FIELD, provenance_text
+from .provenance import PROVENANCE_FIELD, partita_version, provenance_text
 
 # Written values in quarter notes, longest first: dotted whole .. 128th.
 _PLAIN = [Fraction(4, 2 ** k) for k in range(8)]
@@ -388,6 +389,9 @@ def to_music21(piece: PieceData) -> stream.Score:
     score = stream.Score()
     score.metadata = metadata.Metadata()
     score.metadata.title = piece.title
+    composer = getattr(piece.spec, "composer", None)
+    if composer:
+        score.metadata.composer = composer
     carried = provenance_text(piece)
     if carried is not None:
         score.metadata.addCustom(PROVENANCE_FIELD, carried)
@@ -421,6 +425,8 @@ def to_music21(piece: PieceData) -> stream.Score:
                     measure.insert(0, v)
             if not percussive:
                 _mark_accidentals(measure, fifths)
+            if bar == n_bars - 1:
+                measure.rightBarline = m21bar.Barline("final")
             m21part.insert(bar * bar_q, measure)
         m21part.makeBeams(inPlace=True)
         if index == melody:
@@ -465,7 +471,21 @@ def musicxml_bytes(piece: PieceData) -> bytes:
     """The piece as MusicXML, identical bytes for the same piece (no encoding date)."""
     exporter = GeneralObjectExporter(to_music21(piece))
     exporter.makeNotation = False
-    return lyric_extenders(exact_alters(_VARYING_XML.sub(b"", exporter.parse())))
+    return credits(lyric_extenders(exact_alters(_VARYING_XML.sub(b"", exporter.parse()))))
+
+
+_DEFAULT_COMPOSER_XML = re.compile(rb'\s*<creator type="composer">Music21</creator>')
+_WORK_XML = re.compile(rb"\s*<work>\s*<work-title>[^<]*</work-title>\s*</work>")
+_SOFTWARE_XML = re.compile(rb"(\s*)<software>")
+
+
+def credits(xml: bytes) -> bytes:
+    """The score's credits as a reader expects them: no "Music21" as the composer when the spec names
+    none (music21 fills the field), the title once (as the movement title; music21 writes it as the
+    work's title too, and LilyPond prints both), and partita named as the software that wrote it."""
+    xml = _WORK_XML.sub(b"", _DEFAULT_COMPOSER_XML.sub(b"", xml, count=1), count=1)
+    software = f"<software>partita {partita_version()}</software>".encode()
+    return _SOFTWARE_XML.sub(lambda m: m.group(1) + software + m.group(1) + b"<software>", xml, count=1)
 
 
 def _alter_text(match: re.Match) -> bytes:

@@ -132,6 +132,7 @@ def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
         style=style or "classical", parts=parts, seed=int(data.get("seed", 0)), constraints=constraints,
         source=ck.doc.source, stem=stem, raw=data, cycle=cycle, harmony=harmony,
         tempo_range=tempo_range, duration_s=duration, cues=cues, texture=texture,
+        composer=str(data["composer"]).strip() if data.get("composer") else None,
     )
 
 

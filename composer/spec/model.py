@@ -93,6 +93,7 @@ class Spec:
     duration_s: float | None = None                      # fit the piece to this many seconds
     cues: tuple = ()                                     # spec.timing.Cue: moments for a cadence or the climax
     texture: str = "accompanied"                         # or satb: a four-part chorale (SATB_PARTS)
+    composer: str | None = None                          # named in the score's credits
 
 
 def stem_of_title(title) -> str:
