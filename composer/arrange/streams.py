@@ -126,4 +126,14 @@ def texture_findings(voices: list[Voice], rules: set[str] | None = None, among: 
     return sorted(out, key=lambda f: (f.at, f.rule, f.voices))
 
 
-__all__ = ["Finding", "Voice", "part_voices", "texture_findings", "voices_of"]
+def sounds_pc(voices: list[Voice], start, end, pc: float) -> bool:
+    """Does any of `voices` sound pitch class `pc` (cents above C) between `start` and `end`?"""
+    for v in voices:
+        inside = (v.starts < float(end)) & (v.ends > float(start))
+        offset = (v.cents[inside] - pc) % 1200.0
+        if (np.minimum(offset, 1200.0 - offset) < 0.5).any():
+            return True
+    return False
+
+
+__all__ = ["Finding", "Voice", "part_voices", "sounds_pc", "texture_findings", "voices_of"]

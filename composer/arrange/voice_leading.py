@@ -30,7 +30,7 @@ from ..spec.model import PartSpec, Spec
 from .accompaniment import default_pattern, events_by_chord
 from .passing import add_passing_tones
 from .search import solve
-from .streams import Voice, part_voices
+from .streams import Voice, part_voices, sounds_pc
 from .voicing import HARD, LineOfRefs, bass_lane, bass_states, lane_lines, octaves, upper_lane, upper_states
 from .walking import walking_bass, walks
 
@@ -109,14 +109,15 @@ def bass_line(plan: Plan, part: PartSpec, style: str, above: list[Voice], top: V
         # under a melody that sounds it over the dominant.
         if leads_home(event.key, event.chord, None if k + 1 == len(chords) else chords[k + 1].chord) or \
                 is_dominant(event.chord, event.key):
-            if _sounds_pc(above, event, event.key.tonic_cents):
+            if sounds_pc(above, event.offset, event.end, event.key.tonic_cents):
                 unary[k] = unary[k] + is_leading_tone(event.key, cents[k]) * HARD
     # ... and rises at the next chord when that chord holds the tonic, or when a voice above sounds the
     # tonic over it (a suspension or an appoggiatura over a dominant chord repeated): the checker hears
     # a dominant sonority move to one with the tonic.
     leading_moves = [leads_home(chords[k].key, chords[k].chord, chords[k + 1].chord)
                      or (is_dominant(chords[k].chord, chords[k].key)
-                         and _sounds_pc(above, chords[k + 1], chords[k].key.tonic_cents))
+                         and sounds_pc(above, chords[k + 1].offset, chords[k + 1].end,
+                                       chords[k].key.tonic_cents))
                      for k in range(len(chords) - 1)]
 
     def motion(keep: list[np.ndarray]) -> list[np.ndarray]:
@@ -156,17 +157,6 @@ def _pedal_states(plan: Plan, event, low: float, high: float) -> list[tuple[floa
         if pedal.start <= event.offset < pedal.end:
             return [(c, 0) for c in octaves(pedal.pc_cents, low, high)]
     return []
-
-
-def _sounds_pc(voices: list[Voice], event, pc: float) -> bool:
-    """Does any of `voices` sound pitch class `pc` while the chord `event` sounds?"""
-    start, end = float(event.offset), float(event.end)
-    for v in voices:
-        inside = (v.starts < end) & (v.ends > start)
-        if (np.abs((v.cents[inside] - pc) % 1200.0) < 0.5).any() or \
-                (np.abs((v.cents[inside] - pc) % 1200.0 - 1200.0) < 0.5).any():
-            return True
-    return False
 
 
 def _accompaniment(plan: Plan, part: PartSpec, style: str, above: list[Voice], below: list[Voice]) -> list[Note]:

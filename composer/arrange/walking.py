@@ -23,7 +23,7 @@ from ..score.notes import Note
 from ..spec.model import PartSpec
 from .accompaniment import accent_at
 from .search import solve
-from .streams import Voice
+from .streams import Voice, sounds_pc
 from .voicing import HARD, Lane, LaneNote, LineOfRefs, lane_lines, octaves
 
 SMOOTH = 0.002          # per cent moved from beat to beat
@@ -143,7 +143,7 @@ def walking_bass(plan: Plan, part: PartSpec, velocity: int, above: list[Voice], 
         onsets = [event.offset + i * step for i in range(beats)]
         if is_dominant(event.chord, event.key):
             # ... and is not held under a melody that sounds the tonic over the dominant.
-            tonic = [_sounds(above, t, t + step, event.key.tonic_cents) for t in onsets]
+            tonic = [sounds_pc(above, t, t + step, event.key.tonic_cents) for t in onsets]
             held = is_leading_tone(event.key, tables[-1]) & np.array(tonic, dtype=bool)[None, :]
             unary[-1] = unary[-1] + held.any(axis=1) * HARD
         notes.append([LaneNote.at(t, step, i, 0, accents[int((t % meter.bar_quarters) / meter.unit)])
@@ -172,16 +172,6 @@ def walking_bass(plan: Plan, part: PartSpec, velocity: int, above: list[Voice], 
     pairs = [(LineOfRefs.fixed(a), line, {"cross"} | ({"outer"} if a is top else set()))
              for a in above for line in lane_lines(lane)]
     return solve(plan, lane, pairs, unary, motion, velocity, above, [])
-
-
-def _sounds(voices: list[Voice], start, end, pc: float) -> bool:
-    """Does any of `voices` sound pitch class `pc` between `start` and `end`?"""
-    for v in voices:
-        inside = (v.starts < float(end)) & (v.ends > float(start))
-        offset = (v.cents[inside] - pc) % 1200.0
-        if (np.minimum(offset, 1200.0 - offset) < 0.5).any():
-            return True
-    return False
 
 
 __all__ = ["walking_bass", "walking_lines", "walks"]
