@@ -19,6 +19,11 @@ from .neural import DEFAULT_SAMPLING, models, neural_rhythms
 
 FILLERS = ("neural", "rules", "ngram")
 DEFAULT_FILLER = "neural"
+# The traditions the shipped models learned: they were trained on O'Neill's and Ryan's collections (Irish and
+# American fiddle tunes), whose scales are western. Elsewhere the tonic swallowed a third to a half of a
+# melody's time and a raga's vadi or a pathet's main tones were starved, so the rules filler writes them,
+# with the pack's emphasis weights, until a model learns that tradition.
+LEARNED_PACKS = ("western",)
 
 
 @dataclass
@@ -38,8 +43,8 @@ def filler_context(filler: str, plan: Plan, slots: list[Slot], seed: int, sampli
     """'rules': nothing to prepare. 'neural' and 'ngram': the two models, and every slot's rhythm
     decoded in one batch (the n-gram baseline is decoded by the same code as the neural models).
     `batch=False`: no batch, each rhythm decoded on demand (a refill draws its own)."""
-    if filler == "rules":
-        return FillContext(filler)
+    if filler == "rules" or not learned(slots):
+        return FillContext("rules")
 
     sampling = sampling or DEFAULT_SAMPLING
     if filler == "ngram":
@@ -47,8 +52,9 @@ def filler_context(filler: str, plan: Plan, slots: list[Slot], seed: int, sampli
     else:
         rhythm_model, melody_model = models()
     # Slots that only copy an earlier phrase need no rhythm unless the copy fails: decode those later, alone.
-    # Slots that set words take the words' rhythm.
-    todo = [s for s in slots if (s.kept_bars < s.phrase.bars or s.copy_of is None) and not s.lyrics] if batch else []
+    # Slots that set words take the words' rhythm; an idiom's slots, the idiom's bar rhythms.
+    todo = [s for s in slots if (s.kept_bars < s.phrase.bars or s.copy_of is None) and not s.lyrics
+            and s.idiom is None] if batch else []
     rngs = [slot_rng(seed, s.part_index, s.phrase.index, 50) for s in todo]
     decoded = neural_rhythms(plan, todo, rngs, rhythm_model, sampling) if todo else []
     rhythms = {(s.part_index, s.phrase.index): decoded[i] for i, s in enumerate(todo)}
@@ -58,6 +64,11 @@ def filler_context(filler: str, plan: Plan, slots: list[Slot], seed: int, sampli
         return neural_rhythms(plan, [slot], [rng], rhythm_model, sampling)[0]
 
     return FillContext(filler, rhythms, melody_model, sampling, late)
+
+
+def learned(slots: list[Slot]) -> bool:
+    """Whether the models learned the tradition of these slots' scales (`LEARNED_PACKS`)."""
+    return all(s.key.pack in LEARNED_PACKS for s in slots)
 
 
 def sampling_settings(temperature, top_p) -> Sampling:

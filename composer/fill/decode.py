@@ -13,6 +13,7 @@ from ..spec.model import PartSpec
 from . import rules as fill_rules
 from .constraints import Position, build_problem, diagnose, is_leading_tone, is_step, leads_home, pitch_classes_in
 from .context import FillContext
+from .guide import LineGuide
 from .neural import melody_sampler
 from .result import FillRecord, NoteReason
 
@@ -46,16 +47,19 @@ def _chord_sounding(plan: Plan, offset, before: bool = False):
 
 def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: float | None, rng: np.random.Generator,
             record: FillRecord, following: float | None = None, fixed: dict[int, float] | None = None,
-            ctx: FillContext | None = None, narrow=None) -> list[float]:
+            ctx: FillContext | None = None, narrow=None, guide=None) -> list[float]:
     """The pitches of `positions`, drawn under the slot's hard constraints (and `fixed` notes). `narrow`,
     a function problem -> (positions x candidates) mask, is a wish laid over them, kept position by
     position where some chain still satisfies every constraint (a variation's 'change this note').
+    `guide` (`fill.guide.LineGuide`): the plan's motif returns, picked where the constraints allow, the
+    phrase's register and the turn after a leap (without one: the turn after a leap only).
     What shaped each note, and a motif copy that had to be dropped, go into `record`."""
     key, meter, part, phrase = slot.key, plan.meter, slot.part, slot.phrase
     problem = build_problem(key, meter, positions, part.low, part.high, targets_rel=slot.targets,
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
                             every_chord=slot.chorale, blue_pcs=slot.blue_pcs, fixed=fixed)
     cands = problem.candidates
+    guide = (guide if guide is not None else LineGuide([], before=previous)).bind(cands)
     start = None
     if previous is not None:
         start = np.array([step_ok(key, previous, c, slot.max_leap, b_chord=positions[0].chord) for c in cands.cents],
@@ -76,6 +80,9 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
                 start = start & wish
     if narrow is not None:
         problem.allowed = narrowed(problem, narrow(problem), start)
+    returns = guide.static_wish(cands) if len(guide.wishes) == len(positions) else None
+    if returns is not None:
+        problem.allowed = narrowed(problem, returns, start)
     feasible = None
     if following is not None:
         # Join the last note to the locked note that follows (the start of a repeat), when possible.
@@ -97,7 +104,8 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
         _raise_unsatisfiable(problem, start, phrase, part, meter)
     if ctx is not None and ctx.melody_model is not None:
         emphasis = fill_rules.emphasis_weights(problem, slot.emphasis)
-        sampler = melody_sampler(plan, slot, problem, previous, rng, ctx.melody_model, emphasis, ctx.sampling)
+        sampler = melody_sampler(plan, slot, problem, previous, rng, ctx.melody_model, emphasis, ctx.sampling,
+                                 guide)
     else:
         unary = fill_rules.unary_weights(problem, part.low.cents, part.high.cents, slot.emphasis)
         edge_w = fill_rules.edge_weights(problem, key)
@@ -108,7 +116,7 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
             unary[0] *= _closeness(cands.cents, previous)
 
         def sampler(f):
-            return sample_chain(f, problem.edges, rng, unary_weights=unary, edge_weights=edge_w)
+            return sample_chain(f, problem.edges, rng, unary_weights=unary, edge_weights=edge_w, guide=guide)
     chain = sampler(feasible)
     pitches = [float(cands.cents[i]) for i in chain]
     if phrase.motifs:

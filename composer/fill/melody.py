@@ -17,8 +17,16 @@ from ..plan.slots import Slot
 from ..score.errors import UnsatisfiableError
 from ..score.notes import Note
 from .constraints import build_problem, pitch_classes_in
-from .context import COPY_DROP_ATTEMPT, DEFAULT_FILLER, RULES_FALLBACK_ATTEMPT, ChordLookup, FillContext, filler_context
-from .region import fill_region
+from .context import (
+    COPY_DROP_ATTEMPT,
+    DEFAULT_FILLER,
+    LEARNED_PACKS,
+    RULES_FALLBACK_ATTEMPT,
+    ChordLookup,
+    FillContext,
+    filler_context,
+)
+from .region import ClimaxMissed, fill_region
 from .repeats import copy_kept, vary_copy
 from .result import FillRecord, FillResult
 
@@ -36,10 +44,35 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
     `lead`: this is the piece's lead melody, which puts its highest note on a climax cue (see `fit`)."""
     ctx = filler_context(filler, plan, slots, seed, sampling)
     lookup = ChordLookup(plan.chords)
+    heights = _climax_pitches(plan, slots, lookup) if lead else []    # a climax shapes the lead melody
+    for climax in heights[:CLIMAX_TRIES] or [None]:
+        try:
+            return _fill_part(plan, slots, seed, filler, ctx, lookup, guard, climax)
+        except ClimaxMissed:
+            continue      # the contour plan's climax: a lower pitch, with more room around it
+    return _fill_part(plan, slots, seed, filler, ctx, lookup, guard, None,
+                      f"the planned climax found no pitch from which the phrase could go on under the "
+                      f"constraints ({len(heights[:CLIMAX_TRIES])} tried): the melody is written without it")
+
+
+CLIMAX_TRIES = 3
+
+
+def _fill_part(plan: Plan, slots: list[Slot], seed: int, filler: str, ctx: FillContext, lookup: ChordLookup,
+               guard, climax: float | None, missed: str | None = None) -> FillResult:
+    """One melody part, every slot, under the climax at `climax` cents (None: no climax); `missed`: a line
+    saying why a planned climax is not there."""
     record = FillRecord()
+    if ctx.name != filler and slots:
+        record.note(slots[0].phrase.index, f"{slots[0].part.name}: written by the rules filler with the "
+                                           f"{slots[0].key.pack} pack's emphasis weights: the {filler} models have "
+                                           f"not learned this tradition (trained on {', '.join(LEARNED_PACKS)} "
+                                           f"scales only)")
+    if missed and slots:
+        holder = next((s for s in slots if s.phrase.climax is not None), slots[0])
+        record.note(holder.phrase.index, f"{holder.part.name}: {missed}")
     notes: list[Note] = []
     by_phrase: dict[int, list[Note]] = {}
-    climax = _climax_pitch(plan, slots, lookup) if lead else None    # a climax cue shapes the lead melody
     for i, slot in enumerate(slots):
         if climax is not None:
             nxt = slots[i + 1] if i + 1 < len(slots) else None
@@ -60,7 +93,6 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
                     f"part {slot.part.name!r}, section {phrase.section!r}, bar {bar}: every one of {attempts} "
                     f"drafts copies a run of {guard.max_run} notes from the tune {copy.tune_title!r} "
                     f"({copy.tune_id}); to fix: raise constraints.max_copied_run or choose another seed")
-            guard.resampled += 1
         if attempt:
             record.note(phrase.index, f"{slot.part.name}: drawn {attempt + 1} times; the earlier drafts copied "
                                       f"{guard.max_run} or more notes from a corpus tune")
@@ -69,15 +101,17 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
     return record.result({slots[0].part_index: tuple(notes)} if slots else {})
 
 
-def _climax_pitch(plan: Plan, slots: list[Slot], lookup: ChordLookup) -> float | None:
-    """The pitch of the climax cue (the lead melody's highest note): the highest pitch the slot's hard
-    constraints allow at that beat (a chord tone on a strong beat). None without a climax cue."""
+def _climax_pitches(plan: Plan, slots: list[Slot], lookup: ChordLookup) -> list[float]:
+    """The pitch of the climax (the lead melody's highest note) and, for the contour plan's climax, the lower
+    ones to try after it, highest first: the pitches the slot's hard constraints allow at that beat (a tone
+    of the chord on a strong beat). A cue's climax lies a step below the top of the range where it can, to
+    leave room to approach it; the contour plan's starts at the top. Empty without a climax."""
     if not plan.climaxes or not slots:
-        return None
+        return []
     at = plan.climaxes[0]
     slot = next((s for s in slots if s.start <= at < s.end), None)
     if slot is None:
-        return None
+        return []
     meter = plan.meter
     position = lookup.position(meter, at, meter.unit)
     problem = build_problem(slot.key, meter, [position], slot.part.low, slot.part.high, targets_rel=None,
@@ -90,11 +124,11 @@ def _climax_pitch(plan: Plan, slots: list[Slot], lookup: ChordLookup) -> float |
         tones = allowed[pitch_classes_in(allowed % 1200.0, position.chord.chord.pitch_classes_cents)]
         allowed = tones if tones.size else allowed
     if not allowed.size:
-        return None
-    # The very top of the range leaves no room to approach it by step: the highest allowed pitch at
-    # least a step below the range's top when there is one, else the top.
+        return []
+    if plan.climax_planned:
+        return sorted((float(c) for c in allowed), reverse=True)
     below = allowed[allowed <= slot.part.high.cents - 200.0 + 1e-6]
-    return float(below.max() if below.size else allowed.max())
+    return [float(below.max() if below.size else allowed.max())]
 
 
 def _under_climax(slot: Slot, climax: float, climax_next: bool = False) -> Slot:

@@ -72,6 +72,14 @@ def _cadence_starts(meter, bar_q: int, unit_q: int) -> frozenset:
                      if meter.strength(Fraction(p, V.Q)) >= 0.5)
 
 
+@lru_cache(maxsize=64)
+def _arrival_starts(meter, bar_q: int, least_q: int) -> frozenset:
+    """Where the last note of a phrase before the piece's last may begin: on a strong beat, lasting a
+    quarter (or the beat, if shorter) or more: the phrase lands on its cadence and the tune runs on into
+    the next phrase, as a strain does, rather than stopping."""
+    return frozenset(p for p in range(0, bar_q - least_q + 1) if meter.strength(Fraction(p, V.Q)) >= 0.5)
+
+
 def _allowed_durations(meter) -> tuple[int, ...]:
     bar_q = V.as_q(meter.bar_quarters)
     return tuple(d for d in V.GENERATED_DURATIONS_Q if d <= bar_q)
@@ -87,7 +95,9 @@ class _RhythmChain:
         self.bars = slot.phrase.bars
         self.bar_q = V.as_q(meter.bar_quarters)
         self.unit_q = V.as_q(meter.unit)
-        self.cadence_starts = _cadence_starts(meter, self.bar_q, min(self.unit_q, self.bar_q))
+        least = min(self.unit_q, V.Q, self.bar_q)
+        self.cadence_starts = (_cadence_starts(meter, self.bar_q, min(self.unit_q, self.bar_q)) if slot.is_last
+                               else _arrival_starts(meter, self.bar_q, least))
         self.durations = _allowed_durations(meter)
         n_max = self.bar_q // min(self.durations)
         lo, hi = slot.notes_per_bar or (1, n_max)
@@ -218,8 +228,9 @@ def chord_id_of(event, key) -> int:
 
 
 def melody_sampler(plan, slot, problem, previous: float | None, rng, model: GRUModel, emphasis: np.ndarray | None,
-                   sampling: Sampling = DEFAULT_SAMPLING):
-    """A function feasible -> chain of candidate indices, drawn from the melody model under the masks."""
+                   sampling: Sampling = DEFAULT_SAMPLING, guide=None):
+    """A function feasible -> chain of candidate indices, drawn from the melody model under the masks (a
+    `guide`, the plan's motif returns, may pick a note among the allowed ones first)."""
     meter, key, phrase = plan.meter, slot.key, slot.phrase
     cands = problem.candidates
     center = float(model.config.get("center_cents", CENTER_CENTS_DEFAULT))
@@ -262,7 +273,11 @@ def melody_sampler(plan, slot, problem, previous: float | None, rng, model: GRUM
         for t in range(T):
             h, logits = model.step(h, np.array([prev_tok]), cond_in[t:t + 1])
             allowed = feasible[t] if prev_choice is None else feasible[t] & edge_at(problem.edges, t - 1)[prev_choice]
-            choice = masked_sample(logits[0], tokens, allowed, rng, sampling, extra)
+            choice = guide.choose(t, chain, allowed) if guide is not None else None
+            if choice is None:
+                shaped = guide.weights(t, chain) if guide is not None else None
+                choice = masked_sample(logits[0], tokens, allowed, rng, sampling,
+                                       extra if shaped is None else extra * shaped)
             chain.append(choice)
             prev_choice, prev_tok = choice, int(tokens[choice])
         return chain

@@ -19,9 +19,10 @@ from ..text.lyric_rhythm import lyric_rhythm
 from ..text.lyrics import note_lyrics
 from .context import ATTEMPT_STAGE, RHYTHM_REDRAW_ATTEMPT, ChordLookup, FillContext
 from .decode import decode_pitches
+from .guide import copy_rhythms, line_guide, written_bars
 from .repeats import first_copied_pitch
 from .result import FillRecord
-from .rhythm import phrase_rhythm, seeded_bar
+from .rhythm import idiom_rhythm, phrase_rhythm, seeded_bar
 
 
 def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_bar: int, before: list[Note],
@@ -35,6 +36,8 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
         bars, sung = _lyric_bars(lyric_rhythm, meter, slot, rng)     # the words set the rhythm
     elif slot.chorale:
         bars = phrase_rhythm(meter, phrase.bars, rng, first_bar=first_bar, chorale=True)
+    elif slot.idiom is not None:
+        bars = idiom_rhythm(slot.idiom, meter, phrase.bars, rng, first_bar, slot.closes_section, slot.is_last)
     elif ctx.rhythms is not None:
         if attempt >= RHYTHM_REDRAW_ATTEMPT:
             decoded = ctx.late_rhythm(slot, attempt)
@@ -46,6 +49,10 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     else:
         bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
                              even=slot.harmony == "colotomic")
+    written = written_bars(plan, [n for notes in by_phrase.values() for n in notes]
+                           + [n for n in before if n.offset >= slot.start])
+    if phrase.scheme and sung is None:
+        copy_rhythms(plan, phrase, bars, first_bar, written)
     seed_phrase = choose_characteristic_phrase(slot, meter, rng) if first_bar == 0 and not sung else None
     if seed_phrase is not None:
         bars[0] = seed_phrase[1]
@@ -71,11 +78,13 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     following = first_copied_pitch(plan, phrase, by_phrase, slot.part)
     if following is None and slot.next_climax is not None:
         following = slot.next_climax
+    guide = line_guide(plan, replace(phrase, scheme=()) if sung is not None else phrase, positions, slot.key,
+                       first_bar, written, register_target(slot), previous)
     pitches = None
     if seed_phrase is not None:
         fixed = dict(enumerate(seed_phrase[2]))
         try:
-            pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, fixed, ctx)
+            pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, fixed, ctx, guide=guide)
             record.note(phrase.index, f"{slot.part.name}: opens with the characteristic phrase {seed_phrase[0]!r}")
         except UnsatisfiableError:
             pitches = None
@@ -89,19 +98,42 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
             out[t] = True
             return out
 
-        pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, {t: climax}, ctx, narrow=below)
+        try:
+            pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, {t: climax}, ctx,
+                                     narrow=below, guide=guide)
+        except UnsatisfiableError as exc:
+            if plan.climax_planned:
+                raise ClimaxMissed(str(exc)) from None
+            raise
         if sum(abs(c - climax) < 0.5 for c in pitches) > 1:
-            raise UnsatisfiableError(f"part {slot.part.name!r}, bar {int(pin // meter.bar_quarters) + 1}: the climax "
-                                     f"cue's note cannot stay the phrase's only highest note under the constraints; "
-                                     f"move the cue or widen the range")
-        record.note(phrase.index, f"{slot.part.name}: the climax cue: the melody's highest note, "
+            error = ClimaxMissed if plan.climax_planned else UnsatisfiableError
+            raise error(f"part {slot.part.name!r}, bar {int(pin // meter.bar_quarters) + 1}: the climax cue's note "
+                        f"cannot stay the phrase's only highest note under the constraints; move the cue or widen "
+                        f"the range")
+        what = "the climax" if plan.climax_planned else "the climax cue"
+        record.note(phrase.index, f"{slot.part.name}: {what}: the melody's highest note, "
                                   f"{Pitch(climax).name()}, at bar {int(pin // meter.bar_quarters) + 1}")
     if pitches is None:
-        pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, ctx=ctx)
+        pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, ctx=ctx, guide=guide)
+    if guide is not None and guide.asked:
+        record.note(phrase.index, f"{slot.part.name}: motif returns: {guide.met} of {guide.asked} notes as planned, "
+                                  f"the rest moved or redrawn where the constraints forbade them")
     if sung is not None:
         words = note_lyrics(sung)
         return [Note(p.offset, p.duration, Pitch(c), slot.part.velocity, w) for p, c, w in zip(positions, pitches, words)]
     return [Note(p.offset, p.duration, Pitch(c), slot.part.velocity) for p, c in zip(positions, pitches)]
+
+
+class ClimaxMissed(UnsatisfiableError):
+    """The contour plan's climax cannot be written at its pitch (the fill tries a lower one)."""
+
+
+def register_target(slot: Slot) -> tuple[float, float] | None:
+    """(target cents, width) for the phrase's register from the contour plan, or None where it sets none."""
+    if slot.phrase.register is None:
+        return None
+    low, high = slot.part.low.cents, slot.part.high.cents
+    return low + slot.phrase.register * (high - low), max(400.0, (high - low) / 2.5)
 
 
 def _lyric_bars(lyric_rhythm, meter, slot: Slot, rng):

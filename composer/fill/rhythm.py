@@ -179,3 +179,32 @@ def phrase_rhythm(meter: Meter, bars: int, rng: np.random.Generator, notes_range
             if first_bar <= dst < bars - (1 if cadence else 0) and src < bars:
                 out[dst] = out[src]
     return out
+
+
+def idiom_rhythm(idiom, meter: Meter, bars: int, rng: np.random.Generator, first_bar: int = 0,
+                 closes_section: bool = True, is_last: bool = True) -> list[list[RhythmNote]]:
+    """Rhythm for bars first_bar..bars-1 of a phrase in an idiom (`grammar.Idiom`): each bar drawn from the
+    idiom's bar rhythms, learned from its tunes. A phrase's last bar lands its cadence on a strong beat: the
+    piece's last bar (`is_last`) is one of the idiom's cadence bars whose last note lasts a beat or more, so
+    the tune comes to rest (else one long note); another section's last bar (`closes_section`) is one of
+    its cadence bars, and a phrase inside a section one of its bars, whose last note lasts a quarter (or
+    the beat, if shorter) or more: the tune runs on."""
+    grid = grid_of(meter)
+    fits = [(d, w) for d, w in idiom.bars if all((x / grid).denominator == 1 for x in d)]
+    least = meter.unit if is_last else min(meter.unit, Fraction(1))
+    ending = idiom.cadence if is_last or closes_section else fits + list(idiom.cadence)
+    closes = [(d, w) for d, w in ending if d[-1] >= least and meter.strength(meter.bar_quarters - d[-1]) >= 0.5]
+    out: list[list[RhythmNote]] = [[] for _ in range(bars)]
+    for b in range(first_bar, bars):
+        table = closes if b == bars - 1 else fits
+        if not table:
+            out[b] = cadence_bar(meter) if b == bars - 1 else sample_bar(meter, rng)
+            continue
+        w = np.array([x[1] for x in table])
+        durations = table[int(rng.choice(len(table), p=w / w.sum()))][0]
+        at, bar = Fraction(0), []
+        for d in durations:
+            bar.append(RhythmNote(at, d))
+            at += d
+        out[b] = bar
+    return out

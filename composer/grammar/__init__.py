@@ -16,12 +16,13 @@ from .chords import (
 )
 from .files import list_grammars
 from .forms import FormGrammar, FormSection, MotifDef, PhraseDef, load_form, load_form_file
+from .idioms import Idiom, Scheme, SchemeTable, UnitLabel, load_idiom, load_schemes
 from .instruments import InstrumentDef, default_instrument, find_instrument, load_instruments
 from .patterns import AccompanimentPattern, PatternEvent, load_pattern, load_pattern_file
 from .validate import validate_all
 
 __all__ = ["CADENCES", "AccompanimentPattern", "CadenceDef", "ChordGraphDef", "ChordStyle", "FormGrammar",
-           "FormSection", "InstrumentDef", "MotifDef", "PatternEvent", "PhraseDef", "default_instrument",
+           "FormSection", "Idiom", "InstrumentDef", "MotifDef", "PatternEvent", "PhraseDef", "default_instrument",
            "find_instrument", "list_grammars", "load_chord_style", "load_chord_style_file", "load_form",
-           "load_form_file", "load_instruments", "load_pattern", "load_pattern_file", "validate_all",
+           "load_form_file", "load_idiom", "load_instruments", "load_pattern", "load_pattern_file", "load_schemes", "Scheme", "SchemeTable", "UnitLabel", "validate_all",
            "variant_for_key"]

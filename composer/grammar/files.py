@@ -20,6 +20,8 @@ KINDS = {
     "forms": ("forms", "form.schema.json", "form grammar"),
     "chords": ("chords", "chord_style.schema.json", "chord style"),
     "accompaniment": ("accompaniment", "accompaniment.schema.json", "accompaniment pattern"),
+    "schemes": ("schemes", "scheme.schema.json", "phrase schemes"),
+    "idioms": ("idioms", "idiom.schema.json", "idiom"),
 }
 
 
@@ -93,7 +95,8 @@ def load_checked(kind: str, doc: YamlDocument, semantic) -> Any:
 
 # --- listing and checking everything -----------------------------------------------------
 def list_grammars(kind: str) -> list[str]:
-    """File stems of the shipped grammars of one kind: 'forms', 'chords' or 'accompaniment'."""
+    """File stems of the shipped grammars of one kind: 'forms', 'chords', 'accompaniment', 'schemes' or
+    'idioms'."""
     if kind not in KINDS:
         raise unknown("grammar kind", kind, KINDS)
     folder = package_dir() / KINDS[kind][0]

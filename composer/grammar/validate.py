@@ -7,10 +7,12 @@ from ..score.errors import GrammarError
 from .chords import style_semantic
 from .files import KINDS, check_document, list_grammars, load_document, package_dir, read_packaged, schema, where
 from .forms import form_semantic
+from .idioms import idiom_semantic, scheme_semantic
 from .instruments import instruments_semantic
 from .patterns import pattern_semantic
 
-_SEMANTIC = {"forms": form_semantic, "chords": style_semantic, "accompaniment": pattern_semantic}
+_SEMANTIC = {"forms": form_semantic, "chords": style_semantic, "accompaniment": pattern_semantic,
+             "schemes": scheme_semantic, "idioms": idiom_semantic}
 
 
 def validate_all() -> list[str]:

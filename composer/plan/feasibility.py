@@ -78,11 +78,14 @@ def first_infeasible(allowed: np.ndarray, edges: np.ndarray, start: np.ndarray |
 
 def sample_chain(feasible: np.ndarray, edges: np.ndarray, rng: np.random.Generator,
                  unary_weights: np.ndarray | None = None, edge_weights: np.ndarray | None = None,
-                 previous: int | None = None, fixed: dict[int, int] | None = None) -> list[int]:
+                 previous: int | None = None, fixed: dict[int, int] | None = None, guide=None) -> list[int]:
     """Sample one complete chain, left to right, among feasible choices only.
 
     Weights are soft preferences (positive); hard constraints come from `feasible`
-    and `edges`. `previous` is the choice just before position 0, if any.
+    and `edges`. `previous` is the choice just before position 0, if any. `guide`, when
+    given, may pick a position's choice among the allowed ones: `guide.choose(t, chain, mask)`
+    returns an index or None (then the weights draw), and `guide.weights(t, chain)` factors
+    the weights (or None).
     """
     T, N = feasible.shape
     out: list[int] = []
@@ -96,9 +99,17 @@ def sample_chain(feasible: np.ndarray, edges: np.ndarray, rng: np.random.Generat
                 mask &= edge_at(edges, t - 1)[prev] if t > 0 else edge_at(edges, 0)[prev]
             if not mask.any():  # cannot happen after backward_feasible; guard against misuse
                 raise RuntimeError(f"sample_chain dead-ended at position {t}: feasibility pass not applied")
+            guided = guide.choose(t, out, mask) if guide is not None else None
+            if guided is not None:
+                out.append(guided)
+                prev = guided
+                continue
             w = np.where(mask, 1.0, 0.0)
             if unary_weights is not None:
                 w = w * unary_weights[t]
+            shaped = guide.weights(t, out) if guide is not None else None
+            if shaped is not None:
+                w = w * shaped
             if edge_weights is not None and prev is not None:
                 w = w * edge_weights[prev]
             total = w.sum()

@@ -14,6 +14,20 @@ from .keygraph import Modulation
 
 
 @dataclass(frozen=True)
+class BarMotif:
+    """What one bar states (the motif plan, `plan.motifs`): new material ('new'), or a return to the earlier
+    bar `source` (0-based, of the piece): its 'repeat', its 'sequence' by `steps` scale steps, or its
+    variation ('vary': rhythm kept, the head of the bar restated, the tail new). `label`: the unit's letter in
+    the phrase's scheme ("a", "a′", "a+1")."""
+
+    bar: int
+    label: str
+    kind: str = "new"
+    source: int | None = None
+    steps: int = 0
+
+
+@dataclass(frozen=True)
 class PhrasePlan:
     index: int
     section: str
@@ -31,6 +45,8 @@ class PhrasePlan:
     variation: tuple[float, str] | None = None   # (amount, keep): the kept bars are varied, not copied
     climax: Fraction | None = None   # a cue's climax: the melody's highest note starts here (quarters)
     notes: tuple[str, ...] = ()      # what the planner noted about this phrase (the fill's notes are its own)
+    scheme: tuple[BarMotif, ...] = ()   # the motif plan of its bars (none for copied bars)
+    register: float | None = None    # the contour plan: where in the part's range the phrase sits (0 low, 1 high)
 
     def offset(self, meter: Meter) -> Fraction:
         return self.start_bar * meter.bar_quarters
@@ -84,6 +100,7 @@ class Plan:
     fit: object = None                # a plan.fit.FitReport when the spec asks for a duration
     climaxes: tuple[Fraction, ...] = ()   # offsets (quarters) of the climax cues
     pedals: tuple[Pedal, ...] = ()        # pedal points in the bass (a dominant pedal before a return)
+    climax_planned: bool = False          # the climax was placed by the contour plan, not by a cue
 
     @property
     def chords(self) -> list[ChordEvent]:

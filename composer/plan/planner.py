@@ -18,11 +18,13 @@ from ..score.errors import ComposerError
 from ..score.limits import check_bars
 from ..score.notes import ChordEvent
 from ..spec.model import Spec
+from .contour import plan_contour
 from .fit import fit_plan
 from .form import SectionDef, _chart_bars, resolve_sections, split_bars
-from .harmony import ChordGraphArrays, chart_events, classify_cadence, harmonic_slots, walk_chords
+from .harmony import ChordGraphArrays, HarmonicSlot, chart_events, classify_cadence, harmonic_slots, walk_chords
 from .keygraph import plan_modulation, resolve_key
-from .model import Pedal, PhrasePlan, Plan, SectionPlan
+from .model import BarMotif, Pedal, PhrasePlan, Plan, SectionPlan
+from .motifs import PhraseShape, describe, section_motifs
 
 
 def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
@@ -30,9 +32,10 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
     and its cues (see `fit`)."""
     section_defs = resolve_sections(spec)
     if spec.duration_s is None:
-        return _plan(spec, rng, section_defs, spec.tempo_bpm)
-
-    return fit_plan(spec, section_defs, lambda defs, tempo, r: _plan(spec, r, defs, tempo), rng)
+        plan = _plan(spec, rng, section_defs, spec.tempo_bpm)
+    else:
+        plan = fit_plan(spec, section_defs, lambda defs, tempo, r: _plan(spec, r, defs, tempo), rng)
+    return plan_contour(plan, rng)
 
 
 def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], tempo_bpm: float) -> Plan:
@@ -55,6 +58,10 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
     notes: list[str] = []
     check_bars(sum(p[0] for d in section_defs for p in d.phrases))
     last_section = section_defs[-1] if section_defs else None
+    table = grammar.load_schemes(grammar.load_idiom(spec.idiom).schemes if spec.idiom else "folk")
+    final_bar = sum(p[0] for d in section_defs for p in d.phrases) - 1
+    first_end: tuple[BarMotif, ...] | None = None
+    letters = 0      # the motif letters stated so far: each section's new material takes the next ones
     for sdef in section_defs:
         section_key = resolve_key(home, sdef.key, prev_key, rng)
         phrase_defs = list(sdef.phrases)
@@ -81,6 +88,16 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
         variation = sdef.variation if source is not None else None
         section_phrases: list[PhrasePlan] = []
         chart = chart_events(sdef.chords, section_key, meter, total_bars) if sdef.chords is not None else None
+        motifs: dict[int, BarMotif] = {}
+        if not sdef.motifs:     # a section's own motifs (the spec's or the form's) replace the plan's
+            shapes, at = [], 0
+            for pbars, _, _ in phrase_defs:
+                shapes.append(PhraseShape(bar + at, pbars, max(0, min(pbars, kept - at)) if source is not None else 0))
+                at += pbars
+            motifs, letters = section_motifs(shapes, table, rng, first_end, final_bar, letters)
+            ends = [b for b in range(bar + total_bars - 2 * table.unit_bars, bar + total_bars)]
+            if first_end is None and all(b in motifs for b in ends):
+                first_end = tuple(motifs[b] for b in ends)
         phrase_start = 0
         for number, (pbars, cadence, pkey_text) in enumerate(phrase_defs, start=1):
             pkey = resolve_key(home, pkey_text, prev_key, rng) if pkey_text else section_key
@@ -105,6 +122,10 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
                 src_phrase = None
             if src_phrase is not None:
                 phrase = replace(phrase, kept_bars=phrase_kept, copy_of=src_phrase.index, variation=variation)
+            scheme = tuple(motifs[b] for b in range(phrase.start_bar, phrase.start_bar + pbars) if b in motifs)
+            if scheme:
+                phrase = replace(phrase, scheme=scheme)
+                phrase_notes.append("motifs: " + describe(list(scheme), table.unit_bars))
             if chart is not None:
                 chords = _chart_chords(phrase, chart, phrase_start, meter)
                 phrase = replace(phrase, chords=chords, cadence=classify_cadence(phrase.key, [c.chord for c in chords]))
@@ -116,7 +137,8 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
                 prev_chord = None
             else:
                 chords, prev_chord, relaxed = _walk_phrase(phrase, meter, arrays_for(pkey), rng, prev_chord,
-                                                           src_phrase, notes, chorale=spec.texture == "satb")
+                                                           src_phrase, notes, chorale=spec.texture == "satb",
+                                                           earlier=phrases)
                 phrase = replace(phrase, chords=chords)
                 if relaxed:
                     phrase_notes.append(relaxed)
@@ -180,6 +202,81 @@ def _chart_chords(phrase: PhrasePlan, chart, phrase_start: int, meter: Meter) ->
     return tuple(chords)
 
 
+def _copy_motif_chords(phrase: PhrasePlan, slots, walk, meter: Meter, arrays: ChordGraphArrays,
+                       earlier: list[PhrasePlan], rng: np.random.Generator, previous, first, fixed: dict[int, str]):
+    """(walk, copies kept, copies wanted): each returning bar's chords copied into the walk, one slot at a
+    time, kept while the walk still reaches its cadence on the style's graph."""
+    copied = _motif_chords(phrase, slots, walk.names, meter, arrays, earlier)
+    if first is not None:
+        copied.pop(0, None)        # a modulating phrase enters its key on the pivot chord
+    kept: dict[int, str] = {}
+    for t in sorted(copied):
+        if walk.names[t] == copied[t]:
+            kept[t] = copied[t]
+            continue
+        # A phrase that opens by restating earlier music may restate its chord too, even the chord the
+        # phrase before ended on: the walk starts afresh from it.
+        start = None if t == 0 or 0 in kept else previous
+        try:
+            again = walk_chords(arrays, len(slots), phrase.cadence, rng, previous=start, first=first,
+                                fixed={**kept, t: copied[t], **fixed})
+        except ComposerError:        # no walk joins these chords to the cadence
+            continue
+        if not again.relaxed or again.relaxed == walk.relaxed:
+            walk, kept = again, {**kept, t: copied[t]}
+    return walk, kept, len(copied)
+
+
+def _motif_chords(phrase: PhrasePlan, slots, names: list[str], meter: Meter, arrays: ChordGraphArrays,
+                  earlier: list[PhrasePlan]) -> dict[int, str]:
+    """Harmonic slot -> chord for the slots of bars that return to an earlier bar: the source bar's chord at
+    the same point of the bar (from an earlier phrase in the same mode, or this phrase's first walk), moved
+    by a sequence's steps when the graph has that chord; the cadence's slots are left to the cadence."""
+    start = phrase.start_bar
+    here = {(start + s.bar, s.offset_in_bar): names[t] for t, s in enumerate(slots)}
+    for p in earlier:
+        if p.key.mode == phrase.key.mode:     # a return in another key is moved there, as a repeat is
+            for c in p.chords:
+                rel = c.offset - p.offset(meter)
+                bar = p.start_bar + int(rel // meter.bar_quarters)
+                here.setdefault((bar, rel - (bar - p.start_bar) * meter.bar_quarters), c.roman)
+    by_motif = {m.bar: m for m in phrase.scheme}
+    out = {}
+    for t, s in enumerate(slots):
+        motif = by_motif.get(start + s.bar)
+        if motif is None or motif.source is None:
+            continue
+        name = here.get((motif.source, s.offset_in_bar))
+        if name is not None and motif.kind == "sequence":
+            name = _shifted(arrays, phrase.key, name, motif.steps)
+        if name is not None and name in arrays.index:
+            out[t] = name
+    return out
+
+
+def _shifted(arrays: ChordGraphArrays, key: Key, name: str, steps: int) -> str | None:
+    """The graph's chord whose root lies `steps` scale steps from `name`'s root, of the same size (triad or
+    seventh); None when the graph has none."""
+    try:
+        chord = key.chord(name)
+    except Exception:  # noqa: BLE001 - a node that is not a Roman numeral
+        return None
+    degrees = [round(c) % 1200 for c in key.scale.degree_cents]
+    root = round(chord.root_pc * 100.0 - key.tonic_cents) % 1200
+    if root not in degrees:
+        return None
+    target = degrees[(degrees.index(root) + steps) % len(degrees)]
+    for other in arrays.names:
+        try:
+            c = key.chord(other)
+        except Exception:  # noqa: BLE001
+            continue
+        if round(c.root_pc * 100.0 - key.tonic_cents) % 1200 == target and len(c.intervals) == len(chord.intervals) \
+                and c.bass is None:
+            return other
+    return None
+
+
 def _node_for(arrays: ChordGraphArrays, key: Key, chord) -> str | None:
     """The chord-graph node that sounds `chord` (the triad itself, or a seventh chord on it)."""
     want = {round(c) % 1200 for c in chord.pitch_classes_cents}
@@ -198,7 +295,8 @@ def _node_for(arrays: ChordGraphArrays, key: Key, chord) -> str | None:
 
 def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng: np.random.Generator,
                  prev_chord: str | None, src_phrase: PhrasePlan | None,
-                 notes: list[str], chorale: bool = False) -> tuple[tuple[ChordEvent, ...], str, str | None]:
+                 notes: list[str], chorale: bool = False, earlier: list[PhrasePlan] = ()
+                 ) -> tuple[tuple[ChordEvent, ...], str, str | None]:
     """The phrase's chords, walked on the style's graph to its cadence; the last chord's name; and a note
     when the walk had to relax the graph (None when it did not). A pivot the graph lacks is noted in `notes`.
     A chorale (`chorale`) changes chord on every beat, as a hymn's harmony does."""
@@ -207,6 +305,11 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
     per_bar = meter.beat_count if chorale else variant.chords_per_bar
     slots = harmonic_slots(meter, phrase.bars, per_bar, min_slots=min(2, formula_len))
     fixed: dict[int, str] = {}
+    if src_phrase is not None and src_phrase.bars == phrase.bars and len(src_phrase.chords) != len(slots):
+        # A repeat keeps its source's harmonic rhythm (a cadence bar the source split in two).
+        base = src_phrase.offset(meter)
+        slots = [HarmonicSlot(int((c.offset - base) // meter.bar_quarters),
+                              (c.offset - base) % meter.bar_quarters, c.duration) for c in src_phrase.chords]
     if src_phrase is not None:
         src_by_pos = {(c.offset - src_phrase.offset(meter)): c for c in src_phrase.chords}
         for t, s in enumerate(slots):
@@ -228,6 +331,26 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
     elif 0 not in fixed:
         previous = prev_chord
     walk = walk_chords(arrays, len(slots), phrase.cadence, rng, previous=previous, first=first, fixed=fixed)
+    if phrase.scheme:
+        # Bars that return to earlier bars take their chords too (moved by the sequence's steps), so that the
+        # melody's return fits its harmony.
+        walk, kept, wanted = _copy_motif_chords(phrase, slots, walk, meter, arrays, earlier, rng, previous, first,
+                                                fixed)
+        if len(kept) < wanted and len(slots) >= 2 and slots[-1].offset_in_bar == 0 and meter.beat_count > 1 \
+                and slots[-2].bar == phrase.bars - 2 and not chorale:
+            # The cadence's formula took a returning bar's chord: with the cadence's chords both in the last
+            # bar, the bar before it is free to restate its source's harmony.
+            split = harmonic_slots(meter, phrase.bars, per_bar, min_slots=len(slots) + 1)
+            try:
+                walk2 = walk_chords(arrays, len(split), phrase.cadence, rng, previous=previous, first=first,
+                                    fixed=fixed)
+            except ComposerError:
+                walk2 = None
+            if walk2 is not None and walk2.relaxed == walk.relaxed:
+                walk2, kept2, _ = _copy_motif_chords(phrase, split, walk2, meter, arrays, earlier, rng, previous,
+                                                     first, fixed)
+                if len(kept2) > len(kept):
+                    slots, walk = split, walk2
     base = phrase.offset(meter)
     chords = tuple(
         ChordEvent(base + s.bar * meter.bar_quarters + s.offset_in_bar, s.duration, phrase.key.chord(name),

@@ -42,6 +42,8 @@ class Slot:
     next_climax: float | None = None   # ... when the next slot opens on it (this one leads to it)
     lyrics: tuple | None = None        # the syllables sung in this phrase (`text.Syllable`), if any
     chorale: bool = False              # texture: satb; the soprano of a chorale moves in chorale rhythm
+    idiom: object = None               # a grammar.Idiom: its bar rhythms replace the filler's
+    closes_section: bool = True        # the last phrase of its section: its cadence lands on a beat
 
     @property
     def low(self) -> Pitch:
@@ -115,6 +117,8 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
                 harmony="functional" if functional else phrase.key.harmony,
                 emphasis=tuple((cents, EMPHASIS_WEIGHTS.get(role, 1.3)) for role, cents in info.emphasis.items()),
                 lyrics=sung[phrase.index], chorale=spec.texture == "satb",
+                idiom=grammar.load_idiom(spec.idiom) if spec.idiom else None,
+                closes_section=is_last or plan.phrases[phrase.index + 1].section != phrase.section,
             ))
     return slots
 

@@ -152,6 +152,9 @@ class Interpreter:
         if style:
             spec["style"] = style
         pattern = self.choose_pattern(felt)
+        idiom = self.choose_idiom(felt, cycle is not None)
+        if idiom:
+            spec["idiom"] = idiom
         ensemble = self.winner("ensemble", "instruments")
         parts, lines = choose_parts(self.vocab, harmony, cycle is not None, named, solo_hit is not None,
                                     ensemble.value if ensemble else None, ensemble.order if ensemble else None)
@@ -168,6 +171,19 @@ class Interpreter:
         spec["parts"] = parts
         spec["seed"] = self.seed
         return spec
+
+    def choose_idiom(self, meter, cycle: bool) -> str | None:
+        """The idiom a dance word names (its tune type: rhythm and phrase schemes), when its bars fit the meter."""
+        best = self.winner("idiom", "idiom")
+        if best is None:
+            return None
+        idiom = grammar.load_idiom(best.value)
+        if cycle or meter.bar_quarters != idiom.bar_quarters:
+            self.lost.setdefault(best.order, []).append(
+                f"idiom: a {idiom.name}'s bars are {idiom.bar_quarters} quarters long, and {meter} is chosen")
+            return None
+        self.settle("idiom", best, f"idiom: {idiom.name} ({idiom.title.lower()}: its bar rhythms and phrase schemes)")
+        return idiom.name
 
     def collect(self, order: int, hit: Hit, named: Instrumentation) -> None:
         v, kind = hit.value, hit.kind
@@ -219,6 +235,8 @@ class Interpreter:
             self.propose("style", EXPLICIT if kind == "style" else IMPLIED, order, v["style"])
         if "pattern" in v:
             self.propose("pattern", IMPLIED, order, v["pattern"])
+        if "idiom" in v:
+            self.propose("idiom", IMPLIED, order, v["idiom"])
         if "ensemble" in v:
             self.propose("ensemble", IMPLIED, order, self.data["ensembles"]["words"][v["ensemble"]])
 

@@ -275,6 +275,8 @@ class _Checker:
             self.check_name(path + ("form",), genre["form"], "forms")
         if "style" in genre:
             self.check_name(path + ("style",), genre["style"], "chords")
+        if "idiom" in genre:
+            self.check_name(path + ("idiom",), genre["idiom"], "idioms")
         if "mode" in genre:
             self.check_mode(path + ("mode",), genre["mode"])
         if "ensemble" in genre and genre["ensemble"] not in self.data["ensembles"]["words"]:

@@ -21,7 +21,7 @@ from ..models.corpus_index import DEFAULT_MAX_COPIED_RUN, MIN_MAX_COPIED_RUN
 from ..score.errors import ComposerError, SpecError
 from .checker import SpecChecker, check_name
 from .keys import read_key, read_meter
-from .model import DEFAULT_PARTS, MODAL_PARTS, SATB_PARTS, Constraints, Spec, spec_schema, stem_of_title
+from .model import DEFAULT_MAX_LEAP, DEFAULT_PARTS, MODAL_PARTS, SATB_PARTS, Constraints, Spec, spec_schema, stem_of_title
 from .parts import read_parts
 from .sections import read_sections
 from .timing import read_timing
@@ -83,7 +83,16 @@ def _line_from(message: str) -> int | None:
 
 def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
     key = read_key(data, ck)
-    meter, cycle = read_meter(data, ck, key)
+    idiom = _read_idiom(data, ck)
+    given = data
+    if idiom is not None:
+        # The idiom's meter and tempo, unless the spec names its own.
+        given = {**data, **({"meter": idiom.meters[0]} if "meter" not in data and "cycle" not in data else {}),
+                 **({"tempo": idiom.tempo_bpm} if "tempo" not in data else {})}
+    meter, cycle = read_meter(given, ck, key)
+    if idiom is not None and meter is not None and meter.bar_quarters != idiom.bar_quarters:
+        ck.add(("idiom",), f"a {idiom.name} is written in bars of {idiom.bar_quarters} quarters, and {meter} has "
+                           f"{meter.bar_quarters}", received=idiom.name, accepted=f"meter: {', '.join(idiom.meters)}")
     form = data.get("form")
     if form is not None:
         check_name(ck, ("form",), form, grammar.list_grammars("forms"), "form")
@@ -97,7 +106,7 @@ def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
             except ComposerError as exc:
                 ck.add(("style",), str(exc).split(" (")[0], received=style)
     elif key is not None and harmony == "functional":
-        style = _default_style(key)
+        style = idiom.style if idiom is not None and idiom.style else _default_style(key)
     sections = tuple(read_sections(data.get("sections") or [], ck, key, form, meter, cycle))
     if form is None and not sections:
         form = "period"
@@ -111,7 +120,7 @@ def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
     parts = tuple(read_parts(items, ck, "parts" in data, meter, harmony, cycle))
     c = data.get("constraints") or {}
     constraints = Constraints(
-        max_leap=c.get("max_leap", 9),
+        max_leap=c.get("max_leap", idiom.max_leap if idiom is not None and idiom.max_leap else DEFAULT_MAX_LEAP),
         chord_tones_on_strong_beats=c.get("chord_tones_on_strong_beats", True),
         notes_per_bar=tuple(c["notes_per_bar"]) if "notes_per_bar" in c else None,
         end_on_tonic=c.get("end_on_tonic", True),
@@ -123,7 +132,7 @@ def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
     if constraints.notes_per_bar and constraints.notes_per_bar[0] > constraints.notes_per_bar[1]:
         ck.add(("constraints", "notes_per_bar"), "fewest is above most", received=list(constraints.notes_per_bar),
                accepted="[fewest, most] with fewest <= most")
-    tempo_range, duration, cues = read_timing(data, ck)
+    tempo_range, duration, cues = read_timing(given, ck)
     if ck.problems or key is None or meter is None:
         return None  # type: ignore[return-value]
     return Spec(
@@ -133,7 +142,16 @@ def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
         source=ck.doc.source, stem=stem, raw=data, cycle=cycle, harmony=harmony,
         tempo_range=tempo_range, duration_s=duration, cues=cues, texture=texture,
         composer=str(data["composer"]).strip() if data.get("composer") else None,
+        idiom=idiom.name if idiom is not None else None,
     )
+
+
+def _read_idiom(data: dict, ck: SpecChecker):
+    """The spec's idiom (grammars/idioms), or None."""
+    name = data.get("idiom")
+    if name is None or not check_name(ck, ("idiom",), name, grammar.list_grammars("idioms"), "idiom"):
+        return None
+    return grammar.load_idiom(name)
 
 
 def _satb_parts(given: list | None, ck: SpecChecker, harmony: str) -> list[dict]:

@@ -9,6 +9,7 @@ from importlib import resources
 
 from theory import Key, Meter, Pitch
 from theory.cycle import Cycle
+from theory.melody_rules import melody_rules
 
 from .. import grammar
 from ..models.corpus_index import DEFAULT_MAX_COPIED_RUN
@@ -63,9 +64,12 @@ class PartSpec:
     lyrics: tuple = ()         # lines of `text.Syllable`s to set, one line per phrase (melody parts)
 
 
+DEFAULT_MAX_LEAP = melody_rules().max_leap_semitones    # an octave: theory/rules/melody.yaml
+
+
 @dataclass(frozen=True)
 class Constraints:
-    max_leap: int = 9
+    max_leap: int = DEFAULT_MAX_LEAP
     chord_tones_on_strong_beats: bool = True
     notes_per_bar: tuple[int, int] | None = None
     end_on_tonic: bool = True
@@ -94,6 +98,7 @@ class Spec:
     cues: tuple = ()                                     # spec.timing.Cue: moments for a cadence or the climax
     texture: str = "accompanied"                         # or satb: a four-part chorale (SATB_PARTS)
     composer: str | None = None                          # named in the score's credits
+    idiom: str | None = None                             # a tune type (grammars/idioms): rhythm, schemes, meter
 
 
 def stem_of_title(title) -> str:

@@ -21,7 +21,7 @@ def plan(spec_dict, seed=0):
 
 def test_every_data_file_in_grammars_is_validated():
     assert validate_all() == []
-    covered = {"forms", "chords", "accompaniment"}
+    covered = {"forms", "chords", "accompaniment", "schemes", "idioms"}
     for path in (ROOT / "grammars").rglob("*.yaml"):
         rel = path.relative_to(ROOT / "grammars")
         assert rel.parts[0] in covered or rel.name in ("instruments.yaml", "keys.yaml", "prompt_words.yaml"), rel

@@ -1,0 +1,240 @@
+"""What shapes a melodic line among the notes its hard constraints allow, besides the filler's own weights:
+the returns of the plan's motifs (`plan.motifs`), the turn back after a leap, and the phrase's register
+(the contour plan). Both fillers draw through a `LineGuide`.
+
+Motifs: a returning bar gets the rhythm of its source bar (`copy_rhythms`), and each of its notes is guided
+while the chain is drawn. A guided note takes its wished pitch when the hard constraints allow it there (the
+sampler's allowed set: feasible, and joined to the note before); else, for a repeat or a sequence, the
+allowed pitch nearest the wish within a whole tone; else the filler draws it as any other note. A repeat
+wishes the source's pitch (moved into this phrase's key when the key changed, as a repeated section is,
+unless the unmoved music fits the chords here better); a sequence, that pitch moved by the plan's scale
+steps; a variation, the pitches of the bar's first half only, so that its tail is new.
+
+Leap recovery (`theory/rules/melody.yaml`): after a leap wider than the rule's size, a step back against
+it is preferred by the rule's weight. Register: a phrase the contour plan sets high or low prefers
+pitches near its target, softly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from theory.melody_rules import melody_rules
+
+from ..plan.model import BarMotif, Plan
+from ..score.notes import Note
+from ..score.rhythm import RhythmNote
+
+NEAR_CENTS = 200.0 + 1e-6
+
+
+def tonic_shift(from_key, to_key) -> float:
+    """Cents that move music from one key's tonic to the other's, by the nearer way (a repeat in a new key)."""
+    shift = (to_key.tonic_pc - from_key.tonic_pc) % 12
+    return 100.0 * (shift - 12 if shift > 6 else shift)
+
+
+def written_bars(plan: Plan, notes: list[Note]) -> dict[int, list[Note]]:
+    """The notes already written, by bar of the piece."""
+    bar_q = plan.meter.bar_quarters
+    out: dict[int, list[Note]] = {}
+    for n in notes:
+        out.setdefault(int(n.offset // bar_q), []).append(n)
+    return out
+
+
+def copy_rhythms(plan: Plan, phrase, bars: list[list[RhythmNote]], first_bar: int,
+                 written: dict[int, list[Note]]) -> None:
+    """Give each returning bar (from `first_bar` on) its source bar's rhythm, in place."""
+    bar_q = plan.meter.bar_quarters
+    for motif in phrase.scheme:
+        b = motif.bar - phrase.start_bar
+        if motif.source is None or b < first_bar:
+            continue
+        s = motif.source - phrase.start_bar
+        if first_bar <= s < b:
+            bars[b] = list(bars[s])
+        elif motif.source in written:
+            src = sorted(written[motif.source], key=lambda n: n.offset)
+            start = motif.source * bar_q
+            rhythm = [RhythmNote(n.offset - start, n.duration) for n in src]
+            if rhythm and rhythm[0].offset == 0 and sum(r.duration for r in rhythm) == bar_q:
+                bars[b] = rhythm
+
+
+@dataclass
+class LineGuide:
+    """Per position of a slot's region: what its note wishes to return to (and a tally of the wishes met);
+    the leap recovery rule; the register the phrase prefers."""
+
+    wishes: list = field(default_factory=list)   # per position: None or (kind, steps, source, shift)
+    register: tuple[float, float] | None = None  # (target cents, width cents): a soft preference
+    before: float | None = None          # the pitch just before the region (for the first position's leap)
+    met: int = 0
+    asked: int = 0
+    cents: np.ndarray = None             # the candidates' pitches (`bind`)
+    scale: np.ndarray = None             # the candidates of the scale, sorted (for a sequence's steps)
+    _register_weights: np.ndarray = None
+
+    def bind(self, candidates) -> "LineGuide":
+        """The guide over a problem's candidates (the decoder binds it before drawing)."""
+        self.cents = candidates.cents
+        self.met = self.asked = 0
+        self.scale = np.sort(candidates.cents[candidates.degrees >= 0])
+        if self.register is not None:
+            target, width = self.register
+            self._register_weights = np.exp(-0.5 * ((self.cents - target) / width) ** 2) + 0.05
+        return self
+
+    def static_wish(self, candidates) -> np.ndarray | None:
+        """(positions x candidates) mask of the wishes known before the draw (returns to notes already
+        written), all-true elsewhere; None when there are none. The decoder lays it over the allowed notes
+        where the constraints still leave a way through, so that the line is led into its returns."""
+        static = [(t, w) for t, w in enumerate(self.wishes) if w is not None and not isinstance(w[2], int)]
+        if not static:
+            return None
+        self.bind(candidates)
+        mask = np.ones((len(self.wishes), candidates.size), dtype=bool)
+        for t, _ in static:
+            target = self.wish(t, [])
+            if target is not None:
+                mask[t] = np.abs(candidates.cents - target) < 0.5
+        return mask
+
+    def weights(self, t: int, chain: list[int]) -> np.ndarray | None:
+        """Factors over the candidates at position t (None: all 1): the register, and the turn after a leap."""
+        out = self._register_weights
+        if t >= 2 or (t == 1 and self.before is not None):
+            a = self.cents[chain[t - 2]] if t >= 2 else self.before
+            b = self.cents[chain[t - 1]]
+            rules = melody_rules()
+            if abs(b - a) > rules.recovery_leap_semitones * 100.0 + 1e-6:
+                back = (np.sign(self.cents - b) == -np.sign(b - a)) & (np.abs(self.cents - b) <= 200.0 + 1e-6)
+                factor = np.where(back, rules.recovery_weight, 1.0)
+                out = factor if out is None else out * factor
+        return out
+
+    def wish(self, t: int, chain: list[int]) -> float | None:
+        entry = self.wishes[t] if t < len(self.wishes) else None
+        if entry is None:
+            return None
+        kind, steps, source, shift = entry
+        base = float(self.cents[chain[source]]) if isinstance(source, int) else source
+        cents = base + shift
+        if kind == "sequence" and steps and self.scale.size:
+            i = int(np.argmin(np.abs(self.scale - cents)))
+            j = i + steps
+            if not 0 <= j < self.scale.size:
+                return None
+            cents = float(self.scale[j])
+        return cents
+
+    def choose(self, t: int, chain: list[int], allowed: np.ndarray) -> int | None:
+        """The candidate index the guide picks at position t among `allowed`, or None (the filler draws)."""
+        target = self.wish(t, chain)
+        if target is None:
+            return None
+        self.asked += 1
+        distance = np.where(allowed, np.abs(self.cents - target), np.inf)
+        best = int(np.argmin(distance))
+        if distance[best] < 0.5:
+            self.met += 1
+            return best
+        kind = self.wishes[t][0]
+        return best if kind in ("repeat", "sequence") and distance[best] <= NEAR_CENTS else None
+
+
+def line_guide(plan: Plan, phrase, positions, key, first_bar: int, written: dict[int, list[Note]],
+               register: tuple[float, float] | None = None, before: float | None = None) -> LineGuide:
+    """The guide for a region's positions (bars `first_bar`.. of `phrase`)."""
+    guide = LineGuide([None] * len(positions), register, before=before)
+    if not any(m.source is not None for m in phrase.scheme):
+        return guide
+    meter = plan.meter
+    bar_q = meter.bar_quarters
+    by_bar: dict[int, list[int]] = {}
+    for t, p in enumerate(positions):
+        by_bar.setdefault(int(p.offset // bar_q), []).append(t)
+    keys = {b: ph.key for ph in plan.phrases for b in range(ph.start_bar, ph.start_bar + ph.bars)}
+    motifs: dict[int, BarMotif] = {m.bar: m for m in phrase.scheme}
+    for bar, targets in by_bar.items():
+        motif = motifs.get(bar)
+        if motif is None or motif.source is None:
+            continue
+        in_region = motif.source in by_bar and motif.source >= phrase.start_bar + first_bar
+        if in_region:
+            sources: list = list(by_bar[motif.source])
+            offsets = [positions[t].offset - motif.source * bar_q for t in sources]
+            shift, steps = 0.0, motif.steps
+        elif motif.source in written:
+            src_notes = sorted(written[motif.source], key=lambda n: n.offset)
+            sources = [float(n.pitch.cents) for n in src_notes]
+            offsets = [n.offset - motif.source * bar_q for n in src_notes]
+            shift, steps = _best_move(sources, offsets, positions, targets, bar * bar_q, key,
+                                      tonic_shift(keys.get(motif.source, key), key), motif)
+        else:
+            continue
+        kind = "sequence" if steps else motif.kind
+        head = len(targets) if motif.kind != "vary" else (len(targets) + 1) // 2
+        for k, t in enumerate(targets[:head]):
+            at = positions[t].offset - bar * bar_q
+            j = k if len(sources) == len(targets) else _sounding(offsets, at)
+            if j is not None:
+                guide.wishes[t] = (kind, steps, sources[j], shift)
+    return guide
+
+
+RESTEPS = (0, 1, -1, 2, -2, 3, -3)   # how far a return may move along the scale to meet its new chords
+
+
+def _best_move(sources, offsets, positions, targets, bar_start, key, key_shift: float, motif) -> tuple[float, int]:
+    """(cents, scale steps) that move a returning bar's source notes where they best fit this bar's chords:
+    into this phrase's key (or left where they were, when that fits better: a modulating phrase enters on
+    a pivot chord that the old key's music often fits), and, for a repeat or a variation whose chords
+    differ from its source's, along the scale (the bar restated a step or two higher or lower, over its new
+    harmony, as a sequence is). A sequence keeps the plan's steps. The most chord tones on strong beats win;
+    among equals, the least move."""
+    options = []
+    for order, shift in enumerate(dict.fromkeys((key_shift, 0.0))):
+        for rank, steps in enumerate((motif.steps,) if motif.kind == "sequence" else RESTEPS):
+            moved = [_along_scale(c + shift, steps, key) for c in sources]
+            strong, weak = _chord_fit(moved, offsets, positions, targets, bar_start)
+            options.append((strong, -rank, -order, weak, shift, steps))
+    best = max(options)
+    return best[4], best[5]
+
+
+def _along_scale(cents: float, steps: int, key) -> float:
+    """`cents` moved `steps` degrees along the key's scale (from the nearest degree)."""
+    if not steps:
+        return cents
+    scale = key.scale
+    period = scale.period_cents
+    rel = cents - key.tonic_cents
+    octave = np.floor(rel / period)
+    degrees = np.asarray(scale.degree_cents, dtype=float)
+    i = int(np.argmin(np.abs(degrees - (rel - octave * period)))) + steps
+    o, i = divmod(i, len(degrees))
+    return key.tonic_cents + (octave + o) * period + degrees[i]
+
+
+def _chord_fit(pitches: list[float], offsets: list, positions, targets: list[int], bar_start) -> tuple[int, int]:
+    """How many of a bar's notes are tones of the chords under them: on strong beats (where the hard
+    constraint binds), and elsewhere."""
+    strong = weak = 0
+    for t in targets:
+        p = positions[t]
+        j = _sounding(offsets, p.offset - bar_start)
+        if j is not None and p.chord is not None and p.chord.chord.contains_pc(pitches[j]):
+            strong, weak = (strong + 1, weak) if p.strength >= 0.5 else (strong, weak + 1)
+    return strong, weak
+
+
+def _sounding(offsets: list, at) -> int | None:
+    """The index of the source note sounding at `at` (from its bar's start)."""
+    found = None
+    for j, o in enumerate(offsets):
+        if o <= at:
+            found = j
+    return found

@@ -1,0 +1,82 @@
+"""The contour plan: where each phrase sits in the melody's range, and where the piece's climax falls.
+
+A tune rises to one climax and comes down from it. Unless a cue places the climax (`cues`), the plan puts it
+in the first phrase that starts in the window from the middle of the piece to three quarters of it and has
+a bar of its own there (the phrase holding the middle when none does), on a strong beat after the phrase's opening downbeat and
+before its last two bars (a phrase climbs to its climax and needs room to come down to its cadence), in a
+bar of new material that no later bar returns to, where it can. The fill makes that note the lead melody's highest, and every other note
+lower (`fill.melody`).
+
+Registers (0 the bottom of a part's range, 1 the top): the opening and every return of it sit in the middle
+(`OPENING`), a contrasting section higher (`CONTRAST`; an Irish tune's B strain, a ternary form's middle),
+the climax's phrase higher still (`CLIMAX`), the last phrase low, to settle on the tonic (`CLOSE`). The fill
+prefers notes near its phrase's register, softly.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+
+import numpy as np
+
+from .model import Plan
+
+OPENING, CONTRAST, CLIMAX, CLOSE = 0.4, 0.6, 0.7, 0.3
+WINDOW = (Fraction(1, 2), Fraction(3, 4))
+
+
+def climax_window(plan: Plan) -> tuple[Fraction, Fraction]:
+    """The span (quarters) the contour plan puts the climax in: the phrase it chose."""
+    phrase = next(p for p in plan.phrases if p.climax is not None)
+    return phrase.offset(plan.meter), phrase.end(plan.meter)
+
+
+def plan_contour(plan: Plan, rng: np.random.Generator) -> Plan:
+    """The plan with each phrase's register and, unless a cue placed it, the climax."""
+    phrases = list(plan.phrases)
+    first = plan.sections[0].name if plan.sections else None
+    for i, p in enumerate(phrases):
+        section = next(s for s in plan.sections if p in s.phrases)
+        home = section.name == first or section.role == "return" or section.repeat_of is not None
+        phrases[i] = replace(p, register=OPENING if home else CONTRAST)
+    phrases[-1] = replace(phrases[-1], register=CLOSE)
+    plan = plan.with_phrases(phrases)
+    if plan.climaxes or plan.bars < 4:
+        return plan
+    at = _climax_beat(plan, rng)
+    if at is None:
+        return plan
+    phrase = next(p for p in plan.phrases if p.offset(plan.meter) <= at < p.end(plan.meter))
+    phrases = list(plan.phrases)
+    phrases[phrase.index] = replace(phrase, climax=at, register=CLIMAX if phrase.index < len(phrases) - 1
+                                    else phrase.register,
+                                    notes=phrase.notes + (f"the climax: the melody's highest note, bar "
+                                                          f"{int(at // plan.meter.bar_quarters) + 1}",))
+    return replace(plan.with_phrases(phrases), climaxes=(at,), climax_planned=True)
+
+
+def _climax_beat(plan: Plan, rng: np.random.Generator) -> Fraction | None:
+    meter = plan.meter
+    bq = meter.bar_quarters
+    total = plan.bars * bq
+    lo, hi = WINDOW[0] * total, WINDOW[1] * total
+    window = [p for p in plan.phrases if lo <= p.offset(meter) < hi and p.bars >= 3]
+    window += [p for p in plan.phrases if p.offset(meter) <= total / 2 < p.end(meter) and p.bars >= 3]
+    sources = {m.source for p in plan.phrases for m in p.scheme if m.source is not None}
+    for phrase in window:
+        motifs = {m.bar: m for m in phrase.scheme}
+        beats = []
+        for b in range(phrase.start_bar, phrase.start_bar + phrase.bars - 2):
+            if b < phrase.start_bar + phrase.kept_bars:
+                continue        # copied from a repeated section
+            for k, offset in enumerate(meter.group_offsets):
+                at = b * bq + offset
+                if (b, k) != (phrase.start_bar, 0) and meter.strength(offset) >= 0.5:
+                    # A bar of new material that nothing returns to: the climax stays the only highest note.
+                    new = (motifs.get(b) is None or motifs[b].source is None) and b not in sources
+                    beats.append((not new, at))
+        if beats:
+            best = min(beats)[0]
+            choices = [at for derived, at in beats if derived == best]
+            return choices[int(rng.integers(len(choices)))]
+    return None

@@ -1,0 +1,113 @@
+"""Idioms (a tune type: its bar rhythms, phrase schemes, meter and tempo), the melodic defaults real tunes
+meet, and the traditions the neural models have not learned, judged as a fiddler or a teacher would."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from composer import compose, load_spec
+from composer.grammar import list_grammars, load_idiom
+from composer.prompt import prompt_to_spec
+from composer.score.errors import SpecError
+from corpora import cache_dir
+from corpora.tune_types import normalise
+
+LEARNED = ("reel", "jig", "hornpipe", "slip_jig", "strathspey")
+
+
+def bar_rhythms(piece) -> list[tuple[Fraction, ...]]:
+    bq = piece.meter.bar_quarters
+    notes = piece.part("melody").sorted_notes()
+    return [tuple(n.duration for n in notes if b * bq <= n.offset < (b + 1) * bq) for b in range(piece.bars)]
+
+
+@pytest.mark.parametrize("name", LEARNED)
+def test_the_dance_idioms_are_learned_from_the_tunes_of_that_type(name):
+    idiom = load_idiom(name)
+    assert name in list_grammars("idioms")
+    assert "train split" in idiom.source and "recorded as" in idiom.source
+    assert all(sum(d) == idiom.bar_quarters for d, _ in idiom.bars + idiom.cadence)
+
+
+def test_a_jig_runs_in_eighth_note_groups_and_a_reel_in_eighths():
+    """Most bars of a jig are six eighths (or a crotchet-quaver lilt); of a reel, running eighths."""
+    jig = compose({"title": "j", "key": "D major", "idiom": "jig", "form": "binary", "seed": 3})
+    assert str(jig.meter) == "6/8" and jig.tempo_bpm == load_idiom("jig").tempo_bpm
+    bars = bar_rhythms(jig)
+    running = sum(all(d in (Fraction(1, 2), Fraction(1)) for d in bar) for bar in bars[:-1])
+    assert running >= 0.7 * (len(bars) - 1), bars
+    reel = compose({"title": "r", "key": "G major", "idiom": "reel", "form": "binary", "seed": 3})
+    eighths = [d for bar in bar_rhythms(reel)[:-1] for d in bar]
+    assert eighths.count(Fraction(1, 2)) >= 0.6 * len(eighths)
+
+
+def test_every_interior_bar_of_an_idiom_comes_from_its_vocabulary():
+    piece = compose({"title": "h", "key": "A major", "idiom": "hornpipe", "form": "binary", "seed": 5})
+    idiom = load_idiom("hornpipe")
+    known = {d for d, _ in idiom.bars} | {d for d, _ in idiom.cadence}
+    ends = {p.start_bar + p.bars - 1 for p in piece.plan.phrases}
+    bars = bar_rhythms(piece)
+    for b, rhythm in enumerate(bars):
+        if b not in ends and not any(b == p.climax // piece.meter.bar_quarters for p in piece.plan.phrases
+                                     if p.climax is not None):
+            assert rhythm in known, (b + 1, rhythm)
+
+
+def test_an_idiom_whose_bars_do_not_fit_the_meter_is_refused_by_name():
+    with pytest.raises(SpecError) as info:
+        load_spec({"title": "x", "key": "D major", "meter": "4/4", "idiom": "jig"})
+    text = str(info.value)
+    assert "idiom" in text and "jig" in text and "6/8" in text
+    with pytest.raises(SpecError, match="reel"):
+        load_spec({"title": "x", "key": "D major", "idiom": "real"})     # did you mean 'reel'
+
+
+def test_a_prompt_that_names_a_dance_sets_its_idiom():
+    reel = prompt_to_spec("a fast reel in D")
+    assert reel.spec["idiom"] == "reel"
+    assert any("idiom: reel" in line for line in reel.choices)
+    assert "idiom" not in prompt_to_spec("a reel in 3/4").spec     # the meter the words chose wins
+    assert prompt_to_spec("a jig in A minor").spec["idiom"] == "jig"
+
+
+def test_the_collections_tune_types_are_read_as_idioms():
+    assert normalise("double jig") == "jig"
+    assert normalise("Slip Jig") == "slip_jig"
+    assert normalise("HORNPIPE") == "hornpipe"
+    assert normalise("The Flogging -- Reel") == "reel"
+    assert normalise("Miss McLeod's") is None
+
+
+def test_leaps_of_an_octave_are_allowed_and_turned_back_from():
+    """The default leap limit is an octave (real tunes leap it); after a wide leap the line usually turns."""
+    spec = load_spec({"title": "x", "key": "C major"})
+    assert spec.constraints.max_leap == 12
+    turns = leaps = 0
+    for seed in range(6):
+        notes = compose({"title": "x", "key": "D major", "form": "binary", "seed": seed}).part("melody").sorted_notes()
+        cents = [n.pitch.cents for n in notes]
+        for a, b, c in zip(cents, cents[1:], cents[2:]):
+            if abs(b - a) > 500:
+                leaps += 1
+                turns += (c - b) * (b - a) < 0
+    assert leaps and turns > leaps / 2, (turns, leaps)
+
+
+def test_a_raga_is_written_by_the_rules_filler_until_a_model_learns_it():
+    neural = compose(ROOT / "examples" / "raga_yaman_teentaal.yaml")
+    rules = compose(ROOT / "examples" / "raga_yaman_teentaal.yaml", filler="rules")
+    assert neural.part("melody").notes == rules.part("melody").notes
+    assert "not learned this tradition" in neural.explain()
+
+
+@pytest.mark.skipif(not any((cache_dir() / "corpora").glob("ryansMammoth-*.npz")),
+                    reason="the corpus cache is not built (partita corpora)")
+def test_the_shipped_schemes_and_idioms_are_what_the_corpora_give():
+    result = subprocess.run([sys.executable, str(Path(ROOT) / "tools" / "learn_schemes.py"), "--check"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
