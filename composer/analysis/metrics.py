@@ -384,7 +384,8 @@ def constraint_satisfaction(piece, plan, slots) -> dict:
                          for n in inside]
             problem = build_problem(slot.key, meter, positions, slot.part.low,
                                     slot.part.high, targets_rel=slot.targets, max_leap_semitones=slot.max_leap,
-                                    strong_chord_tones=slot.strong_chord_tones, blue_pcs=slot.blue_pcs)
+                                    strong_chord_tones=slot.strong_chord_tones, blue_pcs=slot.blue_pcs,
+                                    lead_in=slot.lead_in)
             cands = problem.candidates.cents
             for t, n in enumerate(inside):
                 match = np.flatnonzero(np.abs(cands - n.pitch.cents) < 0.5)

@@ -92,12 +92,11 @@ def relation(unit: tuple[Bar, ...], earlier: tuple[Bar, ...], scale: tuple[int, 
     """How `unit` relates to `earlier` (units of the same number of bars). `scale`: the mode's pitch classes
     above `tonic`, to count a sequence's steps (without it, a transposition counts as a variation). Units of
     different rhythms relate as a variation when they sound the same pitch at least `VARY_SHARE` of the time
-    and their first bars begin alike (the head kept, the rest ornamented or changed)."""
+    (the tune kept under a changed rhythm: ornamented, or a cadence moved)."""
     if len(unit) != len(earlier) or not any(unit):
         return NEW
     if _rhythm(unit) != _rhythm(earlier):
-        heads = unit[0][:2] == earlier[0][:2] if unit[0] and earlier[0] else False
-        return Relation("vary") if heads and sounding_share(unit, earlier) >= VARY_SHARE else NEW
+        return Relation("vary") if sounding_share(unit, earlier) >= VARY_SHARE else NEW
     a, b = _pitches(unit), _pitches(earlier)
     same = sum(x == y for x, y in zip(a, b)) / len(a)
     if same >= REPEAT_SHARE:

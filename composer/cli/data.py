@@ -166,7 +166,7 @@ def cmd_cycles(args) -> int:
 
 
 def cmd_grammars(args) -> int:
-    for kind in ("forms", "chords", "accompaniment"):
+    for kind in ("forms", "chords", "accompaniment", "schemes", "idioms"):
         print(f"{kind}: {', '.join(grammar.list_grammars(kind))}")
     return 0
 

@@ -35,11 +35,12 @@ from ..score.errors import ComposerError
 from ..score.notes import Instrument, KeyChange, Note, Part, key_at
 from ..score.piece import PieceData
 from ..score.seeds import check_seed, morph_rng
+from ..spec.model import DEFAULT_MAX_LEAP
 
 MIN_BARS, MAX_BARS = 2, 256
 AIM_CENTS = 60.0          # how sharply a note is drawn to its aim: weight exp(-distance / AIM_CENTS)
 ENDPOINT_CENTS = 3.0      # ... in the first and last bars: the nearest pitch, all but surely
-MAX_LEAP = 9              # semitones
+MAX_LEAP = DEFAULT_MAX_LEAP   # semitones: the spec's default, so a composed melody's own leaps fit
 
 
 class MorphError(ComposerError):

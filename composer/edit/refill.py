@@ -28,6 +28,7 @@ from ..fill.constraints import build_problem
 from ..fill.context import FILLERS, ChordLookup, filler_context, sampling_settings
 from ..fill.decode import decode_pitches, step_ok
 from ..fill.guard import guard_for
+from ..fill.region import land_cadence
 from ..fill.result import FillRecord
 from ..fill.rhythm import phrase_rhythm, sample_bar
 from ..plan.feasibility import backward_feasible
@@ -285,4 +286,6 @@ def _rhythm(plan, slot, ctx, rng, old, first_bar, end_bar, keep, attempt, lookup
     else:
         bars = phrase_rhythm(meter, slot.phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
                              even=slot.harmony == "colotomic", chorale=slot.chorale)[first_bar:end_bar]
+    if keep != "pitch" and lookup is not None and end_bar == slot.phrase.bars and bars and bars[-1]:
+        bars[-1] = land_cadence(plan, slot, [[]] * first_bar + list(bars), lookup)
     return [(slot.start + (first_bar + i) * bar_q + r.offset, r.duration) for i, bar in enumerate(bars) for r in bar]

@@ -114,12 +114,52 @@ def chord_tone_on_strong_beats(cands: Candidates, positions: list[Position], thr
     return np.array(rows, dtype=bool).reshape(len(positions), cands.size)
 
 
-def cadence_target(cands: Candidates, positions: list[Position], targets_rel) -> np.ndarray:
-    """The phrase's last note is one of its targets (cents above the tonic, within the period):
-    the cadence's melody degrees, or a mode's final and emphasised notes."""
+def arrival_index(offsets, durations, strengths, meter: Meter, chords=None) -> int:
+    """Which of a phrase's notes (in time order) is its cadence note: the last note of its last bar that
+    begins on a strong beat (metrical strength 0.5 or more), lasts a quarter (or the beat, if that is
+    shorter) or more, and sounds over the chord the phrase ends on (`chords`: each note's chord, where
+    known). The notes after it, shorter or off the strong beats, lead into the next phrase, as a tune
+    runs on from the end of one phrase into the next. The last note when none qualifies (and -1 for no
+    notes)."""
+    n = len(offsets)
+    if not n:
+        return -1
+    bq = meter.bar_quarters
+    last_bar = offsets[-1] // bq
+    for i in range(n - 1, -1, -1):
+        if offsets[i] // bq != last_bar:
+            break
+        if is_arrival(meter, strengths[i], durations[i]) and (chords is None or chords[i] == chords[-1]):
+            return i
+    return n - 1
+
+
+def is_arrival(meter: Meter, strength: float, duration) -> bool:
+    """Whether a note may be a cadence note: on a strong beat, a quarter (or the beat, if shorter) or longer."""
+    return strength >= 0.5 and duration >= cadence_length(meter)
+
+
+def cadence_length(meter: Meter) -> Fraction:
+    """The shortest cadence note: a quarter, or the beat (a group of the bar) when that is shorter."""
+    offsets = meter.group_offsets
+    beat = offsets[1] - offsets[0] if len(offsets) > 1 else meter.bar_quarters
+    return min(beat, Fraction(1))
+
+
+def arrival_of(positions: list[Position], meter: Meter) -> int:
+    """`arrival_index` of a slot's positions."""
+    return arrival_index([p.offset for p in positions], [p.duration for p in positions],
+                         [p.strength for p in positions], meter, [p.chord for p in positions])
+
+
+def cadence_target(cands: Candidates, positions: list[Position], targets_rel, meter: Meter,
+                   lead_in: bool = False) -> np.ndarray:
+    """The phrase's cadence note is one of its targets (cents above the tonic, within the period): the
+    cadence's melody degrees, or a mode's final and emphasised notes. The cadence note is the last note,
+    or, where the phrase may lead on into the next (`lead_in`), `arrival_of` its positions."""
     out = np.ones((len(positions), cands.size), dtype=bool)
     if positions:
-        out[-1] = _rel_in(cands, targets_rel)
+        out[arrival_of(positions, meter) if lead_in else -1] = _rel_in(cands, targets_rel)
     return out
 
 
@@ -189,7 +229,8 @@ def scale_movement(cands: Candidates, key: Key) -> np.ndarray:
 
 def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch, high: Pitch, *,
                   targets_rel=None, fixed: dict[int, float] | None = None, max_leap_semitones: int = 9,
-                  strong_chord_tones: bool = True, blue_pcs=(), every_chord: bool = False) -> SlotProblem:
+                  strong_chord_tones: bool = True, blue_pcs=(), every_chord: bool = False,
+                  lead_in: bool = False) -> SlotProblem:
     extra = set(blue_pcs)
     for p in positions:
         if p.chord is not None:
@@ -204,7 +245,7 @@ def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch,
     if strong_chord_tones:
         masks["chord tone on a strong beat"] = chord_tone_on_strong_beats(cands, positions, every_chord=every_chord)
     if targets_rel is not None:
-        masks["cadence target"] = cadence_target(cands, positions, targets_rel)
+        masks["cadence target"] = cadence_target(cands, positions, targets_rel, meter, lead_in)
     if fixed:
         masks["fixed note (motif or locked)"] = fixed_notes(cands, positions, fixed)
     allowed = np.ones((len(positions), cands.size), dtype=bool)

@@ -57,7 +57,7 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
     key, meter, part, phrase = slot.key, plan.meter, slot.part, slot.phrase
     problem = build_problem(key, meter, positions, part.low, part.high, targets_rel=slot.targets,
                             max_leap_semitones=slot.max_leap, strong_chord_tones=slot.strong_chord_tones,
-                            every_chord=slot.chorale, blue_pcs=slot.blue_pcs, fixed=fixed)
+                            every_chord=slot.chorale, blue_pcs=slot.blue_pcs, fixed=fixed, lead_in=slot.lead_in)
     cands = problem.candidates
     guide = (guide if guide is not None else LineGuide([], before=previous)).bind(cands)
     start = None

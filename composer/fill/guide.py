@@ -46,11 +46,12 @@ def written_bars(plan: Plan, notes: list[Note]) -> dict[int, list[Note]]:
 
 def copy_rhythms(plan: Plan, phrase, bars: list[list[RhythmNote]], first_bar: int,
                  written: dict[int, list[Note]]) -> None:
-    """Give each returning bar (from `first_bar` on) its source bar's rhythm, in place."""
+    """Give each returning bar (from `first_bar` on) its source bar's rhythm, in place; the piece's last bar
+    keeps its own, which comes to rest (its pitches still return where they can)."""
     bar_q = plan.meter.bar_quarters
     for motif in phrase.scheme:
         b = motif.bar - phrase.start_bar
-        if motif.source is None or b < first_bar:
+        if motif.source is None or b < first_bar or motif.bar == plan.bars - 1:
             continue
         s = motif.source - phrase.start_bar
         if first_bar <= s < b:

@@ -16,7 +16,7 @@ from ..plan.model import Plan
 from ..plan.slots import Slot
 from ..score.errors import UnsatisfiableError
 from ..score.notes import Note
-from .constraints import build_problem, pitch_classes_in
+from .constraints import arrival_index, build_problem, pitch_classes_in
 from .context import (
     COPY_DROP_ATTEMPT,
     DEFAULT_FILLER,
@@ -45,10 +45,13 @@ def fill_melody(plan: Plan, slots: list[Slot], seed: int, filler: str = DEFAULT_
     ctx = filler_context(filler, plan, slots, seed, sampling)
     lookup = ChordLookup(plan.chords)
     heights = _climax_pitches(plan, slots, lookup) if lead else []    # a climax shapes the lead melody
+    redrawn = guard.resampled if guard is not None else 0
     for climax in heights[:CLIMAX_TRIES] or [None]:
         try:
             return _fill_part(plan, slots, seed, filler, ctx, lookup, guard, climax)
         except ClimaxMissed:
+            if guard is not None:
+                guard.resampled = redrawn     # the drafts of an abandoned try are not counted
             continue      # the contour plan's climax: a lower pitch, with more room around it
     return _fill_part(plan, slots, seed, filler, ctx, lookup, guard, None,
                       f"the planned climax found no pitch from which the phrase could go on under the "
@@ -83,7 +86,12 @@ def _fill_part(plan: Plan, slots: list[Slot], seed: int, filler: str, ctx: FillC
         for attempt in range(attempts):
             record.rollback(phrase.index, kept_notes)
             use = ctx if attempt < RULES_FALLBACK_ATTEMPT or ctx.name == "rules" else FillContext("rules")
-            phrase_notes = _slot_notes(plan, slot, seed, notes, by_phrase, lookup, use, record, attempt)
+            try:
+                phrase_notes = _slot_notes(plan, slot, seed, notes, by_phrase, lookup, use, record, attempt)
+            except UnsatisfiableError as exc:
+                if climax is not None and plan.climax_planned and not isinstance(exc, ClimaxMissed):
+                    raise ClimaxMissed(str(exc)) from None   # the range held under the climax left no way
+                raise
             copy = guard.copy_in(notes, phrase_notes, slot.part.name) if guard is not None else None
             if copy is None:
                 break
@@ -93,6 +101,7 @@ def _fill_part(plan: Plan, slots: list[Slot], seed: int, filler: str, ctx: FillC
                     f"part {slot.part.name!r}, section {phrase.section!r}, bar {bar}: every one of {attempts} "
                     f"drafts copies a run of {guard.max_run} notes from the tune {copy.tune_title!r} "
                     f"({copy.tune_id}); to fix: raise constraints.max_copied_run or choose another seed")
+            guard.resampled += 1
         if attempt:
             record.note(phrase.index, f"{slot.part.name}: drawn {attempt + 1} times; the earlier drafts copied "
                                       f"{guard.max_run} or more notes from a corpus tune")
@@ -168,9 +177,13 @@ def _slot_notes(plan: Plan, slot: Slot, seed: int, notes: list[Note], by_phrase:
                 copied = vary_copy(plan, slot, seed, copied, previous, by_phrase, lookup, ctx, record, attempt)
             period = slot.key.scale.period_cents
             last_rel = slot.key.rel_cents(copied[-1].pitch.cents)
+            ends_on_cadence = arrival_index([n.offset for n in copied], [n.duration for n in copied],
+                                            [meter.strength(n.offset % meter.bar_quarters) for n in copied],
+                                            meter) == len(copied) - 1
             rewrite_tail = (slot.is_last and phrase.kept_bars == phrase.bars
-                            and not any(min(abs(last_rel - t), period - abs(last_rel - t)) < 0.5
-                                        for t in slot.targets))
+                            and (not ends_on_cadence
+                                 or not any(min(abs(last_rel - t), period - abs(last_rel - t)) < 0.5
+                                            for t in slot.targets)))
     elif phrase.kept_bars and phrase.copy_of is not None and not slot.lyrics:
         record.note(phrase.index, f"{part.name}: written anew rather than repeated (the repeat joined a copied run)")
     kept_bars = phrase.kept_bars if copied else 0

@@ -22,6 +22,7 @@ from ..models.features import CENTER_CENTS_DEFAULT
 from ..models.runtime import GRUModel, Sampling, load_model, masked_sample
 from ..plan.feasibility import edge_at
 from ..score.rhythm import RhythmNote
+from .constraints import cadence_length
 from .rhythm import even_bar
 
 DEFAULT_SAMPLING = Sampling(temperature=1.0, top_p=0.95)
@@ -73,11 +74,27 @@ def _cadence_starts(meter, bar_q: int, unit_q: int) -> frozenset:
 
 
 @lru_cache(maxsize=64)
-def _arrival_starts(meter, bar_q: int, least_q: int) -> frozenset:
-    """Where the last note of a phrase before the piece's last may begin: on a strong beat, lasting a
-    quarter (or the beat, if shorter) or more: the phrase lands on its cadence and the tune runs on into
-    the next phrase, as a strain does, rather than stopping."""
-    return frozenset(p for p in range(0, bar_q - least_q + 1) if meter.strength(Fraction(p, V.Q)) >= 0.5)
+def _strong_starts(meter, bar_q: int) -> frozenset:
+    """The strong beats of a bar (metrical strength 0.5 or more), in Q units: where a cadence note may begin."""
+    return frozenset(p for p in range(bar_q) if meter.strength(Fraction(p, V.Q)) >= 0.5)
+
+
+@lru_cache(maxsize=256)
+def _reach_arrival(bar_q: int, durations: tuple[int, ...], lo: int, hi: int, arrivals: frozenset,
+                   least: int) -> np.ndarray:
+    """reach[pos, k, a]: from grid position pos with k notes placed, and a cadence note placed (a = 1) or
+    not, the bar can be completed with lo..hi notes and a cadence note in it: a note that starts at one
+    of `arrivals` and lasts `least` or more."""
+    reach = np.zeros((bar_q + 1, hi + 2, 2), dtype=bool)
+    for pos in range(bar_q - 1, -1, -1):
+        for k in range(hi):
+            for a in (0, 1):
+                for d in durations:
+                    end, a2 = pos + d, int(a or (pos in arrivals and d >= least))
+                    if (end < bar_q and reach[end, k + 1, a2]) or (end == bar_q and a2 and lo <= k + 1 <= hi):
+                        reach[pos, k, a] = True
+                        break
+    return reach
 
 
 def _allowed_durations(meter) -> tuple[int, ...]:
@@ -95,9 +112,11 @@ class _RhythmChain:
         self.bars = slot.phrase.bars
         self.bar_q = V.as_q(meter.bar_quarters)
         self.unit_q = V.as_q(meter.unit)
-        least = min(self.unit_q, V.Q, self.bar_q)
-        self.cadence_starts = (_cadence_starts(meter, self.bar_q, min(self.unit_q, self.bar_q)) if slot.is_last
-                               else _arrival_starts(meter, self.bar_q, least))
+        self.cadence_starts = _cadence_starts(meter, self.bar_q, min(self.unit_q, self.bar_q))
+        # A phrase before the piece's last arrives on a strong beat and may lead on into the next one.
+        self.arrivals = _strong_starts(meter, self.bar_q) if slot.lead_in else None
+        self.least = V.as_q(cadence_length(meter))
+        self.arrived = False
         self.durations = _allowed_durations(meter)
         n_max = self.bar_q // min(self.durations)
         lo, hi = slot.notes_per_bar or (1, n_max)
@@ -123,6 +142,8 @@ class _RhythmChain:
         if self.forced is not None:
             allowed[V.duration_token(self.forced[self.k])] = True
             return allowed
+        if self.b == self.bars - 1 and self.arrivals is not None:
+            return self._arrival_mask(allowed)
         finals = self.cadence_starts if self.b == self.bars - 1 else None
         reach = _reach(self.bar_q, self.durations, self.lo, self.hi, finals)
         if self.k == 0 and self.pos == 0 and not reach[0, 0]:
@@ -140,13 +161,36 @@ class _RhythmChain:
             self.forced = [None] * self.k + [self.bar_q - self.pos]
         return allowed
 
+    def _arrival_mask(self, allowed: np.ndarray) -> np.ndarray:
+        """The last bar of a phrase before the piece's last: some note of it begins on a strong beat and
+        lasts a quarter (or the beat) or more, its cadence note (`constraints.arrival_index`); the notes
+        after it lead into the next phrase."""
+        reach = _reach_arrival(self.bar_q, self.durations, self.lo, self.hi, self.arrivals, self.least)
+        if self.k == 0 and self.pos == 0 and not reach[0, 0, 0]:
+            self.lo, self.hi = 1, self.bar_q // min(self.durations)
+            reach = _reach_arrival(self.bar_q, self.durations, self.lo, self.hi, self.arrivals, self.least)
+        for d in self.durations:
+            end = self.pos + d
+            arrived = int(self.arrived or (self.pos in self.arrivals and d >= self.least))
+            if end < self.bar_q and self.k + 1 <= self.hi and reach[end, self.k + 1, arrived]:
+                allowed[V.duration_token(d)] = True
+            elif end == self.bar_q and self.lo <= self.k + 1 <= self.hi and arrived:
+                allowed[V.duration_token(d)] = True
+        if not allowed.any():
+            allowed[V.duration_token(self.bar_q - self.pos)] = True
+            self.forced = [None] * self.k + [self.bar_q - self.pos]
+        return allowed
+
     def advance(self, token: int) -> None:
         d = self.forced[self.k] if self.forced is not None else V.DURATIONS_Q[token]
+        if self.arrivals is not None and self.pos in self.arrivals and d >= self.least:
+            self.arrived = True
         self.out[self.b].append(RhythmNote(Fraction(self.pos, V.Q), Fraction(d, V.Q)))
         self.prev = token
         self.pos += d
         self.k += 1
         if self.pos >= self.bar_q:
+            self.arrived = False
             self.b += 1
             self.pos, self.k = 0, 0
             self.done = self.b >= self.bars

@@ -76,7 +76,7 @@ CONSTRAINT_WORDS = {
     "in scale": "in the scale of {key} (a chromatic note only as a tone of the sounding chord or a blue note)",
     "in range": "within the range {low}-{high} of part {part!r}",
     "chord tone on a strong beat": "a strong beat: must be a tone of {chord}",
-    "cadence target": "the last note of the phrase: must be {targets}",
+    "cadence target": "the cadence note of the phrase: must be {targets}",
     "fixed note (motif or locked)": "fixed by a motif copy or a characteristic phrase",
 }
 

@@ -14,10 +14,12 @@ from ..plan.model import Plan
 from ..plan.slots import Slot
 from ..score.errors import LyricsError, UnsatisfiableError
 from ..score.notes import Note
+from ..score.rhythm import RhythmNote
 from ..score.seeds import slot_rng
 from ..text.lyric_rhythm import lyric_rhythm
 from ..text.lyrics import note_lyrics
-from .context import ATTEMPT_STAGE, RHYTHM_REDRAW_ATTEMPT, ChordLookup, FillContext
+from .constraints import is_arrival
+from .context import ATTEMPT_STAGE, COPY_DROP_ATTEMPT, RHYTHM_REDRAW_ATTEMPT, ChordLookup, FillContext
 from .decode import decode_pitches
 from .guide import copy_rhythms, line_guide, written_bars
 from .repeats import first_copied_pitch
@@ -37,7 +39,7 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     elif slot.chorale:
         bars = phrase_rhythm(meter, phrase.bars, rng, first_bar=first_bar, chorale=True)
     elif slot.idiom is not None:
-        bars = idiom_rhythm(slot.idiom, meter, phrase.bars, rng, first_bar, slot.closes_section, slot.is_last)
+        bars = idiom_rhythm(slot.idiom, meter, phrase.bars, rng, first_bar, slot.closes_section, not slot.lead_in)
     elif ctx.rhythms is not None:
         if attempt >= RHYTHM_REDRAW_ATTEMPT:
             decoded = ctx.late_rhythm(slot, attempt)
@@ -51,7 +53,10 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
                              even=slot.harmony == "colotomic")
     written = written_bars(plan, [n for notes in by_phrase.values() for n in notes]
                            + [n for n in before if n.offset >= slot.start])
-    if phrase.scheme and sung is None:
+    # The originality guard's late drafts write the phrase free of its motif returns too: a return can
+    # carry a run the guard refused back into every draft.
+    returns = bool(phrase.scheme) and sung is None and attempt < COPY_DROP_ATTEMPT
+    if returns:
         copy_rhythms(plan, phrase, bars, first_bar, written)
     seed_phrase = choose_characteristic_phrase(slot, meter, rng) if first_bar == 0 and not sung else None
     if seed_phrase is not None:
@@ -67,18 +72,20 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
             if seed_phrase is not None and climax_bar == 0:
                 seed_phrase = None
             pin = phrase.climax
-    arrival = _arrival_split(plan, slot, bars, lookup)
-    if arrival is not None:
-        if sung is not None:
+    if sung is not None:
+        arrival = _arrival_split(plan, slot, bars, lookup)
+        if arrival is not None:
             sung = _melisma_at(sung, bars, phrase.bars - 1, arrival)
-        bars[-1] = _onset_at(bars[-1], arrival)
+            bars[-1] = _onset_at(bars[-1], arrival)
+    elif bars and bars[-1]:
+        bars[-1] = land_cadence(plan, slot, bars, lookup)
     positions = [lookup.position(meter, slot.start + b * meter.bar_quarters + r.offset, r.duration)
                  for b in range(first_bar, phrase.bars) for r in bars[b]]
     previous = before[-1].pitch.cents if before else None
     following = first_copied_pitch(plan, phrase, by_phrase, slot.part)
     if following is None and slot.next_climax is not None:
         following = slot.next_climax
-    guide = line_guide(plan, replace(phrase, scheme=()) if sung is not None else phrase, positions, slot.key,
+    guide = line_guide(plan, phrase if returns else replace(phrase, scheme=()), positions, slot.key,
                        first_bar, written, register_target(slot), previous)
     pitches = None
     if seed_phrase is not None:
@@ -167,20 +174,34 @@ def _melisma_at(sung: list, bars: list, bar_index: int, at: Fraction) -> list:
     return sung
 
 
+def land_cadence(plan: Plan, slot: Slot, bars: list, lookup: ChordLookup) -> list:
+    """The phrase's last bar, its cadence note sounding on the final chord: where the final chord enters
+    after the cadence note has begun (`_arrival_split`), the bar has a note from the chord's entry to its
+    end (a lead-in after the old cadence note is dropped)."""
+    at = _arrival_split(plan, slot, bars, lookup)
+    if at is None:
+        return bars[-1]
+    bar = _onset_at(bars[-1], at)
+    return [r for r in bar if r.offset < at] + [RhythmNote(at, plan.meter.bar_quarters - at)]
+
+
 def _arrival_split(plan: Plan, slot: Slot, bars: list, lookup: ChordLookup) -> Fraction | None:
-    """Where the last bar must be split so that the phrase's last note sounds on its final chord: when
-    the last note begins on a strong beat under an earlier chord that shares no tone with the cadence's
-    targets (a one-bar phrase whose single note would have to be two chords' tones at once). None when
-    no split is needed."""
+    """Where the last bar must be split so that the phrase's cadence note (`constraints.arrival_index`)
+    sounds on its final chord: when it begins on a strong beat under an earlier chord and either leads on
+    into the next phrase or shares no tone with the cadence's targets (a one-bar phrase whose single note
+    would have to be two chords' tones at once). None when no split is needed."""
     phrase, meter = slot.phrase, plan.meter
-    if not phrase.chords or not bars or not bars[-1] or not slot.strong_chord_tones:
+    if not phrase.chords or not bars or not bars[-1]:
         return None
     final = phrase.chords[-1]
     bar_start = slot.start + (phrase.bars - 1) * meter.bar_quarters
     at = final.offset - bar_start
-    last = bars[-1][-1]
+    cadence = [r for r in bars[-1] if is_arrival(meter, meter.strength(r.offset), r.duration)]
+    last = cadence[-1] if cadence else bars[-1][-1]
     if not 0 < at < meter.bar_quarters or last.offset >= at or meter.strength(last.offset) < 0.5:
         return None
+    if last is not bars[-1][-1]:
+        return at     # a cadence note before the final chord, and a lead-in after it: it lands on the chord
     chord = lookup.at(bar_start + last.offset)
     if chord is None:
         return None

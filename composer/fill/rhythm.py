@@ -15,6 +15,7 @@ import numpy as np
 from theory import Meter
 
 from ..score.rhythm import RhythmNote, grid_of
+from .constraints import is_arrival
 
 # Durations a melody may use, in quarter notes, with their base weights (rules filler).
 DURATION_WEIGHTS = {
@@ -187,13 +188,17 @@ def idiom_rhythm(idiom, meter: Meter, bars: int, rng: np.random.Generator, first
     idiom's bar rhythms, learned from its tunes. A phrase's last bar lands its cadence on a strong beat: the
     piece's last bar (`is_last`) is one of the idiom's cadence bars whose last note lasts a beat or more, so
     the tune comes to rest (else one long note); another section's last bar (`closes_section`) is one of
-    its cadence bars, and a phrase inside a section one of its bars, whose last note lasts a quarter (or
-    the beat, if shorter) or more: the tune runs on."""
+    its cadence bars, and a phrase inside a section any of its bars, that hold a cadence note (a note on a
+    strong beat lasting a quarter, or the beat, or more: `constraints.arrival_index`), the notes after it
+    leading on into the next phrase, as the tunes do."""
     grid = grid_of(meter)
     fits = [(d, w) for d, w in idiom.bars if all((x / grid).denominator == 1 for x in d)]
-    least = meter.unit if is_last else min(meter.unit, Fraction(1))
-    ending = idiom.cadence if is_last or closes_section else fits + list(idiom.cadence)
-    closes = [(d, w) for d, w in ending if d[-1] >= least and meter.strength(meter.bar_quarters - d[-1]) >= 0.5]
+    if is_last:
+        closes = [(d, w) for d, w in idiom.cadence
+                  if d[-1] >= meter.unit and meter.strength(meter.bar_quarters - d[-1]) >= 0.5]
+    else:
+        closes = [(d, w) for d, w in (idiom.cadence if closes_section else fits + list(idiom.cadence))
+                  if _arrives(d, meter)]
     out: list[list[RhythmNote]] = [[] for _ in range(bars)]
     for b in range(first_bar, bars):
         table = closes if b == bars - 1 else fits
@@ -208,3 +213,13 @@ def idiom_rhythm(idiom, meter: Meter, bars: int, rng: np.random.Generator, first
             at += d
         out[b] = bar
     return out
+
+
+def _arrives(durations, meter: Meter) -> bool:
+    """Whether a bar of these durations holds a cadence note (`constraints.is_arrival`)."""
+    at = Fraction(0)
+    for d in durations:
+        if is_arrival(meter, meter.strength(at), d):
+            return True
+        at += d
+    return False

@@ -12,7 +12,7 @@ melody (moved into the variation's key) and then changes a share `amount` of its
 
 The new pitches are drawn by the slot's filler under every hard constraint of the slot (range, scale
 and its movement rules, chord tones on strong beats, the leap limit, the cadence target), with the
-unchanged notes fixed. The phrase's last note, its cadence, is never changed or ornamented.
+unchanged notes fixed. The phrase's cadence note (and a lead-in after it) is never changed or ornamented.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from theory import Pitch
 
 from ..score.errors import UnsatisfiableError
 from ..score.notes import Note
-from .constraints import Position
+from .constraints import Position, arrival_index
 from .decode import decode_pitches
 
 KEEPS = ("rhythm", "contour")
@@ -41,6 +41,16 @@ def vary_notes(plan, slot, theme: list[Note], amount: float, keep: str, rng: np.
     return _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ctx, record)
 
 
+def _cadence(plan, slot, theme: list[Note]) -> int:
+    """The index of the theme's cadence note (`constraints.arrival_index`) when it ends its phrase: it and
+    the lead-in after it are neither changed nor ornamented. Else the theme's last note."""
+    if slot.targets is None:
+        return len(theme) - 1
+    meter = plan.meter
+    return arrival_index([n.offset for n in theme], [n.duration for n in theme],
+                         [meter.strength(n.offset % meter.bar_quarters) for n in theme], meter)
+
+
 def _choose(rng: np.random.Generator, eligible: list[int], share: float, total: int) -> list[int]:
     k = min(len(eligible), max(1, int(round(share * total))))
     return sorted(int(i) for i in rng.choice(eligible, size=k, replace=False)) if eligible else []
@@ -52,7 +62,7 @@ def _positions(plan, lookup, timing: list[tuple[Fraction, Fraction]]) -> list[Po
 
 def _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ctx, record):
     old = [n.pitch.cents for n in theme]
-    chosen = _choose(rng, list(range(len(theme) - 1)), amount, len(theme))
+    chosen = _choose(rng, list(range(_cadence(plan, slot, theme))), amount, len(theme))
     positions = _positions(plan, lookup, [(n.offset, n.duration) for n in theme])
     fixed = {t: c for t, c in enumerate(old) if t not in chosen}
 
@@ -84,7 +94,8 @@ def _new_pitches(plan, slot, theme, amount, rng, previous, following, lookup, ct
 
 
 def _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx, record):
-    eligible = [i for i, n in enumerate(theme[:-1]) if n.duration >= 2 * min(ORNAMENT, plan.meter.unit)
+    eligible = [i for i, n in enumerate(theme[:_cadence(plan, slot, theme)])
+                if n.duration >= 2 * min(ORNAMENT, plan.meter.unit)
                 or n.duration >= 1]
     chosen = set(_choose(rng, eligible, amount, len(theme)))
     if not chosen:

@@ -22,7 +22,7 @@ from .patterns import AccompanimentPattern, PatternEvent, load_pattern, load_pat
 from .validate import validate_all
 
 __all__ = ["CADENCES", "AccompanimentPattern", "CadenceDef", "ChordGraphDef", "ChordStyle", "FormGrammar",
-           "FormSection", "Idiom", "InstrumentDef", "MotifDef", "PatternEvent", "PhraseDef", "default_instrument",
-           "find_instrument", "list_grammars", "load_chord_style", "load_chord_style_file", "load_form",
-           "load_form_file", "load_idiom", "load_instruments", "load_pattern", "load_pattern_file", "load_schemes", "Scheme", "SchemeTable", "UnitLabel", "validate_all",
-           "variant_for_key"]
+           "FormSection", "Idiom", "InstrumentDef", "MotifDef", "PatternEvent", "PhraseDef", "Scheme", "SchemeTable",
+           "UnitLabel", "default_instrument", "find_instrument", "list_grammars", "load_chord_style",
+           "load_chord_style_file", "load_form", "load_form_file", "load_idiom", "load_instruments", "load_pattern",
+           "load_pattern_file", "load_schemes", "validate_all", "variant_for_key"]

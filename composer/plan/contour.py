@@ -1,11 +1,11 @@
 """The contour plan: where each phrase sits in the melody's range, and where the piece's climax falls.
 
-A tune rises to one climax and comes down from it. Unless a cue places the climax (`cues`), the plan puts it
-in the first phrase that starts in the window from the middle of the piece to three quarters of it and has
-a bar of its own there (the phrase holding the middle when none does), on a strong beat after the phrase's opening downbeat and
-before its last two bars (a phrase climbs to its climax and needs room to come down to its cadence), in a
-bar of new material that no later bar returns to, where it can. The fill makes that note the lead melody's highest, and every other note
-lower (`fill.melody`).
+A tune rises to one climax and comes down from it. Unless a cue places the climax (`cues`), the plan puts
+it in the first phrase that starts in the window from the middle of the piece to three quarters of it and
+has a bar of its own there (the phrase holding the middle when none does), on a strong beat after the
+phrase's opening downbeat and before its last two bars (a phrase climbs to its climax and needs room to
+come down to its cadence), in a bar of new material that no later bar returns to, where it can. The fill
+makes that note the lead melody's highest, and every other note lower (`fill.melody`).
 
 Registers (0 the bottom of a part's range, 1 the top): the opening and every return of it sit in the middle
 (`OPENING`), a contrasting section higher (`CONTRAST`; an Irish tune's B strain, a ternary form's middle),

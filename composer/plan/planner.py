@@ -305,11 +305,15 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
     per_bar = meter.beat_count if chorale else variant.chords_per_bar
     slots = harmonic_slots(meter, phrase.bars, per_bar, min_slots=min(2, formula_len))
     fixed: dict[int, str] = {}
-    if src_phrase is not None and src_phrase.bars == phrase.bars and len(src_phrase.chords) != len(slots):
-        # A repeat keeps its source's harmonic rhythm (a cadence bar the source split in two).
+    if src_phrase is not None and phrase.kept_bars:
+        # The kept bars keep their source's harmonic rhythm (a cadence bar the source split in two), so that
+        # the copied melody sounds over the chords it was written on.
         base = src_phrase.offset(meter)
-        slots = [HarmonicSlot(int((c.offset - base) // meter.bar_quarters),
-                              (c.offset - base) % meter.bar_quarters, c.duration) for c in src_phrase.chords]
+        copied = [HarmonicSlot(int((c.offset - base) // meter.bar_quarters), (c.offset - base) % meter.bar_quarters,
+                               c.duration) for c in src_phrase.chords]
+        copied = [h for h in copied if h.bar < phrase.kept_bars]
+        if len(copied) != sum(h.bar < phrase.kept_bars for h in slots):
+            slots = copied + [h for h in slots if h.bar >= phrase.kept_bars]
     if src_phrase is not None:
         src_by_pos = {(c.offset - src_phrase.offset(meter)): c for c in src_phrase.chords}
         for t, s in enumerate(slots):
@@ -341,9 +345,11 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
             # The cadence's formula took a returning bar's chord: with the cadence's chords both in the last
             # bar, the bar before it is free to restate its source's harmony.
             split = harmonic_slots(meter, phrase.bars, per_bar, min_slots=len(slots) + 1)
+            if meter.strength(split[-1].offset_in_bar) < 0.5:
+                split = None      # the final chord would come on a weak beat: no cadence lands there
             try:
                 walk2 = walk_chords(arrays, len(split), phrase.cadence, rng, previous=previous, first=first,
-                                    fixed=fixed)
+                                    fixed=fixed) if split else None
             except ComposerError:
                 walk2 = None
             if walk2 is not None and walk2.relaxed == walk.relaxed:

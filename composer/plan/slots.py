@@ -46,6 +46,13 @@ class Slot:
     closes_section: bool = True        # the last phrase of its section: its cadence lands on a beat
 
     @property
+    def lead_in(self) -> bool:
+        """Whether the phrase may lead on into the next after its cadence note (`fill.constraints.
+        arrival_index`): an instrumental phrase before the piece's last, not a gamelan cycle (whose phrase
+        ends on the gong beat) or a chorale (held at its fermata)."""
+        return not self.is_last and self.harmony != "colotomic" and not self.chorale and not self.lyrics
+
+    @property
     def low(self) -> Pitch:
         return self.part.low
 

@@ -9,6 +9,7 @@ field, value received and values accepted.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from theory import Key
@@ -21,7 +22,16 @@ from ..models.corpus_index import DEFAULT_MAX_COPIED_RUN, MIN_MAX_COPIED_RUN
 from ..score.errors import ComposerError, SpecError
 from .checker import SpecChecker, check_name
 from .keys import read_key, read_meter
-from .model import DEFAULT_MAX_LEAP, DEFAULT_PARTS, MODAL_PARTS, SATB_PARTS, Constraints, Spec, spec_schema, stem_of_title
+from .model import (
+    DEFAULT_MAX_LEAP,
+    DEFAULT_PARTS,
+    MODAL_PARTS,
+    SATB_PARTS,
+    Constraints,
+    Spec,
+    spec_schema,
+    stem_of_title,
+)
 from .parts import read_parts
 from .sections import read_sections
 from .timing import read_timing
@@ -118,6 +128,12 @@ def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
     if texture == "satb":
         items = _satb_parts(data.get("parts"), ck, harmony)
     parts = tuple(read_parts(items, ck, "parts" in data, meter, harmony, cycle))
+    if idiom is not None and idiom.accompaniment and meter is not None:
+        # The idiom's accompaniment, for the parts that name none, where it suits the meter.
+        suits = grammar.load_pattern(idiom.accompaniment).meters
+        if suits is None or f"{meter.numerator}/{meter.denominator}" in suits:
+            parts = tuple(replace(p, pattern=idiom.accompaniment) if p.role in ("chords", "bass") and p.pattern is None
+                          else p for p in parts)
     c = data.get("constraints") or {}
     constraints = Constraints(
         max_leap=c.get("max_leap", idiom.max_leap if idiom is not None and idiom.max_leap else DEFAULT_MAX_LEAP),

@@ -5,7 +5,7 @@ Sources are example specs composed with the rules filler and written as piece fi
 melody's first bar, the last bar the second's, every bar takes one of the two rhythms (the second's more
 often as the passage goes on), the key is the first's up to bar bars//2 and the second's from there, every
 note lies in its bar's key's scale and in the range of both melodies, every join is a step the key allows
-within 9 semitones, and the melody drifts away from the first source and towards the second.
+within the morph's leap limit (an octave), and the melody drifts away from the first source and towards the second.
 
 Measured (6 pairs x 5 seeds, 5, 8 and 11 bars): Spearman correlation of bar index with the mean distance to
 the first melody 0.70-0.90 on average (per passage as low as 0.32), with the distance to the second -0.68 to
@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOT, run_cli
 
 from composer import Piece, compose
-from composer.edit.morph import Melody, MorphError, morph, read_melody
+from composer.edit.morph import MAX_LEAP, Melody, MorphError, morph, read_melody
 from composer.fill.decode import step_ok
 from composer.formats.piece_file import load_piece
 from composer.formats.read import read_piece
@@ -110,9 +110,10 @@ def check_morph(a: Melody, b: Melody, bars: int, seed: int) -> dict:
     melody = piece.part("melody").sorted_notes()
     for x, y in zip(melody, melody[1:]):
         bx, by = int(x.offset // bq), int(y.offset // bq)
-        assert abs(y.pitch.cents - x.pitch.cents) <= 900 + 1e-6, f"{where}: a leap of more than 9 semitones, bar {by + 1}"
+        assert abs(y.pitch.cents - x.pitch.cents) <= MAX_LEAP * 100 + 1e-6, \
+            f"{where}: a leap of more than {MAX_LEAP} semitones, bar {by + 1}"
         if key_of(bx) == key_of(by):
-            assert step_ok(key_of(bx), x.pitch.cents, y.pitch.cents, 9), \
+            assert step_ok(key_of(bx), x.pitch.cents, y.pitch.cents, MAX_LEAP), \
                 f"{where}: {x.pitch.cents} -> {y.pitch.cents} (bar {by + 1}) is not a step {key_of(bx)} allows"
     # The ends are the melodies themselves (their pitches wherever they are in the key).
     first, last = a.bar(0), b.bar(bars - 1)
@@ -159,7 +160,7 @@ def test_morph_properties_over_seeds(sources, pair, bars):
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0]}->{p[1]}")
 def test_last_bar_is_the_second_melodys_bar(sources, pair):
     """The last bar takes the second melody's pitches (those in its key). Regression (fixed): the passage is drawn bar by
-    bar with no look-ahead, so when bar N-1 ends more than 9 semitones from the second melody's last-bar note,
+    bar with no look-ahead, so when bar N-1 ends more than the leap limit from the second melody's last-bar note,
     the join rule forbids that note and the nearest allowed pitch is taken instead: japanese_in_scale ->
     rast44 (maqam rast on D), 8 bars, seed 1, ends on 7250 cents (E half-flat 5) where the second melody
     has D4 (6200); with 11 bars, seed 1, 7250 for 6700."""

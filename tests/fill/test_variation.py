@@ -24,7 +24,7 @@ from conftest import run_cli
 
 from composer import compose
 from composer.analysis.metrics import constraint_satisfaction
-from composer.fill.constraints import Position, build_problem
+from composer.fill.constraints import Position, arrival_index, build_problem
 from composer.plan.feasibility import edge_at
 from composer.plan.slots import plan_slots
 from composer.score.errors import SpecError
@@ -270,14 +270,23 @@ def test_keep_rhythm_contour_kept_wherever_the_constraints_allow(filler):
 
 # --- keep: contour ------------------------------------------------------------------------------
 
-def _check_ornamented(v: Varied, amount: float, where: str) -> tuple[int, int]:
-    """Assert the keep=contour properties of one phrase; return (ornaments, ornaments expected)."""
+def _check_ornamented(v: Varied, amount: float, where: str, meter=None) -> tuple[int, int]:
+    """Assert the keep=contour properties of one phrase; return (ornaments, ornaments expected). The cadence
+    note of a whole phrase (`arrival_index`: the last, or a long note on a strong beat before a lead-in)
+    and its lead-in are never ornamented."""
+    cut = len(v.theme) - 1
+    if v.whole and meter is not None:
+        bq = meter.bar_quarters
+        cut = arrival_index([n.offset for n in v.theme], [n.duration for n in v.theme],
+                            [meter.strength(n.offset % bq) for n in v.theme], meter)
     at = {n.offset: n for n in v.notes}
     for n in v.theme:
         assert n.offset in at, f"{where}: the theme note at {n.offset} is gone"
         assert abs(at[n.offset].cents - n.cents) < 0.5, f"{where}: the theme note at {n.offset} changed pitch"
         assert at[n.offset].duration <= n.duration, f"{where}: the theme note at {n.offset} got longer"
     assert v.notes[-1].duration == v.theme[-1].duration or not v.whole, f"{where}: the cadence note was ornamented"
+    assert {n.offset: n for n in v.notes}[v.theme[cut].offset].duration == v.theme[cut].duration, \
+        f"{where}: the cadence note was ornamented"
     onsets = {n.offset for n in v.theme}
     ornaments = 0
     for i, n in enumerate(v.notes):
@@ -291,7 +300,7 @@ def _check_ornamented(v: Varied, amount: float, where: str) -> tuple[int, int]:
         if i + 1 < len(v.notes):
             assert abs(n.cents - v.notes[i + 1].cents) > 0.5, f"{where}: ornament at {n.offset} repeats the next note"
     total = len(v.theme)
-    long_enough = sum(1 for n in v.theme[:-1] if n.duration >= 1)
+    long_enough = sum(1 for n in v.theme[:cut] if n.duration >= 1)
     assert ornaments <= min(long_enough, max(1, math.ceil(amount * total))), \
         f"{where}: {ornaments} ornaments for {total} theme notes at amount {amount}"
     return ornaments, min(long_enough, max(1, round(amount * total)))
@@ -305,7 +314,7 @@ def test_keep_contour_theme_notes_kept_and_ornamented(config, filler):
         piece = composed(config, filler, seed, 0.3, "contour")
         found, anew = varied_phrases(piece)
         for v in found:
-            o, e = _check_ornamented(v, 0.3, f"seed {seed}, phrase {v.phrase.number}")
+            o, e = _check_ornamented(v, 0.3, f"seed {seed}, phrase {v.phrase.number}", piece.meter)
             got, expected, theme_notes = got + o, expected + e, theme_notes + len(v.theme)
     assert expected > 0
     # As many ornaments as asked, bounded by the notes long enough to take one.
@@ -322,7 +331,7 @@ def test_keep_contour_ornaments_are_neighbour_or_passing_notes():
     config, filler, seed = "maqam rast on D (quarter tones) 4/4", "rules", 25
     piece = composed(config, filler, seed, 0.3, "contour")
     for v in varied_phrases(piece)[0]:
-        _check_ornamented(v, 0.3, f"{config}, {filler}, seed {seed}, phrase {v.phrase.number}")
+        _check_ornamented(v, 0.3, f"{config}, {filler}, seed {seed}, phrase {v.phrase.number}", piece.meter)
 
 
 # --- every configuration: hard constraints, plan, determinism -----------------------------------

@@ -25,6 +25,7 @@ from conftest import ROOT, run_cli
 from test_properties import _check_piece, specs
 
 from composer import compose
+from composer.fill.constraints import is_arrival
 from composer.models import safetensors as st_format
 from composer.models import vocab as V
 from composer.models.net import ConditionedGRU
@@ -533,8 +534,11 @@ def _check_rhythm(piece):
         in_bar = [n for n in notes if k * bar <= n.offset < (k + 1) * bar]
         assert in_bar and sum(V.as_q(n.duration) for n in in_bar) == bar_q, (k, in_bar)
     for phrase in piece.plan.phrases:
-        last = [n for n in notes if n.offset < phrase.end(meter)][-1]
-        assert meter.strength(last.offset % bar) >= 0.5, (phrase.index, last)
+        # The phrase lands on a cadence note: on a strong beat of its last bar, a quarter (or the beat) or
+        # longer; the notes after it, if any, lead into the next phrase.
+        last_bar = [n for n in notes if phrase.end(meter) - bar <= n.offset < phrase.end(meter)]
+        assert any(is_arrival(meter, meter.strength(n.offset % bar), n.duration) for n in last_bar), \
+            (phrase.index, last_bar)
     # The piece ends on a note held from the last bar's downbeat to its end.
     assert notes[-1].offset == (piece.plan.bars - 1) * bar and notes[-1].duration == bar, notes[-1]
     return notes

@@ -29,7 +29,7 @@ def test_a_cadence_note_names_the_constraints_that_shaped_it():
     text = explain_note(piece, 8)
     assert "bar 8 beat 1" in text
     assert "a strong beat: must be a tone of D" in text
-    assert "the last note of the phrase: must be 1 (D)" in text
+    assert "the cadence note of the phrase: must be 1 (D)" in text
     assert "candidate pitches met this note's own constraints" in text
 
 
