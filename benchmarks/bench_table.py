@@ -200,7 +200,14 @@ def main() -> None:
     md = markdown(table)
     print(md)
     if args.markdown:
-        Path(args.markdown).write_text(md, encoding="utf-8")
+        path = Path(args.markdown)
+        kept = ""
+        if path.exists():    # the realism section (benchmarks/bench_realism.py --markdown) stays
+            old = path.read_text(encoding="utf-8")
+            start, end = "<!-- bench_realism -->", "<!-- /bench_realism -->"
+            if start in old and end in old:
+                kept = "\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+        path.write_text(md + kept, encoding="utf-8")
         Path(args.markdown).with_suffix(".json").write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
 
 

@@ -163,6 +163,16 @@ def cadence_target(cands: Candidates, positions: list[Position], targets_rel, me
     return out
 
 
+def lead_in_ends_on_chord_tone(cands: Candidates, positions: list[Position], blue_pcs=()) -> np.ndarray:
+    """After a phrase's cadence note, the lead-in's last note, which the next phrase follows, is a tone of
+    its chord (or a blue note): a non-chord tone there could not be resolved within the phrase."""
+    out = np.ones((len(positions), cands.size), dtype=bool)
+    last = positions[-1]
+    if last.chord is not None:
+        out[-1] = pitch_classes_in(cands.pcs, (*last.chord.chord.pitch_classes_cents, *blue_pcs))
+    return out
+
+
 def _rel_in(cands: Candidates, targets_rel) -> np.ndarray:
     targets = np.asarray(list(targets_rel), dtype=float)
     if targets.size == 0:
@@ -246,6 +256,8 @@ def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch,
         masks["chord tone on a strong beat"] = chord_tone_on_strong_beats(cands, positions, every_chord=every_chord)
     if targets_rel is not None:
         masks["cadence target"] = cadence_target(cands, positions, targets_rel, meter, lead_in)
+        if lead_in and positions and arrival_of(positions, meter) < len(positions) - 1:
+            masks["lead-in ends on a chord tone"] = lead_in_ends_on_chord_tone(cands, positions, blue_pcs)
     if fixed:
         masks["fixed note (motif or locked)"] = fixed_notes(cands, positions, fixed)
     allowed = np.ones((len(positions), cands.size), dtype=bool)

@@ -203,6 +203,7 @@ def _raise_unsatisfiable(problem, start, phrase: PhrasePlan, part: PartSpec, met
         "cadence target": f"widen the range of part {part.name!r} or choose another cadence for section {phrase.section!r}",
         "chord tone on a strong beat": "set constraints.chord_tones_on_strong_beats: false or widen the range",
         "max leap": "raise constraints.max_leap or widen the range",
+        "lead-in ends on a chord tone": f"widen the range of part {part.name!r} ({part.low}-{part.high})",
     }
     hints = "; ".join(dict.fromkeys(advice.get(n, f"relax {n}") for n in names))
     raise UnsatisfiableError(

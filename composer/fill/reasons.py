@@ -77,6 +77,7 @@ CONSTRAINT_WORDS = {
     "in range": "within the range {low}-{high} of part {part!r}",
     "chord tone on a strong beat": "a strong beat: must be a tone of {chord}",
     "cadence target": "the cadence note of the phrase: must be {targets}",
+    "lead-in ends on a chord tone": "the last note of a lead-in into the next phrase: must be a tone of {chord}",
     "fixed note (motif or locked)": "fixed by a motif copy or a characteristic phrase",
 }
 

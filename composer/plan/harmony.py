@@ -140,6 +140,8 @@ def walk_chords(arrays: ChordGraphArrays, n_slots: int, cadence: str, rng: np.ra
                   None) for i in fitting]
     attempts += [(tuple(formulas[i][-1:]), "shortened the cadence formula to its last chord", False, None)
                  for i in order]
+    attempts += [(tuple(formulas[i][-1:]), "shortened the cadence formula to its last chord and joined kept chords "
+                  "to it outside the chord graph's edges", False, None) for i in order]
     free_edges = np.ones_like(arrays.edges)
     for formula, relaxed, strict_start, first in attempts:
         edges = free_edges if relaxed and "outside the chord graph" in relaxed else arrays.edges

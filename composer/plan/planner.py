@@ -138,7 +138,8 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
             else:
                 chords, prev_chord, relaxed = _walk_phrase(phrase, meter, arrays_for(pkey), rng, prev_chord,
                                                            src_phrase, notes, chorale=spec.texture == "satb",
-                                                           earlier=phrases)
+                                                           earlier=phrases,
+                                                           final=sdef is last_section and number == len(phrase_defs))
                 phrase = replace(phrase, chords=chords)
                 if relaxed:
                     phrase_notes.append(relaxed)
@@ -295,11 +296,12 @@ def _node_for(arrays: ChordGraphArrays, key: Key, chord) -> str | None:
 
 def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng: np.random.Generator,
                  prev_chord: str | None, src_phrase: PhrasePlan | None,
-                 notes: list[str], chorale: bool = False, earlier: list[PhrasePlan] = ()
+                 notes: list[str], chorale: bool = False, earlier: list[PhrasePlan] = (), final: bool = False
                  ) -> tuple[tuple[ChordEvent, ...], str, str | None]:
     """The phrase's chords, walked on the style's graph to its cadence; the last chord's name; and a note
     when the walk had to relax the graph (None when it did not). A pivot the graph lacks is noted in `notes`.
-    A chorale (`chorale`) changes chord on every beat, as a hymn's harmony does."""
+    A chorale (`chorale`) changes chord on every beat, as a hymn's harmony does. The piece's `final` phrase
+    keeps its last chord a whole bar."""
     variant = arrays.variant
     formula_len = max(len(f) for f in variant.cadences[phrase.cadence].formulas) if phrase.cadence in variant.cadences else 1
     per_bar = meter.beat_count if chorale else variant.chords_per_bar
@@ -341,7 +343,7 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
         walk, kept, wanted = _copy_motif_chords(phrase, slots, walk, meter, arrays, earlier, rng, previous, first,
                                                 fixed)
         if len(kept) < wanted and len(slots) >= 2 and slots[-1].offset_in_bar == 0 and meter.beat_count > 1 \
-                and slots[-2].bar == phrase.bars - 2 and not chorale:
+                and slots[-2].bar == phrase.bars - 2 and not chorale and not final:
             # The cadence's formula took a returning bar's chord: with the cadence's chords both in the last
             # bar, the bar before it is free to restate its source's harmony.
             split = harmonic_slots(meter, phrase.bars, per_bar, min_slots=len(slots) + 1)

@@ -204,11 +204,15 @@ def test_music21_key_analysis_reads_the_spec_key(name, spec, seed, written):
     """The melody agrees with its chords, so a key finder hears the key the spec asked for. A blues is
     read with the Krumhansl-Schmuckler profiles: its tonic chord is a dominant seventh whose flat seventh
     (Eb in F) sounds in nearly every bar, and the Aarden-Essen profiles that music21 uses by default
-    take that for the key of the subdominant (Bb major); Krumhansl-Schmuckler hears the tonic."""
+    (learned from the Essen folk songs) take that for the key of the subdominant (Bb major);
+    Krumhansl-Schmuckler hears the tonic. So is a jazz tune, whose every chord carries a seventh and whose
+    melody dwells on the ii-V (the supertonic and the leading tone): Aarden-Essen read the aaba song's
+    seed 2, whose A section sits on F and D over V7/V and V7 and returns six times, as C minor (0.809
+    against 0.782 for Eb major); Krumhansl-Schmuckler hears Eb major."""
     from music21 import converter
 
     piece, path = written(name, spec, seed)
-    method = "key.krumhanslschmuckler" if piece.spec.style == "blues" else "key"
+    method = "key.krumhanslschmuckler" if piece.spec.style in ("blues", "jazz") else "key"
     found = converter.parse(str(path)).analyze(method)
     assert found.tonic.pitchClass == round(piece.key.tonic_cents / 100.0) % 12, (str(piece.key), str(found))
     assert found.mode == ("minor" if piece.key.is_minor else "major"), (str(piece.key), str(found))

@@ -338,9 +338,9 @@ def test_composed_melodies_copy_less_than_the_threshold(guard_index, spec_name, 
 
 
 def test_the_guard_is_active_with_the_rules_filler_too(guard_index):
-    """The rules filler copies less, but on the jig seed 60 (found by a scan of seeds 0-99: 60 and 83)
-    its first draft copies 8 notes and is refused; the piece kept copies fewer."""
-    piece = compose(JIG_16_BARS, seed=60, filler="rules", max_copied_run=STRICT)
+    """The rules filler copies less, but on the jig seed 83 (found by a scan of seeds 0-99: only 83) its
+    first draft copies 8 notes and is refused; the piece kept copies fewer."""
+    piece = compose(JIG_16_BARS, seed=83, filler="rules", max_copied_run=STRICT)
     assert piece.settings["resampled_slots"] >= 1
     assert guard_index.longest_run(O.melody_of("melody", piece.part("melody").notes)).notes < STRICT
     assert "drawn 2 times" in " ".join(line for lines in piece.fill.phrase_notes.values() for line in lines)
