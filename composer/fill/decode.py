@@ -82,7 +82,11 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
         problem.allowed = narrowed(problem, narrow(problem), start)
     returns = guide.static_wish(cands) if len(guide.wishes) == len(positions) else None
     if returns is not None:
-        problem.allowed = narrowed(problem, returns, start)
+        # The returns the constraints allow all together lead the draw into them; else the guide picks
+        # each where it can as the chain is drawn.
+        joint = problem.allowed & returns
+        if backward_feasible(joint, problem.edges, start=start)[0].any():
+            problem.allowed = joint
     feasible = None
     if following is not None:
         # Join the last note to the locked note that follows (the start of a repeat), when possible.

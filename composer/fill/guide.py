@@ -16,6 +16,7 @@ pitches near its target, softly.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -197,10 +198,15 @@ def _best_move(sources, offsets, positions, targets, bar_start, key, key_shift: 
     harmony, as a sequence is). A sequence keeps the plan's steps. The most chord tones on strong beats win;
     among equals, the least move."""
     options = []
+    most = sum(positions[t].strength >= 0.5 and positions[t].chord is not None for t in targets)
+    pairs = [(positions[t], _sounding(offsets, positions[t].offset - bar_start)) for t in targets]
+    pairs = [(p, j) for p, j in pairs if j is not None and p.chord is not None]
     for order, shift in enumerate(dict.fromkeys((key_shift, 0.0))):
         for rank, steps in enumerate((motif.steps,) if motif.kind == "sequence" else RESTEPS):
             moved = [_along_scale(c + shift, steps, key) for c in sources]
-            strong, weak = _chord_fit(moved, offsets, positions, targets, bar_start)
+            strong, weak = _chord_fit(moved, pairs)
+            if strong == most and not rank:
+                return shift, steps          # it fits as it stands: no need to look further
             options.append((strong, -rank, -order, weak, shift, steps))
     best = max(options)
     return best[4], best[5]
@@ -220,22 +226,17 @@ def _along_scale(cents: float, steps: int, key) -> float:
     return key.tonic_cents + (octave + o) * period + degrees[i]
 
 
-def _chord_fit(pitches: list[float], offsets: list, positions, targets: list[int], bar_start) -> tuple[int, int]:
+def _chord_fit(pitches: list[float], pairs) -> tuple[int, int]:
     """How many of a bar's notes are tones of the chords under them: on strong beats (where the hard
-    constraint binds), and elsewhere."""
+    constraint binds), and elsewhere. `pairs`: (position, index of the source note sounding there)."""
     strong = weak = 0
-    for t in targets:
-        p = positions[t]
-        j = _sounding(offsets, p.offset - bar_start)
-        if j is not None and p.chord is not None and p.chord.chord.contains_pc(pitches[j]):
+    for p, j in pairs:
+        if p.chord.chord.contains_pc(pitches[j]):
             strong, weak = (strong + 1, weak) if p.strength >= 0.5 else (strong, weak + 1)
     return strong, weak
 
 
 def _sounding(offsets: list, at) -> int | None:
-    """The index of the source note sounding at `at` (from its bar's start)."""
-    found = None
-    for j, o in enumerate(offsets):
-        if o <= at:
-            found = j
-    return found
+    """The index of the source note sounding at `at` (from its bar's start; `offsets` in order)."""
+    j = bisect_right(offsets, at) - 1
+    return j if j >= 0 else None

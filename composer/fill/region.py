@@ -51,8 +51,10 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     else:
         bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
                              even=slot.harmony == "colotomic")
-    written = written_bars(plan, [n for notes in by_phrase.values() for n in notes]
-                           + [n for n in before if n.offset >= slot.start])
+    sources = {m.source for m in phrase.scheme if m.source is not None}
+    written = written_bars(plan, [n for n in (*(n for notes in by_phrase.values() for n in notes),
+                                              *(n for n in before if n.offset >= slot.start))
+                                  if int(n.offset // meter.bar_quarters) in sources]) if sources else {}
     # The originality guard's late drafts write the phrase free of its motif returns too: a return can
     # carry a run the guard refused back into every draft.
     returns = bool(phrase.scheme) and sung is None and attempt < COPY_DROP_ATTEMPT

@@ -35,10 +35,10 @@ def plan_contour(plan: Plan, rng: np.random.Generator) -> Plan:
     """The plan with each phrase's register and, unless a cue placed it, the climax."""
     phrases = list(plan.phrases)
     first = plan.sections[0].name if plan.sections else None
+    home = {p.index: s.name == first or s.role == "return" or s.repeat_of is not None
+            for s in plan.sections for p in s.phrases}
     for i, p in enumerate(phrases):
-        section = next(s for s in plan.sections if p in s.phrases)
-        home = section.name == first or section.role == "return" or section.repeat_of is not None
-        phrases[i] = replace(p, register=OPENING if home else CONTRAST)
+        phrases[i] = replace(p, register=OPENING if home.get(p.index, True) else CONTRAST)
     phrases[-1] = replace(phrases[-1], register=CLOSE)
     plan = plan.with_phrases(phrases)
     if plan.climaxes or plan.bars < 4:

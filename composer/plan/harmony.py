@@ -121,8 +121,9 @@ class ChordGraphArrays:
 
 def walk_chords(arrays: ChordGraphArrays, n_slots: int, cadence: str, rng: np.random.Generator,
                 previous: str | None = None, first: str | None = None,
-                fixed: dict[int, str] | None = None) -> ChordWalk:
-    """A chord sequence of `n_slots` that starts well and ends on one of the cadence's formulas."""
+                fixed: dict[int, str] | None = None, strict: bool = False) -> ChordWalk:
+    """A chord sequence of `n_slots` that starts well and ends on one of the cadence's formulas. `strict`:
+    on the graph and a formula whole, or not at all (ComposerError), no relaxation tried."""
     variant = arrays.variant
     if cadence not in variant.cadences:
         raise ComposerError(f"style variant {variant.variant!r} has no cadence {cadence!r} "
@@ -132,16 +133,20 @@ def walk_chords(arrays: ChordGraphArrays, n_slots: int, cadence: str, rng: np.ra
     N = len(arrays.names)
     fitting = [i for i in order if len(formulas[i]) <= n_slots]
     attempts = [(tuple(formulas[i]), None, True, first) for i in fitting]
-    if first is not None:
+    if strict:
+        attempts = [(f, None, False, fst) for f, _, _, fst in attempts]
+    elif first is not None:
         attempts += [(tuple(formulas[i]), f"no room for the pivot chord {first}: modulated directly", True, None)
                      for i in fitting]
-    attempts += [(tuple(formulas[i]), "began on a chord that is not a usual opening", False, None) for i in fitting]
-    attempts += [(tuple(formulas[i]), "joined kept chords to the cadence outside the chord graph's edges", False,
-                  None) for i in fitting]
-    attempts += [(tuple(formulas[i][-1:]), "shortened the cadence formula to its last chord", False, None)
-                 for i in order]
-    attempts += [(tuple(formulas[i][-1:]), "shortened the cadence formula to its last chord and joined kept chords "
-                  "to it outside the chord graph's edges", False, None) for i in order]
+    if not strict:
+        attempts += [(tuple(formulas[i]), "began on a chord that is not a usual opening", False, None)
+                     for i in fitting]
+        attempts += [(tuple(formulas[i]), "joined kept chords to the cadence outside the chord graph's edges", False,
+                      None) for i in fitting]
+        attempts += [(tuple(formulas[i][-1:]), "shortened the cadence formula to its last chord", False, None)
+                     for i in order]
+        attempts += [(tuple(formulas[i][-1:]), "shortened the cadence formula to its last chord and joined kept "
+                      "chords to it outside the chord graph's edges", False, None) for i in order]
     free_edges = np.ones_like(arrays.edges)
     for formula, relaxed, strict_start, first in attempts:
         edges = free_edges if relaxed and "outside the chord graph" in relaxed else arrays.edges

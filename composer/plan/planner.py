@@ -205,27 +205,29 @@ def _chart_chords(phrase: PhrasePlan, chart, phrase_start: int, meter: Meter) ->
 
 def _copy_motif_chords(phrase: PhrasePlan, slots, walk, meter: Meter, arrays: ChordGraphArrays,
                        earlier: list[PhrasePlan], rng: np.random.Generator, previous, first, fixed: dict[int, str]):
-    """(walk, copies kept, copies wanted): each returning bar's chords copied into the walk, one slot at a
-    time, kept while the walk still reaches its cadence on the style's graph."""
+    """(walk, copies kept, copies wanted): the returning bars' chords copied into the walk, kept where the
+    walk still reaches its cadence on the style's graph."""
     copied = _motif_chords(phrase, slots, walk.names, meter, arrays, earlier)
     if first is not None:
         copied.pop(0, None)        # a modulating phrase enters its key on the pivot chord
-    kept: dict[int, str] = {}
-    for t in sorted(copied):
-        if walk.names[t] == copied[t]:
-            kept[t] = copied[t]
+    if not copied or all(walk.names[t] == n for t, n in copied.items()) or walk.relaxed:
+        return walk, {t: n for t, n in copied.items() if walk.names[t] == n}, len(copied)
+    # All the copies at once; else those before the cadence's formula, whose last chords the cadence
+    # chooses; else the ones the walk happens to share.
+    formula = max(len(f) for f in arrays.variant.cadences[phrase.cadence].formulas) \
+        if phrase.cadence in arrays.variant.cadences else 1
+    early = {t: n for t, n in copied.items() if t < len(slots) - formula}
+    for wish in (copied, early) if early != copied else (copied,):
+        if not wish:
             continue
-        # A phrase that opens by restating earlier music may restate its chord too, even the chord the
-        # phrase before ended on: the walk starts afresh from it.
-        start = None if t == 0 or 0 in kept else previous
+        start = None if 0 in wish else previous   # a return may restate the chord the phrase before ended on
         try:
             again = walk_chords(arrays, len(slots), phrase.cadence, rng, previous=start, first=first,
-                                fixed={**kept, t: copied[t], **fixed})
-        except ComposerError:        # no walk joins these chords to the cadence
+                                fixed={**wish, **fixed}, strict=True)
+        except ComposerError:        # no walk on the graph joins these chords to the cadence
             continue
-        if not again.relaxed or again.relaxed == walk.relaxed:
-            walk, kept = again, {**kept, t: copied[t]}
-    return walk, kept, len(copied)
+        return again, dict(wish), len(copied)
+    return walk, {t: n for t, n in copied.items() if walk.names[t] == n}, len(copied)
 
 
 def _motif_chords(phrase: PhrasePlan, slots, names: list[str], meter: Meter, arrays: ChordGraphArrays,
@@ -235,8 +237,10 @@ def _motif_chords(phrase: PhrasePlan, slots, names: list[str], meter: Meter, arr
     by a sequence's steps when the graph has that chord; the cadence's slots are left to the cadence."""
     start = phrase.start_bar
     here = {(start + s.bar, s.offset_in_bar): names[t] for t, s in enumerate(slots)}
+    sources = {m.source for m in phrase.scheme if m.source is not None}
     for p in earlier:
-        if p.key.mode == phrase.key.mode:     # a return in another key is moved there, as a repeat is
+        # A return in another key of the same mode is moved there, as a repeat is.
+        if p.key.mode == phrase.key.mode and any(p.start_bar <= b < p.start_bar + p.bars for b in sources):
             for c in p.chords:
                 rel = c.offset - p.offset(meter)
                 bar = p.start_bar + int(rel // meter.bar_quarters)
@@ -342,22 +346,29 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
         # melody's return fits its harmony.
         walk, kept, wanted = _copy_motif_chords(phrase, slots, walk, meter, arrays, earlier, rng, previous, first,
                                                 fixed)
-        if len(kept) < wanted and len(slots) >= 2 and slots[-1].offset_in_bar == 0 and meter.beat_count > 1 \
-                and slots[-2].bar == phrase.bars - 2 and not chorale and not final:
+        lost = {t for t in range(len(slots)) if slots[t].bar == phrase.bars - 2} - set(kept)
+        returning = {m.bar - phrase.start_bar for m in phrase.scheme if m.source is not None}
+        if len(kept) < wanted and phrase.bars - 2 in returning and lost and len(slots) >= 2 \
+                and slots[-1].offset_in_bar == 0 and meter.beat_count > 1 and slots[-2].bar == phrase.bars - 2 \
+                and not chorale and not final:
             # The cadence's formula took a returning bar's chord: with the cadence's chords both in the last
             # bar, the bar before it is free to restate its source's harmony.
             split = harmonic_slots(meter, phrase.bars, per_bar, min_slots=len(slots) + 1)
             if meter.strength(split[-1].offset_in_bar) < 0.5:
                 split = None      # the final chord would come on a weak beat: no cadence lands there
-            try:
-                walk2 = walk_chords(arrays, len(split), phrase.cadence, rng, previous=previous, first=first,
-                                    fixed=fixed) if split else None
-            except ComposerError:
-                walk2 = None
-            if walk2 is not None and walk2.relaxed == walk.relaxed:
-                walk2, kept2, _ = _copy_motif_chords(phrase, split, walk2, meter, arrays, earlier, rng, previous,
-                                                     first, fixed)
-                if len(kept2) > len(kept):
+            if split:
+                names = dict(zip(((h.bar, h.offset_in_bar) for h in slots), walk.names))
+                copied = _motif_chords(phrase, split, [names.get((h.bar, h.offset_in_bar)) for h in split], meter,
+                                       arrays, earlier)
+                if first is not None:
+                    copied.pop(0, None)
+                try:
+                    walk2 = walk_chords(arrays, len(split), phrase.cadence, rng,
+                                        previous=None if 0 in copied else previous, first=first,
+                                        fixed={**copied, **fixed}, strict=True) if len(copied) > len(kept) else None
+                except ComposerError:
+                    walk2 = None
+                if walk2 is not None:
                     slots, walk = split, walk2
     base = phrase.offset(meter)
     chords = tuple(
