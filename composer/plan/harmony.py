@@ -134,7 +134,7 @@ def walk_chords(arrays: ChordGraphArrays, n_slots: int, cadence: str, rng: np.ra
     fitting = [i for i in order if len(formulas[i]) <= n_slots]
     attempts = [(tuple(formulas[i]), None, True, first) for i in fitting]
     if strict:
-        attempts = [(f, None, False, fst) for f, _, _, fst in attempts]
+        pass               # the strict attempts only: a formula whole, on the graph, from a usual opening
     elif first is not None:
         attempts += [(tuple(formulas[i]), f"no room for the pivot chord {first}: modulated directly", True, None)
                      for i in fitting]
