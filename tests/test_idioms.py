@@ -111,3 +111,16 @@ def test_the_shipped_schemes_and_idioms_are_what_the_corpora_give():
     result = subprocess.run([sys.executable, str(Path(ROOT) / "tools" / "learn_schemes.py"), "--check"],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_melodic_shape_rules_are_data_checked_against_their_schema(tmp_path):
+    from theory import DataFileError
+    from theory.melody_rules import RULES_PATH, SCHEMA_PATH, melody_rules
+    from theory.schema import read_checked
+
+    rules = melody_rules()
+    assert rules.max_leap_semitones == 12 and rules.recovery_weight > 1
+    broken = tmp_path / "melody.yaml"
+    broken.write_text(RULES_PATH.read_text(encoding="utf-8").replace("weight: 3.0", "weight: 0.5"), encoding="utf-8")
+    with pytest.raises(DataFileError, match="weight"):
+        read_checked(broken, SCHEMA_PATH)

@@ -5,9 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .datafile import read_yaml_file
-from .errors import DataFileError
-from .schema import load_schema, validate
+from .schema import read_checked
 
 RULES_PATH = Path(__file__).resolve().parent / "rules" / "melody.yaml"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "melody.schema.json"
@@ -23,10 +21,7 @@ class MelodyRules:
 @lru_cache(maxsize=1)
 def melody_rules() -> MelodyRules:
     """The rules of `theory/rules/melody.yaml`, checked against their schema."""
-    doc = read_yaml_file(RULES_PATH)
-    problems = validate(doc.data, load_schema(SCHEMA_PATH), doc)
-    if problems:
-        raise DataFileError("\n".join(str(p) for p in problems))
+    doc = read_checked(RULES_PATH, SCHEMA_PATH)
     d = doc.data
     return MelodyRules(int(d["max_leap"]["semitones"]), int(d["leap_recovery"]["leap_semitones"]),
                        float(d["leap_recovery"]["weight"]))

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafile import YamlDocument
-from .errors import did_you_mean
+from .datafile import YamlDocument, read_yaml_file
+from .errors import DataFileError, did_you_mean
 
 _TYPES = {
     "object": dict,
@@ -209,3 +209,12 @@ def validate(value: Any, schema: dict, doc: YamlDocument | None = None, source: 
 def load_schema(path: str | Path) -> dict:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def read_checked(path: str | Path, schema_path: str | Path) -> YamlDocument:
+    """A YAML data file, checked against its JSON Schema: DataFileError listing every problem."""
+    doc = read_yaml_file(path)
+    problems = validate(doc.data, load_schema(schema_path), doc)
+    if problems:
+        raise DataFileError("\n".join(str(p) for p in problems))
+    return doc

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .datafile import read_yaml_file
-from .errors import DataFileError, TheoryError
-from .schema import load_schema, validate
+from .errors import TheoryError
+from .schema import read_checked
 
 RULES_PATH = Path(__file__).resolve().parent / "rules" / "voice_leading.yaml"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "voice_leading.schema.json"
@@ -53,10 +52,7 @@ class RuleSet:
 @lru_cache(maxsize=1)
 def voice_leading_rules() -> RuleSet:
     """The rules of `theory/rules/voice_leading.yaml`, checked against their schema."""
-    doc = read_yaml_file(RULES_PATH)
-    problems = validate(doc.data, load_schema(SCHEMA_PATH), doc)
-    if problems:
-        raise DataFileError("\n".join(str(p) for p in problems))
+    doc = read_checked(RULES_PATH, SCHEMA_PATH)
     data = doc.data
     rules = {name: Rule(name, r["severity"], r["voices"], " ".join(r["description"].split()), r["source"])
              for name, r in data["rules"].items()}

@@ -350,9 +350,10 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
         returning = {m.bar - phrase.start_bar for m in phrase.scheme if m.source is not None}
         if len(kept) < wanted and phrase.bars - 2 in returning and lost and len(slots) >= 2 \
                 and slots[-1].offset_in_bar == 0 and meter.beat_count > 1 and slots[-2].bar == phrase.bars - 2 \
-                and not chorale and not final:
+                and not chorale and not final and per_bar == 1:
             # The cadence's formula took a returning bar's chord: with the cadence's chords both in the last
-            # bar, the bar before it is free to restate its source's harmony.
+            # bar, the bar before it is free to restate its source's harmony (in a style of one chord a bar;
+            # where chords change twice a bar, the cadence's chord holds its bar).
             split = harmonic_slots(meter, phrase.bars, per_bar, min_slots=len(slots) + 1)
             if meter.strength(split[-1].offset_in_bar) < 0.5:
                 split = None      # the final chord would come on a weak beat: no cadence lands there

@@ -338,10 +338,12 @@ def test_composed_melodies_copy_less_than_the_threshold(guard_index, spec_name, 
 
 
 def test_the_guard_is_active_with_the_rules_filler_too(guard_index):
-    """The rules filler copies less, but on the jig seed 83 (found by a scan of seeds 0-99: only 83) its
-    first draft copies 8 notes and is refused; the piece kept copies fewer."""
-    piece = compose(JIG_16_BARS, seed=83, filler="rules", max_copied_run=STRICT)
-    assert piece.settings["resampled_slots"] >= 1
+    """The rules filler copies less, but now and then a first draft of the jig copies 8 notes and is refused
+    (one seed in about a hundred: the scan finds it); the piece kept copies fewer."""
+    piece = next((p for seed in range(200)
+                  if (p := compose(JIG_16_BARS, seed=seed, filler="rules", max_copied_run=STRICT)).settings[
+                      "resampled_slots"]), None)
+    assert piece is not None, "no seed of 200 drew a copy: the guard was never exercised"
     assert guard_index.longest_run(O.melody_of("melody", piece.part("melody").notes)).notes < STRICT
     assert "drawn 2 times" in " ".join(line for lines in piece.fill.phrase_notes.values() for line in lines)
 
