@@ -90,13 +90,12 @@ class LineGuide:
         return self
 
     def static_wish(self, candidates) -> np.ndarray | None:
-        """(positions x candidates) mask of the wishes known before the draw (returns to notes already
+        """(positions x candidates, the guide bound to them) mask of the wishes known before the draw (returns to notes already
         written), all-true elsewhere; None when there are none. The decoder lays it over the allowed notes
         where the constraints still leave a way through, so that the line is led into its returns."""
         static = [(t, w) for t, w in enumerate(self.wishes) if w is not None and not isinstance(w[2], int)]
         if not static:
             return None
-        self.bind(candidates)
         mask = np.ones((len(self.wishes), candidates.size), dtype=bool)
         for t, _ in static:
             target = self.wish(t, [])
