@@ -187,7 +187,8 @@ def idiom_rhythm(idiom, meter: Meter, bars: int, rng: np.random.Generator, first
     """Rhythm for bars first_bar..bars-1 of a phrase in an idiom (`grammar.Idiom`): each bar drawn from the
     idiom's bar rhythms, learned from its tunes. A phrase's last bar lands its cadence on a strong beat: a
     bar that comes to rest (`comes_to_rest`: the piece's last, no lead-in after it) is one of the idiom's
-    cadence bars whose last note lasts a beat or more, so the tune comes to rest (else one long note); another section's last bar (`closes_section`) is one of
+    cadence bars whose last note lasts a beat or more, so the tune comes to rest (else one long note);
+    another section's last bar (`closes_section`) is one of
     its cadence bars, and a phrase inside a section any of its bars, that hold a cadence note (a note on a
     strong beat lasting a quarter, or the beat, or more: `constraints.arrival_index`), the notes after it
     leading on into the next phrase, as the tunes do."""
