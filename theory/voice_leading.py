@@ -35,6 +35,57 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Relaxation:
+    """A rule a style's idiom breaks, between which voices, why, and on whose word."""
+
+    rule: str
+    between: str
+    why: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.rule} between {self.between} voices: {self.why} ({self.source})"
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """A rule set by textbook (`sets:` in the rules file): the severity of each rule it keeps ('off' for
+    the others), its voices' ranges (note names), the stretch past them that is only a warning, the
+    notes it counts as in the key besides the key's own (cents above the tonic: blue notes), the species
+    of counterpoint it marks (0: none), and the relaxations of its idiom."""
+
+    name: str
+    title: str
+    source: str
+    severities: dict
+    ranges: dict
+    stretch_semitones: int = 0
+    also_in_key_cents: tuple[float, ...] = ()
+    species: int = 0
+    relax: tuple[Relaxation, ...] = ()
+
+    def severity(self, rule: str) -> str:
+        return self.severities.get(rule, "off")
+
+    def keeps(self, rule: str) -> bool:
+        return self.severity(rule) != "off"
+
+    def relaxes(self, rule: str, between: str = "accompaniment") -> Relaxation | None:
+        return next((r for r in self.relax if r.rule == rule and r.between == between), None)
+
+    def with_changes(self, enable=(), disable=()) -> "RuleBook":
+        """The set with rules switched on (at their own severity in the rules file) or off."""
+        rules = voice_leading_rules().rules
+        severities = dict(self.severities)
+        for name in enable:
+            severities[name] = rules[name].severity if name in rules else "warning"
+        for name in disable:
+            severities[name] = "off"
+        return RuleBook(self.name, self.title, self.source, severities, self.ranges, self.stretch_semitones,
+                        self.also_in_key_cents, self.species, self.relax)
+
+
+@dataclass(frozen=True)
 class RuleSet:
     name: str
     title: str
@@ -42,11 +93,18 @@ class RuleSet:
     perfect_tolerance_cents: float
     step_cents: float
     max_upper_spacing_cents: float
+    sets: dict = None
 
     def rule(self, name: str) -> Rule:
         if name not in self.rules:
             raise TheoryError(f"unknown voice-leading rule {name!r} (accepted: {', '.join(self.rules)})")
         return self.rules[name]
+
+    def book(self, name: str) -> RuleBook:
+        """The rule set `name` (chorale, strict, free, jazz, pop, species1..species5)."""
+        if name not in self.sets:
+            raise TheoryError(f"unknown rule set {name!r} (accepted: {', '.join(self.sets)})")
+        return self.sets[name]
 
 
 @lru_cache(maxsize=1)
@@ -57,8 +115,21 @@ def voice_leading_rules() -> RuleSet:
     rules = {name: Rule(name, r["severity"], r["voices"], " ".join(r["description"].split()), r["source"])
              for name, r in data["rules"].items()}
     p = data["parameters"]
+    sets = {}
+    for name, raw in data["sets"].items():
+        unknown = [r for r in raw["rules"] if r not in rules and not r.startswith("species-")]
+        if unknown:
+            raise TheoryError(f"{RULES_PATH.name}: sets.{name}.rules: unknown rule {unknown[0]!r} "
+                              f"(accepted: {', '.join(rules)})")
+        relax = tuple(Relaxation(r["rule"], r["between"], " ".join(r["why"].split()), r["source"])
+                      for r in raw.get("relax", ()))
+        sets[name] = RuleBook(name, raw["title"], raw["source"], dict(raw["rules"]),
+                              {role: tuple(pair) for role, pair in (raw.get("ranges") or {}).items()},
+                              int(raw.get("stretch_semitones", 0)),
+                              tuple(float(c) for c in raw.get("also_in_key_cents", ())), int(raw.get("species", 0)),
+                              relax)
     return RuleSet(data["name"], data["title"], rules, float(p["perfect_tolerance_cents"]), float(p["step_cents"]),
-                   float(p["max_upper_spacing_cents"]))
+                   float(p["max_upper_spacing_cents"]), sets)
 
 
 def _tolerance() -> float:
@@ -173,5 +244,6 @@ def consecutive_family(a1, b1, a2, b2, tolerance: float | None = None):
     return np.where(hit, f2, np.int8(0))
 
 
-__all__ = ["Rule", "RuleSet", "both_move", "consecutive_family", "contrary_family", "hidden_family", "hidden_kind",
+__all__ = ["Relaxation", "Rule", "RuleBook", "RuleSet",
+           "both_move", "consecutive_family", "contrary_family", "hidden_family", "hidden_kind",
            "parallel_family", "parallel_kind", "perfect_family", "perfect_kind", "similar_motion", "voice_leading_rules"]

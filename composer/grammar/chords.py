@@ -14,7 +14,7 @@ from theory.errors import TheoryError
 from theory.key import Key
 from theory.pack import list_packs, load_pack
 from theory.pitch import Spelling
-from theory.voice_leading import voice_leading_rules
+from theory.voice_leading import Relaxation, voice_leading_rules
 
 from ..score.errors import GrammarError
 from .files import list_grammars, load_checked, read_packaged, read_user, where
@@ -55,19 +55,6 @@ class ChordGraphDef:
 
 
 @dataclass(frozen=True)
-class Relaxation:
-    """A voice-leading rule the style's idiom breaks, between which voices, why, and on whose word."""
-
-    rule: str
-    between: str
-    why: str
-    source: str
-
-    def __str__(self) -> str:
-        return f"{self.rule} between {self.between} voices: {self.why} ({self.source})"
-
-
-@dataclass(frozen=True)
 class ChordStyle:
     name: str
     title: str
@@ -77,7 +64,8 @@ class ChordStyle:
     accompaniment: str = "block"                 # the pattern a chords part plays by default
     bass: str | None = None                      # 'walking' (a bass part walks) or 'passing' (adds passing tones)
     dominant_pedal_bars: int = 0                 # a dominant pedal over the last bars before a return
-    relax: tuple[Relaxation, ...] = ()
+    relax: tuple[Relaxation, ...] = ()         # from its rule set's `relax:` (theory/rules/voice_leading.yaml)
+    rule_set: str = "free"                       # the rule set it writes by, and partita check marks by
 
     def relaxes(self, rule: str, between: str = "accompaniment") -> bool:
         return any(r.rule == rule and r.between == between for r in self.relax)
@@ -198,20 +186,18 @@ def style_semantic(doc: YamlDocument) -> tuple[ChordStyle, list[str]]:
             problems.append(f"{where(doc, ('variants', vname, 'start'))}: start weights must not all be 0")
         problems += _variant_problems(doc, vname, variant)
         variants[vname] = variant
-    relax = tuple(Relaxation(r["rule"], r["between"], " ".join(r["why"].split()), r["source"])
-                  for r in data.get("relax", ()))
-    rules = voice_leading_rules().rules
-    for i, r in enumerate(relax):
-        if r.rule not in rules:
-            problems.append(f"{where(doc, ('relax', i, 'rule'))}: unknown voice-leading rule {r.rule!r} "
-                            f"(accepted: {', '.join(sorted(rules))})")
+    books = voice_leading_rules().sets
+    rule_set = data.get("rules", "free")
+    if rule_set not in books:
+        problems.append(f"{where(doc, ('rules',))}: unknown rule set {rule_set!r} (accepted: {', '.join(books)})")
+    relax = books[rule_set].relax if rule_set in books else ()
     accompaniment = data.get("accompaniment", "block")
     if accompaniment not in list_grammars("accompaniment"):
         problems.append(f"{where(doc, ('accompaniment',))}: unknown accompaniment pattern {accompaniment!r} "
                         f"(accepted: {', '.join(list_grammars('accompaniment'))})")
     style = ChordStyle(data["name"], data["title"], data["description"].strip(), data["source"], variants,
                        accompaniment, data.get("bass"), (data.get("pedal") or {}).get("dominant_before_return", 0),
-                       relax)
+                       relax, rule_set)
     return style, problems
 
 
