@@ -14,7 +14,8 @@ from pathlib import Path
 from theory import Key, Spelling, TheoryError, load_pack
 from theory.pitch import LETTER_SEMITONES, parse_spelling
 
-from ..formats.musicxml_read import read_musicxml_score
+from ..formats.musicxml_read import read_musicxml_file
+from ..formats.provenance import PROVENANCE_FIELD, parse_provenance
 from ..score import errors
 from ..score.errors import ComposerError
 
@@ -30,12 +31,15 @@ EPS = 1e-6
 
 
 # --- reading ---------------------------------------------------------------------------------
-@dataclass
+@dataclass(eq=False)
 class _Note:
     onset: Fraction
     end: Fraction
     cents: float
     name: str
+    fermata: bool = False          # a fermata over the note: the phrase breaks after it
+    element: object = None         # the music21 Note or Chord it was read from (for --annotate)
+    pitch_index: int = 0           # which pitch of that chord, top first
 
 
 @dataclass
@@ -46,6 +50,18 @@ class _Voice:
     role: str | None = None
     instrument_range: tuple[float, float] | None = None
     starts: list[Fraction] = field(default_factory=list)
+    part_index: int = 0            # which part of the score it belongs to
+    in_chord: bool = False         # read from the chords of one staff (a keyboard part's doublings)
+
+    def notes_between(self, start: Fraction, stop: Fraction) -> list[_Note]:
+        """The notes sounding at some time in [start, stop)."""
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        out = []
+        while i < len(self.notes) and self.notes[i].onset < stop:
+            if self.notes[i].end > start:
+                out.append(self.notes[i])
+            i += 1
+        return out
 
     def at(self, t: Fraction) -> _Note | None:
         """The note sounding at time t, if any."""
@@ -61,6 +77,11 @@ def _read_error(message: str) -> ComposerError:
 
 def read_score(path):
     """Parse a MusicXML file with music21; a missing or unreadable file raises ReadError."""
+    return read_score_and_provenance(path)[0]
+
+
+def read_score_and_provenance(path):
+    """(music21 Score, the partita provenance the file carries or None); see `read_score`."""
     p = Path(path)
     if not p.exists():
         raise _read_error(f"{path}: no such file")
@@ -69,7 +90,11 @@ def read_score(path):
     from music21 import stream  # deferred: music21 takes about 0.5 s to import
 
 
-    score = read_musicxml_score(p)  # hardened: size limit, no entities, one-line errors
+    root, score = read_musicxml_file(p)  # hardened: size limit, no entities, one-line errors
+    field_ = root.find(f".//{{*}}miscellaneous-field[@name='{PROVENANCE_FIELD}']")
+    if field_ is None:
+        field_ = root.find(f".//miscellaneous-field[@name='{PROVENANCE_FIELD}']")
+    carried = parse_provenance(field_.text or "") if field_ is not None else None
     if not isinstance(score, stream.Score):
         if isinstance(score, stream.Stream):
             wrapped = stream.Score()
@@ -79,7 +104,37 @@ def read_score(path):
             raise _read_error(f"{path}: not a MusicXML score")
     if not score.recurse().notes:
         raise _read_error(f"{path}: the score has no notes")
-    return score
+    return score, carried
+
+
+_SECTION_BARLINES = {"final", "light-light", "light-heavy", "heavy-light", "heavy-heavy", "double"}
+
+
+def section_ends(score) -> set[Fraction]:
+    """The times where a section ends: a double or final barline, or a repeat sign."""
+    from music21 import bar, stream  # deferred: music21 takes about 0.5 s to import
+
+    ends: set[Fraction] = set()
+    part = score.parts[0] if score.parts else score
+    for m in part.getElementsByClass(stream.Measure):
+        right = m.rightBarline
+        if right is not None and (isinstance(right, bar.Repeat) or right.type in _SECTION_BARLINES):
+            ends.add(_frac(m.offset) + _frac(m.quarterLength))
+        left = m.leftBarline
+        if left is not None and isinstance(left, bar.Repeat):
+            ends.add(_frac(m.offset))
+    return ends
+
+
+def key_signatures(score) -> list[Key]:
+    """The keys of the signatures written in the score (major, or minor where the file says so)."""
+    from music21 import key as m21key  # deferred: music21 takes about 0.5 s to import
+
+    found = []
+    for sig in score.recurse().getElementsByClass(m21key.KeySignature):
+        k = sig if isinstance(sig, m21key.Key) else sig.asKey("major")
+        found.append(_m21_key_to_key(k))
+    return list({str(k): k for k in found}.values())
 
 
 def _frac(x) -> Fraction:
@@ -118,8 +173,11 @@ def _voices(score) -> list[_Voice]:
     from music21 import stream  # deferred: music21 takes about 0.5 s to import
 
     found: list[_Voice] = []
+    names = [(part.partName or "").strip() for part in score.parts]
     for pi, part in enumerate(score.parts):
-        pname = (part.partName or "").strip() or f"part {pi + 1}"
+        pname = names[pi] or f"part {pi + 1}"
+        if names[pi] and names.count(names[pi]) > 1:      # two parts of one name: tell them apart
+            pname = f"{pname} ({names[:pi + 1].count(names[pi])})"
         streams: dict[tuple, list] = {}      # (voice id, chord rank) -> [(onset, end, pitch, tie)]
         measures = list(part.getElementsByClass(stream.Measure))
         containers = []
@@ -137,6 +195,7 @@ def _voices(score) -> list[_Voice]:
                     continue
                 onset = base + _frac(el.offset)
                 end = onset + _frac(el.quarterLength)
+                fermata = any(type(x).__name__ == "Fermata" for x in el.expressions)
                 if el.isChord:
                     pitches = sorted(el.pitches, key=lambda p: -p.ps)
                     ties = [getattr(n, "tie", None) or el.tie for n in el.notes]
@@ -144,23 +203,24 @@ def _voices(score) -> list[_Voice]:
                 else:
                     pitches, ties = [el.pitch], [el.tie]
                 for rank, (p, tie) in enumerate(zip(pitches, ties)):
-                    streams.setdefault((vid, rank), []).append((onset, end, p, tie))
+                    streams.setdefault((vid, rank), []).append((onset, end, p, tie, fermata, el, rank))
         keys = sorted(streams, key=lambda k: (int(k[0]) if k[0].isdigit() else 99, k[0], k[1]))
         multi = len(keys) > 1
         rng = _instrument_range(part)
         for k in keys:
             events = sorted(streams[k], key=lambda e: e[0])
             notes: list[_Note] = []
-            for onset, end, p, tie in events:
+            for onset, end, p, tie, fermata, el, rank in events:
                 cents = p.ps * 100.0
                 prev = notes[-1] if notes else None
                 if (tie is not None and tie.type in ("stop", "continue") and prev is not None
                         and prev.end == onset and abs(prev.cents - cents) < EPS):
                     prev.end = end
+                    prev.fermata = prev.fermata or fermata
                     continue
                 if prev is not None and onset < prev.end:
                     prev.end = onset          # overlapping notes in one voice: the later one wins
-                notes.append(_Note(onset, end, cents, _note_name(p)))
+                notes.append(_Note(onset, end, cents, _note_name(p), fermata, el, rank))
             ids = {kk[0] for kk in keys}
             ranks = {kk[1] for kk in keys if kk[0] == k[0]}
             if not multi:
@@ -169,7 +229,9 @@ def _voices(score) -> list[_Voice]:
                 label = f"{pname} {k[1] + 1}"
             else:
                 label = f"{pname} v{k[0]}" + (f".{k[1] + 1}" if len(ranks) > 1 else "")
-            found.append(_Voice(label, pname, notes, _role_of(pname) if not multi else None, rng))
+            in_chord = any(kk[0] == k[0] and kk[1] != k[1] for kk in keys)
+            found.append(_Voice(label, pname, notes, _role_of(pname) if not multi else None, rng,
+                                part_index=pi, in_chord=in_chord))
     found = [v for v in found if v.notes]
     # SATB roles: when every voice is named soprano, alto, tenor or bass (once each), or four
     # voices carry no such names and no known instrument (taken in score order).

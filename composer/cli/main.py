@@ -112,12 +112,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--html", metavar="FILE", help="also write the report as an HTML page with the histograms drawn")
     p.add_argument("--force", action="store_true", help="overwrite an existing --html file")
 
-    p = sub.add_parser("check", help="mark a MusicXML exercise: parallels, range, tendency tones, scale/raga")
+    p = sub.add_parser("check", help="mark a MusicXML exercise by a rule set: voice leading, ranges, tendency "
+                                     "tones, the key or the raga, after a harmonic analysis")
     p.add_argument("file", help="a MusicXML file (.musicxml, .xml, .mxl)")
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--key", help="the key, e.g. 'G major' (default: the file's key signature or analysis)")
+    which.add_argument("--key", help="the key, e.g. 'G major' (default: the key a partita file was composed in, "
+                                     "else the file's key signature or analysis)")
     which.add_argument("--scale", metavar="PACK:MODE[:TONIC]",
                        help="check against a pack's mode, e.g. hindustani:yaman, arabic:rast:D")
+    p.add_argument("--rules", metavar="SET", help="the rule set: chorale, strict, free, jazz, blues, pop, "
+                                                  "species1..species5 (default: from the piece; four voices: chorale)")
+    p.add_argument("--enable", metavar="RULE", action="append", default=[], help="switch a rule on (repeatable)")
+    p.add_argument("--disable", metavar="RULE", action="append", default=[], help="switch a rule off (repeatable)")
+    p.add_argument("--analysis", action="store_true",
+                   help="print the analysis under the findings: key regions and a Roman numeral per beat")
+    p.add_argument("--annotate", metavar="OUT.musicxml",
+                   help="write the file with each finding marked at its notes (coloured, with a text direction)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --annotate file")
     p.add_argument("--json", action="store_true", help="print the findings as one JSON object")
 
     p = sub.add_parser("packs", help="scale packs")

@@ -6,6 +6,7 @@ import json as _json
 import sys
 from pathlib import Path
 
+from ..analysis.annotate import annotate
 from ..analysis.check import check
 from ..analysis.evaluate_html import report_html
 from ..evaluate import evaluate_files, text_report
@@ -33,11 +34,25 @@ def cmd_lessons(args) -> int:
 
 def cmd_check(args) -> int:
     """Exit 1 when any error is found, 0 when clean or warnings only."""
-    report = check(args.file, key=args.key, scale=args.scale)
+    if args.annotate and Path(args.annotate).exists() and not args.force:
+        raise OutputExistsError(f"--annotate {args.annotate} already exists; pass --force to overwrite it")
+    report = check(args.file, key=args.key, scale=args.scale, rules=args.rules, enable=args.enable,
+                   disable=args.disable)
+    if args.annotate:
+        annotate(report, args.annotate, force=bool(args.force))
     if args.json:
-        print(_json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        data = report.to_json()
+        if not args.analysis:
+            data.pop("analysis", None)
+        print(_json.dumps(data, indent=2, ensure_ascii=False))
     else:
         for finding in report.findings:
             print(finding)
         print(report.summary())
+        if args.analysis:
+            print("analysis:" if report.analysis_lines else "analysis: none (a major or minor key is needed)")
+            for line in report.analysis_lines:
+                print(line)
+        if args.annotate:
+            print(f"marked score: {args.annotate}")
     return 1 if report.errors else 0

@@ -111,7 +111,7 @@ def test_cli_errors_exit_1_with_one_line_per_finding(capsys):
     assert code == 1
     lines = out.strip().splitlines()
     assert lines[0] == "bar 2 beat 1: error parallel-fifths: soprano-bass: parallel fifths (C5-F3 -> D5-G3)"
-    assert re.search(r"1 error, 0 warnings \(key C major, given\)$", lines[-1])
+    assert re.search(r"1 error, 0 warnings \(key C major, given; rules chorale, four voices\)$", lines[-1])
 
 
 def test_cli_clean_and_warnings_only_exit_0(capsys):
