@@ -14,10 +14,11 @@ Western major or minor key and returns a `HarmonyAnalysis`:
   between equals.
 - **regions**: the key of every beat, found by a Viterbi walk over the home key and its closely
   related keys (the keys one sharp or flat away, their relatives, and every key signature written
-  in the file): a beat costs the weight of its notes outside the key's scale (the minor scale with
-  its raised sixth and seventh), a change of key costs `KEY_CHANGE` beats' worth, and a tonic chord
-  reached from its dominant pays the key back. An applied chord of one or two beats does not
-  change the key; a tonicisation long enough to cadence does.
+  in the file), mostly beginning and ending in the home key: a beat costs the weight of its notes outside
+  the key's scale (the minor scale with its raised sixth and seventh), a change of key costs
+  `KEY_CHANGE` beats' worth, and a tonic chord reached from its dominant pays the key back. An
+  applied chord of one or two beats does not change the key; a tonicisation long enough to cadence
+  does.
 - **tones**: for each note that is not a tone of the chord at its onset, what it is: passing,
   neighbour, suspension, retardation, appoggiatura, anticipation, escape, pedal, approach (a
   semitone into a tone of the next chord, as a walking bass leads in), or `other`.
@@ -49,6 +50,8 @@ MINOR_STEPS = (0, 2, 3, 5, 7, 8, 10)
 KEY_CHANGE = 2.2            # beats' worth of outside notes a change of key costs
 CADENCE_CREDIT = 0.9        # a tonic chord reached from its own dominant
 HOME_CREDIT = 0.04          # a beat in the home key
+BEGINS_IN_HOME = 1.0        # the first beat is in the home key, mostly
+ENDS_IN_HOME = 0.5          # the last beat, mostly
 STRUCK_WEIGHT = 1.0         # a note struck on the beat, or sounding through it
 LATE_WEIGHT = 0.5           # a note that starts inside the beat
 STEP = 2                    # semitones: a step; more is a leap
@@ -276,6 +279,10 @@ def _regions(home: Key, keys: list[Key], beats: list[tuple[Fraction, Fraction, d
                         c -= CADENCE_CREDIT
             if k == 0:
                 c -= HOME_CREDIT
+            elif i == 0:
+                c += BEGINS_IN_HOME     # a piece begins in its home key
+            elif i == n - 1:
+                c += ENDS_IN_HOME       # and mostly ends there (a chorale may close on another final)
             row.append(c)
         cost.append(row)
     best = list(cost[0])
@@ -309,6 +316,19 @@ def _regions(home: Key, keys: list[Key], beats: list[tuple[Fraction, Fraction, d
 
 
 # --- Roman numerals ----------------------------------------------------------------------------
+def _dim7_root(root: int, key: Key) -> int:
+    """A diminished seventh chord divides the octave equally; its root is the note a semitone below the
+    tonic, else below the root of another of the key's major or minor triads (its goal)."""
+    diatonic = _diatonic_triads(key)
+    rotations = [(root + 3 * k) % 12 for k in range(4)]
+
+    def rank(r: int) -> int:
+        goal = (r + 1) % 12
+        return 0 if goal == key.tonic_pc else 1 if diatonic.get(goal) in ("maj", "min") else 2
+
+    return min(rotations, key=lambda r: (rank(r), rotations.index(r)))
+
+
 def _numeral(key: Key, root: int, quality: str, bass: int | None) -> tuple[str, str]:
     """(numeral, kind) of a chord in a key."""
     diatonic = _diatonic_triads(key)
@@ -431,6 +451,8 @@ def analyse_harmony(voices, bars, home: Key, signatures: list[Key] | None = None
             continue
         root, quality = chord
         key = analysis.key_at(s)
+        if quality == "dim7":
+            root = _dim7_root(root, key)
         if chords and chords[-1].root == root and chords[-1].quality == quality and chords[-1].end == s \
                 and chords[-1].key == key:
             chords[-1] = ChordLabel(chords[-1].onset, e, root, quality, chords[-1].bass, key, chords[-1].numeral,

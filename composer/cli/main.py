@@ -10,11 +10,12 @@ import sys
 
 from theory import TheoryError
 
+from ..exercises import KINDS as EXERCISE_KINDS
 from ..score.errors import ComposerError, SpecError, UnsatisfiableError
 from .compose import cmd_compose, cmd_explain, cmd_morph, cmd_refill, cmd_render
 from .data import DEFAULT_TRAIN_CORPUS, cmd_corpora, cmd_cycles, cmd_grammars, cmd_packs, cmd_schema, cmd_train
 from .outputs import output_arguments
-from .study import cmd_check, cmd_evaluate, cmd_lessons
+from .study import cmd_check, cmd_evaluate, cmd_exercise, cmd_lessons
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -131,6 +132,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing --annotate file")
     p.add_argument("--json", action="store_true", help="print the findings as one JSON object")
 
+    p = sub.add_parser("exercise", help="write an exercise with its model answer: a figured or unfigured bass, a "
+                                        "melody to harmonise, a cantus firmus for species counterpoint")
+    p.add_argument("kind", choices=EXERCISE_KINDS, help="the kind of exercise")
+    p.add_argument("-o", "--output", required=True, help="folder for exercise.musicxml, answer.musicxml, exercise.json")
+    p.add_argument("--key", default="C major", help="the key (default: C major)")
+    p.add_argument("--level", type=int, default=1, choices=(1, 2, 3),
+                   help="four-part exercises: 1 an 8-bar period in 4/4, 2 a sentence in 3/4, 3 a rounded binary form "
+                        "that modulates (default 1)")
+    p.add_argument("--seed", type=int, default=0, help="which exercise (default 0)")
+    p.add_argument("--below", action="store_true", help="species: the counterpoint goes below the cantus firmus")
+    p.add_argument("--length", type=int, default=10, help="species: bars of the cantus firmus, 8-14 (default 10)")
+    p.add_argument("--force", action="store_true", help="overwrite the files of an earlier exercise in the folder")
+
     p = sub.add_parser("packs", help="scale packs")
     psub = p.add_subparsers(dest="packs_command", required=True, metavar="ACTION")
     psub.add_parser("list", help="list the packs and their modes")
@@ -188,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handlers = {"compose": cmd_compose, "render": cmd_render, "refill": cmd_refill, "morph": cmd_morph,
                 "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars, "cycles": cmd_cycles,
-                "schema": cmd_schema, "lessons": cmd_lessons, "check": cmd_check, "train": cmd_train,
+                "schema": cmd_schema, "lessons": cmd_lessons, "check": cmd_check, "exercise": cmd_exercise, "train": cmd_train,
                 "corpora": cmd_corpora, "evaluate": cmd_evaluate}
     try:
         return handlers[args.command](args)

@@ -1,4 +1,4 @@
-"""The commands for teachers and researchers: check, evaluate, lessons."""
+"""The commands for teachers and researchers: check, exercise, evaluate, lessons."""
 from __future__ import annotations
 
 import json
@@ -10,6 +10,7 @@ from ..analysis.annotate import annotate
 from ..analysis.check import check
 from ..analysis.evaluate_html import report_html
 from ..evaluate import evaluate_files, text_report
+from ..exercises import make_exercise, write_exercise
 from ..lessons import build_lessons
 from ..score.errors import OutputExistsError
 from ..score.files import atomic_write_text
@@ -56,3 +57,13 @@ def cmd_check(args) -> int:
         if args.annotate:
             print(f"marked score: {args.annotate}")
     return 1 if report.errors else 0
+
+
+def cmd_exercise(args) -> int:
+    ex = make_exercise(args.kind, key=args.key, level=args.level, seed=args.seed, above=not args.below,
+                       length=args.length)
+    for path in write_exercise(ex, args.output, force=bool(args.force)):
+        print(path)
+    print(ex.instructions)
+    print(f'grade an answer: partita check ANSWER.musicxml --rules {ex.rules} --key "{ex.key}"')
+    return 0
