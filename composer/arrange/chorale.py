@@ -32,6 +32,7 @@ MISSING_SEVENTH = 60.0          # a seventh chord without its seventh
 MISSING_FIFTH = 3.0             # an incomplete triad: allowed, with the root doubled
 DOUBLED_LEADING_TONE = 600.0    # the leading tone of a dominant chord in two voices
 DOUBLED_THIRD = 12.0            # the third of a major triad doubled
+DOUBLED_SEVENTH = 600.0         # the seventh of a seventh chord in two voices (it cannot fall in both)
 DOUBLED_FIFTH = 4.0             # the fifth doubled rather than the root
 WIDE = 300.0                    # more than an octave between soprano and alto, or alto and tenor
 UNRESOLVED_LEADING = 80.0       # an inner voice's leading tone that does not rise to the tonic
@@ -129,11 +130,13 @@ def _completion_costs(event, options, ranks: np.ndarray, soprano: float | None, 
 
         cost = MISSING_ROOT * (count(pcs[0]) == 0) + MISSING_THIRD * (count(pcs[1]) == 0)
         if len(pcs) > 3:
-            cost += MISSING_SEVENTH * (count(pcs[3]) == 0)
+            cost += MISSING_SEVENTH * (count(pcs[3]) == 0) + DOUBLED_SEVENTH * (count(pcs[3]) > 1)
         if len(pcs) > 2:
             cost += MISSING_FIFTH * (count(pcs[2]) == 0) + DOUBLED_FIFTH * (count(pcs[2]) > 1)
-        if leading_here:
-            cost += DOUBLED_LEADING_TONE * (count(leading) > 1)
+        if leading_here:       # the inner voices' part of a doubled leading tone (the outer voices' own is the bass's)
+            inner_leading = any(min(abs(x % 1200.0 - leading), 1200.0 - abs(x % 1200.0 - leading)) < TOLERANCE
+                                for x in voicing)
+            cost += DOUBLED_LEADING_TONE * (count(leading) > 1 and inner_leading)
         if major_triad:
             cost += DOUBLED_THIRD * (count(pcs[1]) > 1)
         alto = voicing[1]

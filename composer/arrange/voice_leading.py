@@ -40,6 +40,7 @@ WIDE_LEAP = 12.0              # ... wider than an octave
 REGISTER = 0.004              # per cent the bass strays from its home register
 INVERSION = 3.0               # a first-inversion bass that does not move by step
 SIX_FOUR = 150.0              # a second-inversion bass: only to escape a parallel
+DOUBLED_LEADING = 160.0       # the bass on the leading tone of a dominant chord while a voice above sounds it
 CADENCE_INVERSION = 60.0      # an inverted chord in a cadence
 THIN = 25.0                   # a voicing of two voices instead of three
 REST = 120.0                  # no voicing at all: the accompaniment rests under the chord
@@ -111,6 +112,10 @@ def bass_line(plan: Plan, part: PartSpec, style: str, above: list[Voice], top: V
                 is_dominant(event.chord, event.key):
             if sounds_pc(above, event.offset, event.end, event.key.tonic_cents):
                 unary[k] = unary[k] + is_leading_tone(event.key, cents[k]) * HARD
+        # A leading tone the melody sounds is not doubled in the bass (it cannot resolve in both).
+        if is_dominant(event.chord, event.key) and \
+                sounds_pc(above, event.offset, event.end, (event.key.tonic_cents - 100.0) % 1200.0):
+            unary[k] = unary[k] + is_leading_tone(event.key, cents[k]) * DOUBLED_LEADING
     # ... and rises at the next chord when that chord holds the tonic, or when a voice above sounds the
     # tonic over it (a suspension or an appoggiatura over a dominant chord repeated): the checker hears
     # a dominant sonority move to one with the tonic.
@@ -264,14 +269,18 @@ def upper_motion(plan: Plan, ranks: list[np.ndarray], leading_cost: float = UNRE
 
 def _unresolved(a: np.ndarray, b: np.ndarray, pcs: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
     """For each check (n) and pair of voicings (a x b): does the voice of `a` sounding the check's pitch
-    class (a voicing's voices hold different pitch classes) find no note of `b` between `lows` and
-    `highs` cents from it?  a, b: n x states x 3."""
+    class (a voicing's voices hold different pitch classes) move to a note of `b`, in the same voice (the
+    same rank, top first), that is not between `lows` and `highs` cents from it?  a, b: n x states x 3."""
     with np.errstate(invalid="ignore"):
         offset = (a - pcs[:, None, None]) % 1200.0
         holds = np.minimum(offset, 1200.0 - offset) < 1.0                                   # n x a x 3
-        held = np.where(holds, a, -np.inf).max(axis=2)                                      # n x a
-        diff = b[:, None, :, :] - held[:, :, None, None]                                   # n x a x b x 3
-        found = ((diff >= lows[:, None, None, None] - 1.0) & (diff <= highs[:, None, None, None] + 1.0)).any(axis=3)
+        voice = np.argmax(holds, axis=2)                                                    # n x a
+        held = np.take_along_axis(a, voice[:, :, None], axis=2)[:, :, 0]                    # n x a
+        n, sa, sb = a.shape[0], a.shape[1], b.shape[1]
+        then = np.take_along_axis(np.broadcast_to(b[:, None, :, :], (n, sa, sb, 3)),
+                                  np.broadcast_to(voice[:, :, None, None], (n, sa, sb, 1)), axis=3)[:, :, :, 0]
+        diff = then - held[:, :, None]                                                      # n x a x b
+        found = (diff >= lows[:, None, None] - 1.0) & (diff <= highs[:, None, None] + 1.0)
     return (holds.any(axis=2)[:, :, None] & ~found).astype(float)
 
 
