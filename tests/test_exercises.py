@@ -28,6 +28,7 @@ def test_the_model_answer_passes_its_rule_set(kind, key, seed, tmp_path):
     expected = {"figured-bass": {"bass"}, "unfigured-bass": {"bass"}, "harmonise": {"soprano"}}.get(kind,
                                                                                                      {"cantus firmus"})
     assert given == expected          # the exercise hands out the given voice and nothing else
+    assert not list(ex.exercise.recurse().getElementsByClass("ChordSymbol"))    # nor the chords
     info = json.loads((tmp_path / "exercise.json").read_text())
     assert info["rules"] == ex.rules and info["key"] == str(ex.key) and f"--rules {ex.rules}" in info["grade"]
 

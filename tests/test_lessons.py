@@ -42,6 +42,14 @@ def test_what_the_lessons_say_is_what_the_pieces_do():
     mod = compose(LESSONS / "modulation_to_the_dominant.yaml")
     pivot = mod.plan.modulations[0].pivot
     assert str(mod.plan.modulations[0].to_key) == "D major" and (pivot.roman_from, pivot.roman_to) == ("I", "IV")
+    figured = compose(LESSONS / "figured_bass.yaml")      # the chorale `partita exercise figured-bass` cuts
+    from composer.exercises import four_part_exercise
+
+    answer = four_part_exercise("figured-bass", "D minor", level=1, seed=0)
+    assert [[(n.offset, n.pitch.cents) for n in p.notes] for p in figured.parts] == \
+        [[(n.offset, n.pitch.cents) for n in p.notes] for p in answer.piece.parts]
+    figures = dict(answer.figures)
+    assert figures[0] == "6" and figures[4] == "6/5" and figures[9] == "#6/5"   # what the page says
     raga = compose(LESSONS / "raga_aroha_avaroha.yaml")
     scale = raga.key.scale
     assert 702.0 not in [scale.degree_cents[i] for i in scale.ascending]  # Pa is skipped going up

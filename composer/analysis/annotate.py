@@ -25,7 +25,8 @@ def annotate(report: CheckReport, out, force: bool = False) -> int:
 
     score = report.score
     marked = 0
-    for f in report.findings:
+    rank = {ALLOWED: 0, "warning": 1, ERROR: 2}      # an error's colour wins over a warning's on one note
+    for f in sorted(report.findings, key=lambda f: rank.get(f.severity, 1)):
         notes = [n for n in f.notes if getattr(n, "element", None) is not None]
         if not notes:
             continue

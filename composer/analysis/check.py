@@ -324,11 +324,11 @@ class _Checker:
                 if (pc_of(n.cents) - key.tonic_pc) % 12 in extra or self.planned(n) \
                         or self._chromatic_approach(key, v.notes, i):
                     continue
-                if micro <= SCALE_TOLERANCE and (self.analysis.explained(n, self._struck_with(v, n)) if self.analysis
+                if micro <= SCALE_TOLERANCE and (self.analysis.explained(n, self._sounding_with(v, n)) if self.analysis
                                                  else pc_of(n.cents) in collection(key)):
                     continue
                 why = (f" ({micro:.0f} cents off the nearest semitone)" if micro > SCALE_TOLERANCE
-                       else ", nor a tone of an applied or borrowed chord, nor a passing or neighbour note")
+                       else ", and no chord or passing motion explains it")
                 self.add("out-of-scale", n.onset, (v.name,), f"{n.name} is not in {key}{why}", (n,))
 
     def mode_scale(self) -> None:
@@ -365,9 +365,9 @@ class _Checker:
                     last_flagged = self._movement(key, v, p, pdeg, n, deg, asc, desc, names, mode_name, last_flagged)
                 prev = (n, deg)
 
-    def _struck_with(self, voice: _Voice, n: _Note) -> list[_Note]:
-        """The notes of the other voices struck at the same time as `n`."""
-        return [o for v in self.voices if v is not voice and (o := v.at(n.onset)) is not None and o.onset == n.onset]
+    def _sounding_with(self, voice: _Voice, n: _Note) -> list[_Note]:
+        """The notes of the other voices sounding when `n` is struck."""
+        return [o for v in self.voices if v is not voice and (o := v.at(n.onset)) is not None]
 
     def _chromatic_approach(self, key: Key, notes: list[_Note], i: int) -> bool:
         """A semitone into the next note, which is of the mode or of the planned chord (a walking bass's

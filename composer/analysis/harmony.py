@@ -104,6 +104,7 @@ class HarmonyAnalysis:
     chords: list[ChordLabel]
     regions: list[tuple[Fraction, Fraction, Key]]
     tones: dict[int, str] = field(default_factory=dict)      # id(note) -> non-chord-tone label
+    beats: frozenset = frozenset()                            # the onsets of the beats
 
     def chord_at(self, t: Fraction) -> ChordLabel | None:
         for c in self.chords:           # short lists: a chorale has a few dozen chords
@@ -121,21 +122,22 @@ class HarmonyAnalysis:
         """'' for a chord tone, else the note's non-chord-tone label."""
         return self.tones.get(id(note), "")
 
-    def explained(self, note, struck=()) -> bool:
+    def explained(self, note, against=()) -> bool:
         """The note belongs to its local key, to an applied, mixture or Neapolitan chord, or is a
-        stepwise non-chord tone (chromatic passing and neighbour tones included). `struck`: the notes
-        of the other voices struck with it; a chromatic note struck against the diatonic note a
-        semitone away (F-sharp with G, E-flat with E) is a clash no chord explains."""
+        stepwise non-chord tone (chromatic passing and neighbour tones included). `against`: the notes
+        of the other voices sounding when it is struck; a chromatic note on the beat against the
+        diatonic note a semitone away (F-sharp with G, E-flat with D) is a clash nothing explains."""
         key = self.key_at(note.onset)
         pcs = collection(key)
         pc = pc_of(note.cents)
         if pc in pcs:
             return True
-        label = self.tone(note)
-        if label in STEPWISE_TONES:
+        if note.onset in self.beats and self.tone(note) not in ("passing", "suspension") \
+                and any((pc_of(o.cents) - pc) % 12 in (1, 11) and pc_of(o.cents) in pcs for o in against):
+            return False       # on the beat against the diatonic note a semitone away: nothing explains it
+        if self.tone(note) in STEPWISE_TONES:
             return True
-        if any((pc_of(o.cents) - pc) % 12 in (1, 11) and pc_of(o.cents) in pcs for o in struck):
-            return False
+        label = self.tone(note)
         chord = self.chord_at(note.onset)
         return label == "" and chord is not None and chord.kind in ("applied", "mixture", "neapolitan", "diatonic")
 
@@ -444,7 +446,7 @@ def analyse_harmony(voices, bars, home: Key, signatures: list[Key] | None = None
         regions = _regions(home, keys, [(s, e, w, c) for s, e, w, c, _b in beats])
     else:
         regions = [(s, e, k) for s, e, k in regions]
-    analysis = HarmonyAnalysis(home, [], regions)
+    analysis = HarmonyAnalysis(home, [], regions, beats=frozenset(grid))
     chords: list[ChordLabel] = []
     for s, e, _w, chord, bass in beats:
         if chord is None:
