@@ -55,9 +55,7 @@ class Exercise:
 def _emptied(score, keep: set[str]):
     """A copy of `score` whose parts not named in `keep` hold only rests, bar by bar, without the chord
     symbols (they would give the answer away)."""
-    from music21 import note, stream  # deferred: music21 takes about 0.5 s to import
-
-    from music21 import harmony  # deferred: music21 takes about 0.5 s to import
+    from music21 import harmony, note, stream  # deferred: music21 takes about 0.5 s to import
 
     out = copy.deepcopy(score)
     for symbol in list(out.recurse().getElementsByClass(harmony.ChordSymbol)):   # the chords are the answer
