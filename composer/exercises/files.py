@@ -20,7 +20,6 @@ import numpy as np
 
 from theory import Key
 
-from ..formats.musicxml import to_music21
 from ..score.errors import ComposerError, OutputExistsError
 from ..score.files import atomic_write, atomic_write_text
 from .four_part import FOUR_PART_KINDS, four_part_exercise
@@ -136,6 +135,8 @@ def make_exercise(kind: str, key: str = "C major", level: int = 1, seed: int = 0
         raise ComposerError(f"exercise kind {kind!r}: no such kind (accepted: {', '.join(KINDS)})")
     k = Key.parse(key)
     if kind in FOUR_PART_KINDS:
+        from ..formats.musicxml import to_music21  # deferred: the MusicXML writer imports music21
+
         ex = four_part_exercise(kind, k, level, seed)
         answer = to_music21(ex.piece)
         if ex.figures:
