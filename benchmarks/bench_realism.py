@@ -69,8 +69,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np
+from sections import markers, write_section  # noqa: E402  (benchmarks/sections.py)
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -445,10 +447,10 @@ def main() -> None:
     result["seconds"] = round(time.perf_counter() - start, 1)
     print(table(result, fillers) if args.table else json.dumps(result, indent=2, ensure_ascii=False))
     if args.markdown:
-        write_section(Path(args.markdown), section(result, fillers, args))
+        write_section(Path(args.markdown), "bench_realism", section(result, fillers, args))
 
 
-SECTION_START, SECTION_END = "<!-- bench_realism -->", "<!-- /bench_realism -->"
+SECTION_START, SECTION_END = markers("bench_realism")
 
 
 def section(result: dict, fillers: list[str], args) -> str:
@@ -463,18 +465,6 @@ def section(result: dict, fillers: list[str], args) -> str:
         f"each statistic is the mean over the melodies, with the ratio to the real tunes' (✗: more than 25 % "
         f"away). Definitions: the docstring of `benchmarks/bench_realism.py`.", "",
         table(result, fillers), "", SECTION_END, ""])
-
-
-def write_section(path: Path, text: str) -> None:
-    """Replace the realism section of `path` (or add it at the end)."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if SECTION_START in old and SECTION_END in old:
-        head, rest = old.split(SECTION_START, 1)
-        tail = rest.split(SECTION_END, 1)[1].lstrip("\n")
-        new = head + text + tail
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":

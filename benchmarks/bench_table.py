@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from sections import kept_sections  # noqa: E402  (benchmarks/sections.py)
+
 FILLERS = ("rules", "ngram", "neural")
 
 
@@ -201,12 +203,8 @@ def main() -> None:
     print(md)
     if args.markdown:
         path = Path(args.markdown)
-        kept = ""
-        if path.exists():    # the realism section (benchmarks/bench_realism.py --markdown) stays
-            old = path.read_text(encoding="utf-8")
-            start, end = "<!-- bench_realism -->", "<!-- /bench_realism -->"
-            if start in old and end in old:
-                kept = "\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+        # the sections other benchmarks write (bench_realism, bench_check: --markdown) stay
+        kept = kept_sections(path.read_text(encoding="utf-8")) if path.exists() else ""
         path.write_text(md + kept, encoding="utf-8")
         Path(args.markdown).with_suffix(".json").write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
 

@@ -35,6 +35,20 @@ def _following(analysis: HarmonyAnalysis, index: int, breaks):
     return nxt
 
 
+def _moves(analysis: HarmonyAnalysis, voices, chord, nxt, pc: int):
+    """(voice index, note, next note, semitones moved, what it does) for each voice whose last note in
+    `chord` is a chord tone of pitch class `pc` and that sounds at the next chord."""
+    for idx, v in enumerate(voices):
+        note = _last_note_in(v, chord.onset, chord.end)
+        if note is None or pc_of(note.cents) != pc or analysis.tone(note):
+            continue
+        to = v.at(nxt.onset)
+        if to is None:
+            continue
+        move = round((to.cents - note.cents) / 100.0)
+        yield idx, note, to, move, "is held" if to is note or move == 0 else f"moves to {to.name}"
+
+
 def leading_tones(analysis: HarmonyAnalysis, voices, breaks) -> list[tuple]:
     out = []
     last = len(voices) - 1
@@ -45,19 +59,11 @@ def leading_tones(analysis: HarmonyAnalysis, voices, breaks) -> list[tuple]:
         if nxt is None or nxt.function != "tonic" or nxt.key.tonic_pc != c.key.tonic_pc:
             continue
         lt = (c.key.tonic_pc + 11) % 12
-        for idx, v in enumerate(voices):
-            note = _last_note_in(v, c.onset, c.end)
-            if note is None or pc_of(note.cents) != lt or analysis.tone(note):
-                continue
-            to = v.at(nxt.onset)
-            if to is None:
-                continue
-            move = round((to.cents - note.cents) / 100.0)
+        for idx, note, to, move, what in _moves(analysis, voices, c, nxt, lt):
             if move == 1 or 0 < idx < last and move in (-3, -4, -8, -9):
                 continue
             if to is note and analysis.tone(note) in ("retardation", "suspension"):
                 continue
-            what = "is held" if to is note or move == 0 else f"moves to {to.name}"
             out.append(("leading-tone", note.onset, (idx,),
                         f"leading tone {note.name} of {c.numeral} in {c.key} does not rise to the tonic ({what})",
                         (note,)))
@@ -74,19 +80,11 @@ def sevenths(analysis: HarmonyAnalysis, voices, breaks) -> list[tuple]:
         nxt = _following(analysis, i, breaks)
         if nxt is None or seventh in nxt.pcs:
             continue
-        for idx, v in enumerate(voices):
-            note = _last_note_in(v, c.onset, c.end)
-            if note is None or pc_of(note.cents) != seventh or analysis.tone(note):
-                continue
-            to = v.at(nxt.onset)
-            if to is None:
-                continue
-            move = round((to.cents - note.cents) / 100.0)
+        for idx, note, _to, move, what in _moves(analysis, voices, c, nxt, seventh):
             if move in (-1, -2):
                 continue
             if move in (1, 2) and c.numeral.startswith("V43") and nxt.function == "tonic" and nxt.bass != nxt.root:
                 continue              # V4/3-I6: the seventh rises with the bass in tenths
-            what = "is held" if to is note or move == 0 else f"moves to {to.name}"
             out.append(("seventh", note.onset, (idx,),
                         f"seventh {note.name} of {c.numeral} in {c.key} does not fall by step ({what})", (note,)))
     return out
