@@ -231,3 +231,18 @@ def test_a_part_that_cannot_keep_the_rules_is_refused_with_the_reason(tmp_path):
     path.write_text("title: t\nkey: C major\nparts:\n  - {role: melody, range: C4-C5}\n  - {role: bass, range: C5-C6}\n")
     assert main(["compose", str(path), "-o", str(tmp_path / "out")]) == 2
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())     # nothing half written
+
+
+def test_the_rules_the_arrangement_obeys_are_rules_its_style_is_marked_by():
+    """One set of named rules: every rule the arrangement's search holds hard is kept by the rule set each
+    chord style writes by (and by the chorale set), so `partita check` reports whatever the search lets
+    through; and what a style relaxes is a rule of its set."""
+    from composer import grammar
+    from composer.arrange.search import HARD_RULES
+    from theory.voice_leading import voice_leading_rules
+
+    books = voice_leading_rules().sets
+    for name in [*grammar.list_grammars("chords"), "chorale"]:
+        book = books["chorale"] if name == "chorale" else books[grammar.load_chord_style(name).rule_set]
+        assert {r for r in HARD_RULES if not book.keeps(r)} == set(), (name, book.name)
+        assert all(book.keeps(r.rule) for r in book.relax), (name, book.name)
