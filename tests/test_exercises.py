@@ -30,7 +30,9 @@ def test_the_model_answer_passes_its_rule_set(kind, key, seed, tmp_path):
     assert given == expected          # the exercise hands out the given voice and nothing else
     assert not list(ex.exercise.recurse().getElementsByClass("ChordSymbol"))    # nor the chords
     info = json.loads((tmp_path / "exercise.json").read_text())
-    assert info["rules"] == ex.rules and info["key"] == str(ex.key) and f"--rules {ex.rules}" in info["grade"]
+    assert info["rules"] == ex.rules and info["key"] == str(ex.key) and "--exercise" in info["grade"]
+    graded = check(tmp_path / "answer.musicxml", exercise=tmp_path / "exercise.json")
+    assert graded.errors == 0 and graded.rules == ex.rules and graded.key == str(ex.key)
 
 
 def _plant_octaves(score):
@@ -83,12 +85,26 @@ def test_figures_are_what_a_continuo_player_reads():
 def test_the_command_writes_the_files_and_says_how_to_grade(capsys, tmp_path):
     code, out, _ = run_cli(capsys, "exercise", "species1", "--key", "F major", "-o", str(tmp_path / "ex"))
     assert code == 0
-    assert (tmp_path / "ex" / "answer.musicxml").exists() and "--rules species1" in out
+    assert (tmp_path / "ex" / "answer.musicxml").exists() and "--exercise" in out
     code, _, err = run_cli(capsys, "exercise", "species1", "-o", str(tmp_path / "ex"))
     assert code == 2 and "--force" in err
-    code, out, _ = run_cli(capsys, "check", str(tmp_path / "ex" / "answer.musicxml"), "--rules", "species1",
-                           "--key", "F major")
-    assert code == 0 and "0 errors" in out
+    code, out, _ = run_cli(capsys, "check", str(tmp_path / "ex" / "answer.musicxml"), "--exercise",
+                           str(tmp_path / "ex" / "exercise.json"))
+    assert code == 0 and "0 errors" in out and "rules species1" in out and "key F major" in out
+
+
+def test_an_answer_that_changes_the_given_voice_is_marked(tmp_path):
+    ex = make_exercise("figured-bass", "F major", seed=1)
+    write_exercise(ex, tmp_path)
+    score = ex.answer
+    bass = next(v for v in _voices(score) if v.name == "bass")
+    moved = bass.notes[3]
+    moved.element.pitch.ps = moved.cents / 100.0 - 12            # the student moved a bass note down an octave
+    student = tmp_path / "student.musicxml"
+    score.write("musicxml", fp=str(student))
+    report = check(student, exercise=tmp_path / "exercise.json")
+    given = [f for f in report.findings if f.rule == "given-voice"]
+    assert [(f.bar, f.beat, f.severity) for f in given] == [(1, 4.0, "error")], [str(f) for f in report.findings]
 
 
 def test_bad_requests_name_what_is_accepted():

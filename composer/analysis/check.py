@@ -6,7 +6,8 @@ and beat, after a harmonic analysis of the piece.
 beat, voices, message) sorted by bar and beat, and the analysis (`harmony.HarmonyAnalysis`: key
 regions, a Roman numeral per beat, the non-chord tones). `check_score(score, ...)` marks a music21
 score already in memory. `partita check FILE [--key K | --scale PACK:MODE[:TONIC]] [--rules SET]
-[--enable R] [--disable R] [--analysis] [--annotate OUT.musicxml] [--json]` prints them.
+[--enable R] [--disable R] [--analysis] [--annotate OUT.musicxml] [--exercise exercise.json] [--json]`
+prints them (`--exercise`: grade an answer to `partita exercise`, see `given.py`).
 
 **Rule sets** (`sets:` in theory/rules/voice_leading.yaml, the file the composer's arrangement obeys):
 chorale, strict, free, jazz, blues, pop, and species1 to species5. Each keeps some of the named rules
@@ -66,6 +67,7 @@ from .check_input import (
     section_ends,
 )
 from .check_plan import PlanFacts, plan_facts
+from .given import GIVEN_RULE, ExerciseFile, given_voice_findings, read_exercise
 from .harmony import HarmonyAnalysis, analyse_harmony, collection, describe, pc_of
 from .species import species_findings
 
@@ -475,7 +477,8 @@ def check_score(score, key: str | None = None, scale: str | None = None, file: s
 
 
 def analyse_score(score, key: str | None = None, scale: str | None = None, file: str = "<score>",
-                  rules: str | None = None, enable=(), disable=(), provenance: dict | None = None) -> CheckReport:
+                  rules: str | None = None, enable=(), disable=(), provenance: dict | None = None,
+                  exercise: ExerciseFile | None = None) -> CheckReport:
     if key and scale:
         raise ComposerError("give --key or --scale, not both")
     given_scale = scale
@@ -508,6 +511,9 @@ def analyse_score(score, key: str | None = None, scale: str | None = None, file:
                                    regions=facts.regions if facts is not None and not key else None)
     checker = _Checker(score, k, voices, western, book, analysis, section_ends(score),
                        facts if not key and not given_scale else None)
+    if exercise is not None:            # the given voice of an exercise, kept note for note
+        for t, who, message, notes in given_voice_findings(exercise, voices):
+            checker.add(GIVEN_RULE, t, (who,), message, notes, severity=ERROR)
     findings = checker.run(mode_check=bool(scale))
     if book.species:
         findings = sorted(findings + _species(voices, book, k, checker), key=lambda f: (f.bar, f.beat))
@@ -552,8 +558,14 @@ def _bar_length(bars: _BarMap) -> Fraction:
 
 
 def check(path, key: str | None = None, scale: str | None = None, rules: str | None = None,
-          enable=(), disable=()) -> CheckReport:
-    """Read a MusicXML file and mark it; raises ReadError (a ComposerError) for a bad file."""
+          enable=(), disable=(), exercise=None) -> CheckReport:
+    """Read a MusicXML file and mark it; raises ReadError (a ComposerError) for a bad file. `exercise`:
+    the exercise.json of a `partita exercise` the file answers (its key and rule set, unless given, and
+    the given voice to keep)."""
+    given = read_exercise(exercise) if exercise else None
+    if given is not None:
+        key = key or (None if scale else given.key)
+        rules = rules or given.rules
     if key and scale:
         raise ComposerError("give --key or --scale, not both")
     if key:
@@ -564,7 +576,7 @@ def check(path, key: str | None = None, scale: str | None = None, rules: str | N
         rule_book(rules or "chorale", enable, disable)      # a bad rule set or rule before the file is read
     score, provenance = read_score_and_provenance(path)
     return analyse_score(score, key, scale, str(path), rules=rules, enable=enable, disable=disable,
-                         provenance=provenance)
+                         provenance=provenance, exercise=given)
 
 
 def check_file(path, key: str | None = None, scale: str | None = None, rules: str | None = None) -> list[Finding]:

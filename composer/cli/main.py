@@ -129,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="print the analysis under the findings: key regions and a Roman numeral per beat")
     p.add_argument("--annotate", metavar="OUT.musicxml",
                    help="write the file with each finding marked at its notes (coloured, with a text direction)")
+    p.add_argument("--exercise", metavar="exercise.json", help="grade an answer to a `partita exercise`: its key and "
+                                                            "rule set, and the given voice kept note for note")
     p.add_argument("--force", action="store_true", help="overwrite an existing --annotate file")
     p.add_argument("--json", action="store_true", help="print the findings as one JSON object")
 

@@ -38,7 +38,7 @@ def cmd_check(args) -> int:
     if args.annotate and Path(args.annotate).exists() and not args.force:
         raise OutputExistsError(f"--annotate {args.annotate} already exists; pass --force to overwrite it")
     report = check(args.file, key=args.key, scale=args.scale, rules=args.rules, enable=args.enable,
-                   disable=args.disable)
+                   disable=args.disable, exercise=args.exercise)
     if args.annotate:
         annotate(report, args.annotate, force=bool(args.force))
     if args.json:
@@ -65,5 +65,5 @@ def cmd_exercise(args) -> int:
     for path in write_exercise(ex, args.output, force=bool(args.force)):
         print(path)
     print(ex.instructions)
-    print(f'grade an answer: partita check ANSWER.musicxml --rules {ex.rules} --key "{ex.key}"')
+    print(f"grade an answer: partita check ANSWER.musicxml --exercise {Path(args.output) / 'exercise.json'}")
     return 0

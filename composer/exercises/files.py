@@ -5,8 +5,9 @@
     answer.musicxml     the model answer, which passes the exercise's rule set with no error
     exercise.json       kind, key, level, seed, rule set, the instructions and the command that grades
 
-The student's answer is graded with `partita check ANSWER --rules SET --key KEY` (exercise.json says
-which); the model answer passes that same command.
+The student's answer is graded with `partita check ANSWER --exercise DIR/exercise.json` (the key and
+the rule set of the exercise, and the given voice kept note for note; the same as `--rules SET --key
+KEY`, which exercise.json names, with that last check); the model answer passes that same command.
 """
 from __future__ import annotations
 
@@ -162,7 +163,7 @@ def write_exercise(ex: Exercise, folder, force: bool = False) -> list[str]:
     written = []
     for name, score in (("exercise.musicxml", ex.exercise), ("answer.musicxml", ex.answer)):
         written.append(atomic_write(out / name, lambda tmp, s=score: s.write("musicxml", fp=str(tmp)), force=True))
-    grade = f'partita check YOUR_ANSWER.musicxml --rules {ex.rules} --key "{ex.key}"'
+    grade = f"partita check YOUR_ANSWER.musicxml --exercise {out / 'exercise.json'}"
     info = {"kind": ex.kind, "key": str(ex.key), "level": ex.level, "seed": ex.seed, "rules": ex.rules,
             "instructions": ex.instructions, "grade": grade,
             "files": {"exercise": "exercise.musicxml", "answer": "answer.musicxml"}}
