@@ -34,3 +34,17 @@ def test_the_chorale_example_is_marked_as_a_chorale_and_the_jazz_tune_by_the_jaz
         out = tmp_path / f"{name}.musicxml"
         out.write_bytes(musicxml_bytes(compose(load_spec(ROOT / "examples" / f"{name}.yaml"), seed=0)))
         assert check(out).rules == rules
+
+
+@pytest.mark.parametrize("key", ["G major", "D minor", "Bb major", "E minor"])
+def test_chorales_planned_in_every_form_pass_the_chorale_rules(key, tmp_path):
+    for form, meter in (("period", "4/4"), ("sentence", "3/4"), ("rounded_binary", "4/4")):
+        for seed in (1, 2):
+            spec = load_spec({"title": "chorale", "key": key, "meter": meter, "form": form, "texture": "satb",
+                              "seed": seed})
+            out = tmp_path / f"{form}_{seed}.musicxml"
+            out.write_bytes(musicxml_bytes(compose(spec, seed=seed)))
+            report = check(out)
+            assert report.rules == "chorale"
+            errors = [str(f) for f in report.findings if f.severity == "error"]
+            assert not errors, f"{key} {form} seed {seed}: {errors[:6]}"

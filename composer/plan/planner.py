@@ -155,7 +155,8 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
         bar += total_bars
     if not phrases:
         raise ComposerError("the piece has no bars: give a form or sections with bars")
-    pedals = _pedals(sections, meter, style) if style is not None else ()
+    # A dominant pedal is a keyboard's or an orchestra's device: a chorale's bass keeps singing its line.
+    pedals = _pedals(sections, meter, style) if style is not None and spec.texture != "satb" else ()
     notes = notes + [p.reason for p in pedals]
     return Plan(spec.title, meter, tempo_bpm, home, spec.form, spec.style, tuple(sections), tuple(phrases), bar,
                 tuple(notes), spec.harmony, spec.cycle.name if spec.cycle else None, pedals=pedals)
