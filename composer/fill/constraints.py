@@ -265,6 +265,8 @@ def build_problem(key: Key, meter: Meter, positions: list[Position], low: Pitch,
         allowed &= m
     edges = max_leap(cands, max_leap_semitones) & chord_governed_movement(cands, key, positions)
     edges = leading_tone_rises(cands, key, positions, edges)
+    if every_chord:
+        edges = seventh_falls(cands, key, positions, edges)
     edges = non_chord_tones_resolve(cands, key, positions, edges, blue_pcs)
     edges = no_consecutives_with_a_written_bass(cands, positions, edges)
     return SlotProblem(cands, positions, allowed, edges, masks)
@@ -306,6 +308,30 @@ def leading_tone_rises(cands: Candidates, key: Key, positions: list[Position], e
     rise = np.abs(cands.cents[None, :] - cands.cents[:, None] - 100.0) < 0.5
     for t in steps:
         out[t][leading] &= rise[leading]
+    return out
+
+
+def seventh_falls(cands: Candidates, key: Key, positions: list[Position], edges: np.ndarray) -> np.ndarray:
+    """A chorale's soprano: the seventh of a seventh chord, as the last note over it when the chord changes
+    to one without that note, falls by step (Western major and minor keys). Returns the edges."""
+    if not is_tonal(key) or len(positions) < 2:
+        return edges
+    steps = []
+    for t in range(len(positions) - 1):
+        here, there = positions[t].chord, positions[t + 1].chord
+        if here is None or there is None or here.chord == there.chord or not here.chord.has_seventh:
+            continue
+        seventh = here.chord.pitch_classes_cents[3]
+        if not there.chord.contains_pc(seventh):
+            steps.append((t, seventh))
+    if not steps:
+        return edges
+    out = np.broadcast_to(edges, (len(positions) - 1, cands.size, cands.size)).copy() if edges.ndim == 2 else edges.copy()
+    move = cands.cents[None, :] - cands.cents[:, None]
+    fall = (move > -200.5) & (move < -99.5)
+    for t, seventh in steps:
+        holds = pitch_classes_in(cands.pcs, (seventh,))
+        out[t][holds] &= fall[holds]
     return out
 
 
