@@ -131,7 +131,7 @@ def _with_deltas(events: list[tuple[int, mido.Message]], end_tick: int) -> mido.
 def _conductor_track(piece: PieceData, end_tick: int) -> mido.MidiTrack:
     meter = piece.meter
     events = [
-        (0, mido.MetaMessage("track_name", name=piece.title)),
+        (0, mido.MetaMessage("track_name", name=midi_text(piece.title))),
         (0, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(piece.tempo_bpm))),
         (0, mido.MetaMessage("time_signature", numerator=meter.numerator, denominator=meter.denominator)),
     ]
@@ -185,7 +185,7 @@ def _note_events(piece: PieceData) -> list[tuple]:
 
 
 def _header(part, channels: list[int]) -> list[tuple[int, mido.Message]]:
-    events: list[tuple[int, mido.Message]] = [(0, mido.MetaMessage("track_name", name=part.name))]
+    events: list[tuple[int, mido.Message]] = [(0, mido.MetaMessage("track_name", name=midi_text(part.name)))]
     if part.role == PERCUSSION_ROLE:
         return events
     for ch in channels:
@@ -283,6 +283,20 @@ def _assign_mts_keys(piece: PieceData, raw: list[tuple], homes: dict[int, int]):
     return {i: [homes[i]] for i in homes}, body
 
 
+def midi_text(text: str) -> str:
+    """Text for a MIDI meta event, stored as UTF-8: mido writes each character as one byte (Latin-1), so
+    the UTF-8 bytes go in as characters; any title, part name or lyric (Uşşak, सितार, 宫) is kept."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def text_of_midi(text: str) -> str:
+    """The inverse of `midi_text`: text stored as UTF-8 is decoded, any other is kept as read (Latin-1)."""
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
 def lyric_event_text(lyric) -> str:
     """The text of a `lyrics` meta event: the syllable, with '-' when its word goes on (begin, middle)."""
     return lyric.text + ("-" if lyric.syllabic in ("begin", "middle") else "")
@@ -294,7 +308,7 @@ def _lyric_events(part) -> list[tuple[int, mido.MetaMessage]]:
     for note in part.sorted_notes():
         if note.lyric is None:
             continue
-        text = lyric_event_text(note.lyric).encode("utf-8").decode("latin-1")
+        text = midi_text(lyric_event_text(note.lyric))
         out.append((to_ticks(note.offset, f"part {part.name!r}: note offset"), mido.MetaMessage("lyrics", text=text)))
     return out
 
@@ -425,9 +439,5 @@ def read_midi_lyrics(data: bytes) -> list[tuple[int, float, str]]:
         for msg in track:
             tick += msg.time
             if msg.type == "lyrics":
-                try:
-                    text = msg.text.encode("latin-1").decode("utf-8")
-                except (UnicodeEncodeError, UnicodeDecodeError):
-                    text = msg.text
-                out.append((index, tick / mid.ticks_per_beat, text))
+                out.append((index, tick / mid.ticks_per_beat, text_of_midi(msg.text)))
     return out

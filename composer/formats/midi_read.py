@@ -12,7 +12,7 @@ from theory.key import MAJOR_TONICS_BY_FIFTHS, MINOR_TONICS_BY_FIFTHS
 
 from ..score.notes import Lyric, Note, Part
 from ..score.piece import PieceData
-from .midi import DRUM_CHANNEL, read_midi_lyrics, read_midi_notes
+from .midi import DRUM_CHANNEL, read_midi_lyrics, read_midi_notes, text_of_midi
 from .notation import PERCUSSION_ROLE
 from .provenance import MIDI_PREFIX, parse_provenance
 from .reading import (
@@ -64,7 +64,7 @@ def _midi_meta(path: Path, mid) -> dict:
             elif msg.type == "text" and msg.text.startswith(MIDI_PREFIX) and "provenance" not in info:
                 info["provenance"] = parse_provenance(msg.text)
             elif msg.type == "track_name" and index not in info["names"] and msg.name.strip():
-                info["names"][index] = msg.name.strip()
+                info["names"][index] = text_of_midi(msg.name.strip())
             elif msg.type == "program_change":
                 info["programs"].setdefault((index, msg.channel), msg.program)
         info["length_ticks"] = max(info["length_ticks"], tick)
