@@ -48,7 +48,6 @@ from theory.voice_leading import RuleBook, hidden_kind, parallel_kind, perfect_k
 
 from .. import grammar
 from ..score.errors import ComposerError
-from ..spec.load import load_spec
 from . import check_tonal
 from .check_input import (
     EPS,
@@ -67,6 +66,7 @@ from .check_input import (
     section_ends,
 )
 from .check_plan import PlanFacts, plan_facts
+from .context import replanned
 from .given import GIVEN_RULE, ExerciseFile, given_voice_findings, read_exercise
 from .harmony import HarmonyAnalysis, analyse_harmony, collection, describe, pc_of
 from .species import species_findings
@@ -441,14 +441,15 @@ class _Checker:
 
 
 # --- the default rule set and key of a piece ----------------------------------------------------
-def _composed_spec(provenance: dict | None):
-    """The spec a partita file was composed from (its provenance), or None."""
+def _composed(provenance: dict | None):
+    """(spec, plan facts) of the piece a partita file was composed from (its provenance), or (None, None)."""
     if not provenance:
-        return None
+        return None, None
     try:
-        return load_spec(provenance["spec"])
-    except (ComposerError, KeyError, TypeError, ValueError):
-        return None
+        spec, plan = replanned(provenance)
+    except ComposerError:
+        return None, None
+    return spec, plan_facts(spec, plan)
 
 
 def default_rules(voices: list[_Voice], spec=None) -> tuple[str, str]:
@@ -485,8 +486,7 @@ def analyse_score(score, key: str | None = None, scale: str | None = None, file:
     voices = _voices(score)
     if not voices:
         raise _read_error(f"{file}: the score has no notes")
-    spec = _composed_spec(provenance)
-    facts = plan_facts(spec, provenance.get("seed")) if spec is not None else None
+    spec, facts = _composed(provenance)
     if scale:
         k, source = _scale_key(scale, voices)
         western = k.pack == "western"

@@ -1,5 +1,5 @@
 """What `partita check` knows of a piece partita wrote: its plan, planned again from the spec and
-seed the file carries (the plan is a pure function of them). The plan gives the key or mode of
+seed the file carries (`context.replanned`: the plan is a pure function of them). The plan gives the key or mode of
 every phrase (a modulation, a maqam's move to another jins), the chord planned under every note, and
 the blue notes its style declares, so that a planned chromatic chord tone or blue note is not marked
 out of the key.
@@ -7,15 +7,12 @@ out of the key.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 
 from theory import Key
 
 from .. import grammar
-from ..plan.planner import plan_piece
-from ..score.errors import ComposerError
-from ..score.seeds import plan_rng
 
 PC_TOLERANCE = 10.0       # cents
 
@@ -45,13 +42,8 @@ def _near(a: float, b: float) -> bool:
     return min(d, 1200.0 - d) <= PC_TOLERANCE
 
 
-def plan_facts(spec, seed: int | None = None) -> PlanFacts | None:
-    """The plan's facts for a spec a file carries; None when it cannot be planned again here."""
-    try:
-        spec = replace(spec, seed=int(seed)) if seed is not None else spec
-        plan = plan_piece(spec, plan_rng(spec.seed))
-    except (ComposerError, ValueError, TypeError):
-        return None
+def plan_facts(spec, plan) -> PlanFacts:
+    """The facts of a piece's plan (`context.replanned` rebuilds it from a file's provenance)."""
     meter = plan.meter
     regions = tuple((p.offset(meter), p.end(meter), p.key) for p in plan.phrases)
     chords = tuple((c.offset, c.end, tuple(c.chord.pitch_classes_cents)) for c in plan.chords)

@@ -28,13 +28,21 @@ def context_of(piece) -> Context:
     if not carried:
         return Context(note="the file carries no partita spec (only files partita wrote do)")
     try:
-        spec = load_spec(carried["spec"])
-
-        spec = replace(spec, seed=int(carried.get("seed", spec.seed)))
-        plan = plan_piece(spec, plan_rng(spec.seed))
+        spec, plan = replanned(carried)
         return Context(spec, plan, plan_slots(plan, spec))
     except ComposerError as exc:
         return Context(note=f"the carried spec could not be planned again ({str(exc).splitlines()[0][:160]})")
+
+
+def replanned(carried: dict):
+    """(spec, plan) of the provenance a file carries: its spec with the seed it was composed with, planned
+    again (the plan is a pure function of the two). Raises ComposerError when that cannot be done here."""
+    try:
+        spec = load_spec(carried["spec"])
+        spec = replace(spec, seed=int(carried.get("seed", spec.seed)))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ComposerError(f"the carried provenance is not a spec and seed ({exc})") from None
+    return spec, plan_piece(spec, plan_rng(spec.seed))
 
 
 def lead_part(piece, ctx: Context):
