@@ -85,4 +85,18 @@ def generate_modes(generator: dict) -> dict[str, dict]:
         if chakras:
             mode["notes"] = f"melakarta {number}, chakra {k // per_chakra + 1} ({chakras[k // per_chakra]})"
         modes[name] = mode
+    details = {_normalise(k): v for k, v in (params.get("details") or {}).items()}
+    unknown = sorted(set(details) - set(modes))
+    if unknown:
+        raise DataFileError(f"generator melakarta: details given for unknown melakartas {unknown}")
+    for name, extra in details.items():
+        # What the rule cannot know of a mela as a raga (its jiva and nyasa svaras, its phrases), with its source.
+        if not isinstance(extra, dict) or "source" not in extra or set(extra) - _DETAIL_KEYS:
+            raise DataFileError(f"generator melakarta: details.{name} must be a mapping with a source and only "
+                                f"{', '.join(sorted(_DETAIL_KEYS))} (received {extra!r})")
+        modes[name].update({k: v for k, v in extra.items() if k != "source"})
+        modes[name]["source"] = f"{modes[name]['source']}; {extra['source']}"
     return modes
+
+
+_DETAIL_KEYS = {"emphasis", "nyas", "phrases", "notes", "source"}

@@ -32,6 +32,7 @@ class Phrase:
     name: str
     cents: tuple[float, ...]
     beats: tuple[float, ...]
+    at: str = "anywhere"     # 'opening' (pakad, seyir), 'closing' (qafla, forud) or 'anywhere'
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class ModeInfo:
     omitted_cents: tuple[float, ...] = ()
     emphasis: dict = field(default_factory=dict)     # role -> cents above the tonic
     final_cents: float = 0.0
+    nyas_cents: tuple[float, ...] = ()               # notes a phrase may rest on besides final and emphasis
     drone_cents: tuple[float, ...] = ()
     phrases: tuple[Phrase, ...] = ()
     cycles: tuple[str, ...] = ()
@@ -302,9 +304,11 @@ def _mode_info(info: dict, name: str, m: dict, profile: str, pack_name: str, pac
             omitted_cents=tuple(cents(n) % period for n in m.get("omitted", [])),
             emphasis={k: cents(v) % period for k, v in (m.get("emphasis") or {}).items()},
             final_cents=cents(m["final"]) % period if "final" in m else 0.0,
+            nyas_cents=tuple(cents(n) % period for n in m.get("nyas", [])),
             drone_cents=tuple(cents(n) for n in m.get("drone", [])),
             phrases=tuple(Phrase(p.get("name", f"phrase {i + 1}"), tuple(cents(n) for n in p["notes"]),
-                                 tuple(float(b) for b in p.get("beats", [1] * len(p["notes"]))))
+                                 tuple(float(b) for b in p.get("beats", [1] * len(p["notes"]))),
+                                 p.get("at", "anywhere"))
                           for i, p in enumerate(m.get("phrases", []))),
             cycles=tuple(m.get("cycles", [])),
             ajnas=tuple((j["jins"], cents(j["on"]) % period) for j in m.get("ajnas", [])),

@@ -131,4 +131,9 @@ class Scale:
                             neighbour = pos[b] == (pos[a] + step) % len(form)
                             if neighbour and graph.get_edge_data(a, b, {}).get("direction") != direction:
                                 allowed[p, q] = False
+        for a, b, direction in self.extra_edges:
+            # A turn (vakra) the mode names: allowed within the octave, even onto a note outside the form.
+            mask = rise if direction == UP else fall
+            near = np.abs(heights[None, :] - heights[:, None]) < self.period_cents
+            allowed |= mask & near & (degrees[:, None] == a) & (degrees[None, :] == b)
         return allowed

@@ -88,6 +88,16 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
         if backward_feasible(joint, problem.edges, start=start)[0].any():
             problem.allowed = joint
     feasible = None
+    if following is None and slot.lead_in and len(positions) > 1:
+        # The note a phrase leads on with leaves a way on: not a note the mode lets the melody only repeat
+        # (Yaman's Pa at the bottom of the range: Pa does not rise, and there is nothing below it).
+        moves = problem.edges if problem.edges.ndim == 2 else problem.edges[-1]
+        moves = moves & ~np.eye(cands.size, dtype=bool)
+        joined = problem.allowed.copy()
+        joined[-1] &= moves.any(axis=1)
+        feasible = backward_feasible(joined, problem.edges, start=start)
+        if not feasible[0].any():
+            feasible = None
     if following is not None:
         # Join the last note to the locked note that follows (the start of a repeat), when possible.
         joined = problem.allowed.copy()
@@ -111,7 +121,8 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
         sampler = melody_sampler(plan, slot, problem, previous, rng, ctx.melody_model, emphasis, ctx.sampling,
                                  guide)
     else:
-        unary = fill_rules.unary_weights(problem, part.low.cents, part.high.cents, slot.emphasis)
+        unary = fill_rules.unary_weights(problem, part.low.cents, part.high.cents, slot.emphasis, plan.meter,
+                                         seleh=slot.harmony == "colotomic")
         edge_w = fill_rules.edge_weights(problem, key)
         if previous is not None:
             # The previous note may lie outside this slot's candidates (another key): `start` holds the hard

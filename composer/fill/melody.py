@@ -16,6 +16,7 @@ from ..plan.model import Plan
 from ..plan.slots import Slot
 from ..score.errors import UnsatisfiableError
 from ..score.notes import Note
+from .balance import LEAN_ATTEMPTS, balanced, strays
 from .constraints import arrival_index, build_problem, pitch_classes_in
 from .context import (
     COPY_DROP_ATTEMPT,
@@ -77,12 +78,17 @@ def _fill_part(plan: Plan, slots: list[Slot], seed: int, filler: str, ctx: FillC
     notes: list[Note] = []
     by_phrase: dict[int, list[Note]] = {}
     for i, slot in enumerate(slots):
+        history = [(s.key, by_phrase[s.phrase.index]) for s in slots[:i] if s.phrase.index in by_phrase]
+        slot, leaning = balanced(slot, history)
+        if leaning:
+            record.note(slot.phrase.index, leaning)
         if climax is not None:
             nxt = slots[i + 1] if i + 1 < len(slots) else None
             slot = _under_climax(slot, climax, nxt is not None and nxt.phrase.climax == nxt.start)
         phrase = slot.phrase
         kept_notes = record.mark(phrase.index)
-        attempts = guard.attempts if guard is not None else 1
+        attempts = max(guard.attempts if guard is not None else 1, LEAN_ATTEMPTS)
+        strayed = 0
         for attempt in range(attempts):
             record.rollback(phrase.index, kept_notes)
             use = ctx if attempt < RULES_FALLBACK_ATTEMPT or ctx.name == "rules" else FillContext("rules")
@@ -94,17 +100,23 @@ def _fill_part(plan: Plan, slots: list[Slot], seed: int, filler: str, ctx: FillC
                 raise
             copy = guard.copy_in(notes, phrase_notes, slot.part.name) if guard is not None else None
             if copy is None:
+                if attempt + 1 < LEAN_ATTEMPTS and strays(slot, history, phrase_notes):
+                    strayed += 1        # drawn again: the draft leaves a plain degree ahead of the mode's
+                    continue            # leaning note (`fill.balance`)
                 break
-            if attempt == attempts - 1:
+            if guard is None or attempt == attempts - 1:
                 bar = int(copy.start // plan.meter.bar_quarters) + 1
                 raise OriginalityError(
                     f"part {slot.part.name!r}, section {phrase.section!r}, bar {bar}: every one of {attempts} "
                     f"drafts copies a run of {guard.max_run} notes from the tune {copy.tune_title!r} "
                     f"({copy.tune_id}); to fix: raise constraints.max_copied_run or choose another seed")
             guard.resampled += 1
-        if attempt:
+        if attempt > strayed:
             record.note(phrase.index, f"{slot.part.name}: drawn {attempt + 1} times; the earlier drafts copied "
                                       f"{guard.max_run} or more notes from a corpus tune")
+        elif strayed:
+            record.note(phrase.index, f"{slot.part.name}: drawn {attempt + 1} times; the earlier drafts left a plain "
+                                      f"degree sounding as long as the mode's leaning note")
         by_phrase[phrase.index] = phrase_notes
         notes.extend(phrase_notes)
     return record.result({slots[0].part_index: tuple(notes)} if slots else {})

@@ -9,6 +9,8 @@ from fractions import Fraction
 import numpy as np
 
 from theory import Pitch
+from theory.cycle import load_cycle
+from theory.melody_rules import tradition_melody
 
 from ..plan.model import Plan
 from ..plan.slots import Slot
@@ -22,9 +24,10 @@ from .constraints import is_arrival
 from .context import ATTEMPT_STAGE, COPY_DROP_ATTEMPT, RHYTHM_REDRAW_ATTEMPT, ChordLookup, FillContext
 from .decode import decode_pitches
 from .guide import copy_rhythms, line_guide, written_bars
+from .mode_phrases import closing_phrase, opening_phrase
 from .repeats import first_copied_pitch
 from .result import FillRecord
-from .rhythm import idiom_rhythm, phrase_rhythm, seeded_bar
+from .rhythm import idiom_rhythm, phrase_rhythm
 
 
 def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_bar: int, before: list[Note],
@@ -50,7 +53,7 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
         bars = [list(decoded[b]) if b >= first_bar else [] for b in range(phrase.bars)]
     else:
         bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
-                             even=slot.harmony == "colotomic")
+                             even=slot.harmony == "colotomic", hold=cadence_hold(plan, slot))
     sources = {m.source for m in phrase.scheme if m.source is not None}
     written = written_bars(plan, [n for n in (*(n for notes in by_phrase.values() for n in notes),
                                               *(n for n in before if n.offset >= slot.start))
@@ -60,9 +63,11 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     returns = bool(phrase.scheme) and sung is None and attempt < COPY_DROP_ATTEMPT
     if returns:
         copy_rhythms(plan, phrase, bars, first_bar, written)
-    seed_phrase = choose_characteristic_phrase(slot, meter, rng) if first_bar == 0 and not sung else None
+    seed_phrase = opening_phrase(slot, meter, rng) if first_bar == 0 and not sung else None
     if seed_phrase is not None:
-        bars[0] = seed_phrase[1]
+        for b, rhythm in seed_phrase.bars:
+            bars[b] = list(rhythm)
+    close = closing_phrase(slot, meter, phrase.bars) if not sung and phrase.bars - 2 >= first_bar else None
     pin = None
     if slot.climax_cents is not None and phrase.climax is not None:
         climax_bar = int((phrase.climax - slot.start) // meter.bar_quarters)
@@ -71,8 +76,10 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
             if sung is not None:
                 sung = _melisma_at(sung, bars, climax_bar, at)
             bars[climax_bar] = _onset_at(bars[climax_bar], at)
-            if seed_phrase is not None and climax_bar == 0:
+            if seed_phrase is not None and climax_bar < len(seed_phrase.bars):
                 seed_phrase = None
+            if close is not None and climax_bar >= phrase.bars - 2:
+                close = None
             pin = phrase.climax
     if sung is not None:
         arrival = _arrival_split(plan, slot, bars, lookup)
@@ -81,6 +88,13 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
             bars[-1] = _onset_at(bars[-1], arrival)
     elif bars and bars[-1]:
         bars[-1] = land_cadence(plan, slot, bars, lookup)
+    if close is not None:
+        for b, rhythm in close.bars:
+            bars[b] = list(rhythm)
+        start = sum(len(bars[b]) for b in range(first_bar, close.bars[0][0])) + close.first_note
+        closing = {start + i: c for i, c in enumerate(close.cents)}
+    else:
+        closing = {}
     positions = [lookup.position(meter, slot.start + b * meter.bar_quarters + r.offset, r.duration)
                  for b in range(first_bar, phrase.bars) for r in bars[b]]
     previous = before[-1].pitch.cents if before else None
@@ -91,12 +105,15 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
                        first_bar, written, register_target(slot), previous)
     pitches = None
     if seed_phrase is not None:
-        fixed = dict(enumerate(seed_phrase[2]))
-        try:
-            pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, fixed, ctx, guide=guide)
-            record.note(phrase.index, f"{slot.part.name}: opens with the characteristic phrase {seed_phrase[0]!r}")
-        except UnsatisfiableError:
-            pitches = None
+        for fixed in ({**dict(enumerate(seed_phrase.cents)), **closing}, dict(enumerate(seed_phrase.cents))):
+            try:
+                pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, fixed, ctx,
+                                         guide=guide)
+            except UnsatisfiableError:
+                continue
+            record.note(phrase.index, f"{slot.part.name}: opens with the characteristic phrase {seed_phrase.name!r}")
+            closing = closing if len(fixed) > len(seed_phrase.cents) else {}
+            break
     if pitches is None and pin is not None:
         t = next(i for i, p in enumerate(positions) if p.offset == pin)
         climax = slot.climax_cents
@@ -108,8 +125,15 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
             return out
 
         try:
-            pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, {t: climax}, ctx,
-                                     narrow=below, guide=guide)
+            try:
+                pitches = decode_pitches(plan, slot, positions, previous, rng, record, following,
+                                         {t: climax, **closing}, ctx, narrow=below, guide=guide)
+            except UnsatisfiableError:
+                if not closing:
+                    raise
+                closing = {}
+                pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, {t: climax}, ctx,
+                                         narrow=below, guide=guide)
         except UnsatisfiableError as exc:
             if plan.climax_planned:
                 raise ClimaxMissed(str(exc)) from None
@@ -122,8 +146,18 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
         what = "the climax" if plan.climax_planned else "the climax cue"
         record.note(phrase.index, f"{slot.part.name}: {what}: the melody's highest note, "
                                   f"{Pitch(climax).name()}, at bar {int(pin // meter.bar_quarters) + 1}")
+    if pitches is None and closing:
+        try:
+            pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, closing, ctx,
+                                     guide=guide)
+        except UnsatisfiableError:
+            closing = {}
     if pitches is None:
+        closing = {}
         pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, ctx=ctx, guide=guide)
+    if closing and close is not None:
+        what = "a tihai" if close.kind == "tihai" else "its closing phrase"
+        record.note(phrase.index, f"{slot.part.name}: closes with {what} ({close.name})")
     if guide is not None and guide.asked:
         record.note(phrase.index, f"{slot.part.name}: motif returns: {guide.met} of {guide.asked} notes as planned, "
                                   f"the rest moved or redrawn where the constraints forbade them")
@@ -225,29 +259,12 @@ def _onset_at(bar: list, at: Fraction) -> list:
     return out
 
 
-PHRASE_SEED_PROBABILITY = 0.6
-
-
-def choose_characteristic_phrase(slot: Slot, meter, rng: np.random.Generator):
-    """(name, first bar's rhythm, pitches) of a characteristic phrase of the mode that fits the range
-    and the bar, chosen with the slot's rng; or None."""
-    info = slot.key.info
-    if slot.key.pack == "western" or not info.phrases or rng.random() >= PHRASE_SEED_PROBABILITY:
+def cadence_hold(plan: Plan, slot: Slot) -> Fraction | None:
+    """How long a phrase's cadence note is held where the piece goes on after it and the tradition holds it
+    for the cycle's first division (`theory/rules/traditions.yaml`: `hold: group`): a tala's first vibhag,
+    from the sam; None (held to the end of the bar) elsewhere."""
+    if plan.cycle is None or not slot.lead_in or slot.key.pack == "western" \
+            or tradition_melody(slot.key.pack).hold != "group" or load_cycle(plan.cycle).sam != 1:
         return None
-    phrase = info.phrases[int(rng.integers(len(info.phrases)))]
-    durations = [Fraction(str(b)) * meter.unit for b in phrase.beats]
-    bar = seeded_bar(meter, durations, rng)
-    if bar is None:
-        return None
-    period = slot.key.scale.period_cents
-    lo, hi = slot.part.low.cents, slot.part.high.cents
-    fits = []
-    for k in range(-6, 8):
-        cents = [slot.key.anchor_cents + c + k * period for c in phrase.cents]
-        if lo - 1e-6 <= min(cents) and max(cents) <= hi + 1e-6:
-            fits.append(cents)
-    if not fits:
-        return None
-    middle = (lo + hi) / 2.0
-    best = min(fits, key=lambda cs: abs(sum(cs) / len(cs) - middle))
-    return phrase.name, bar, best
+    groups = plan.meter.group_lengths
+    return groups[0] if len(groups) > 1 else None

@@ -15,7 +15,7 @@ import numpy as np
 from theory import Meter
 
 from ..score.rhythm import RhythmNote, grid_of
-from .constraints import is_arrival
+from .constraints import cadence_length, is_arrival
 
 # Durations a melody may use, in quarter notes, with their base weights (rules filler).
 DURATION_WEIGHTS = {
@@ -110,6 +110,26 @@ def cadence_bar(meter: Meter) -> list[RhythmNote]:
     return [RhythmNote(Fraction(0), meter.bar_quarters)]
 
 
+def held_cadence_bar(meter: Meter, hold: Fraction, rng: np.random.Generator) -> list[RhythmNote]:
+    """The last bar of a phrase that goes on within the cycle: the cadence note on the downbeat (the sam)
+    held `hold`, then notes of a beat or less that lead on into the next phrase, none of which could be heard
+    as a second arrival (no note of a beat starts on a strong beat: `constraints.is_arrival`)."""
+    out = [RhythmNote(Fraction(0), hold)]
+    pos, bar = hold, meter.bar_quarters
+    table = duration_weights(meter)
+    longest = cadence_length(meter)
+    while pos < bar:
+        options = [d for d in table if pos + d <= bar and d <= meter.unit
+                   and not (meter.strength(pos) >= 0.5 and d >= longest)]
+        if not options:
+            return cadence_bar(meter)
+        w = np.array([table[d] * _syncopation_factor(meter, pos, d) for d in options])
+        d = options[int(rng.choice(len(options), p=w / w.sum()))]
+        out.append(RhythmNote(pos, d))
+        pos += d
+    return out
+
+
 def even_bar(meter: Meter) -> list[RhythmNote]:
     """One note on every beat (a gamelan balungan, a skeleton melody)."""
     return [RhythmNote(i * meter.unit, meter.unit) for i in range(meter.numerator)]
@@ -155,12 +175,50 @@ def seeded_bar(meter: Meter, durations: list[Fraction], rng: np.random.Generator
     return out
 
 
+def seeded_bars(meter: Meter, durations: list[Fraction], rng: np.random.Generator,
+                most: int) -> list[list[RhythmNote]] | None:
+    """Bars that open with the given durations (a characteristic phrase), over as many bars as it needs,
+    up to `most`: a note that would cross a barline starts the next bar instead, the note before it held
+    to the barline; the last bar is completed as `seeded_bar` does. None when they do not fit."""
+    grid = grid_of(meter)
+    if any((d / grid).denominator != 1 or d > meter.bar_quarters for d in durations):
+        return None
+    bars: list[list[Fraction]] = [[]]
+    pos = Fraction(0)
+    for d in durations:
+        if pos + d > meter.bar_quarters:
+            if not bars[-1]:
+                return None
+            bars[-1][-1] += meter.bar_quarters - pos
+            bars.append([])
+            pos = Fraction(0)
+        bars[-1].append(d)
+        pos += d
+    if len(bars) > most:
+        return None
+    out = []
+    for k, group in enumerate(bars):
+        if k < len(bars) - 1:
+            at, bar = Fraction(0), []
+            for d in group:
+                bar.append(RhythmNote(at, d))
+                at += d
+            out.append(bar)
+        else:
+            last = seeded_bar(meter, group, rng)
+            if last is None:
+                return None
+            out.append(last)
+    return out
+
+
 def phrase_rhythm(meter: Meter, bars: int, rng: np.random.Generator, notes_range: tuple[int, int] | None = None,
                   motifs=(), first_bar: int = 0, cadence: bool = True, even: bool = False,
-                  chorale: bool = False) -> list[list[RhythmNote]]:
+                  chorale: bool = False, hold: Fraction | None = None) -> list[list[RhythmNote]]:
     """Rhythm for bars first_bar..bars-1 of a phrase: a few recurring bar patterns and a cadence bar
     (or, `even`, one note per beat throughout, the last on the cycle's final beat; or, `chorale`, a
-    note per beat with now and then a pair of passing eighths, and the cadence held a whole bar)."""
+    note per beat with now and then a pair of passing eighths, and the cadence held a whole bar).
+    `hold`: the cadence note is held this long and the bar goes on (`held_cadence_bar`)."""
     if even:
         return [even_bar(meter) if b >= first_bar else [] for b in range(bars)]
     if chorale:
@@ -170,7 +228,7 @@ def phrase_rhythm(meter: Meter, bars: int, rng: np.random.Generator, notes_range
     out: list[list[RhythmNote]] = [[] for _ in range(bars)]
     for b in range(first_bar, bars):
         if cadence and b == bars - 1:
-            out[b] = cadence_bar(meter)
+            out[b] = held_cadence_bar(meter, hold, rng) if hold is not None else cadence_bar(meter)
             continue
         r = rng.random()
         out[b] = palette[0] if r < 0.45 else palette[1] if r < 0.75 else sample_bar(meter, rng, notes_range)

@@ -2,6 +2,8 @@
 hard constraints allow. It is the baseline and fallback for the neural filler."""
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from theory import Key
@@ -14,6 +16,8 @@ FAR_WEIGHT = 0.08
 CHORD_TONE_BONUS = 2.0
 CHROMATIC_FACTOR = 0.5
 LEADING_TONE_RESOLUTION = 4.0
+DWELL_RANGE = (0.5, 2.5)      # the emphasis factor's power: a note's length in quarters, within this range
+SELEH_DWELL = (0.3, 1.5)      # ... in a gamelan balungan: inside a gatra, and on its last beat (the seleh)
 
 
 def edge_weights(problem: SlotProblem, key: Key) -> np.ndarray:
@@ -30,7 +34,8 @@ def edge_weights(problem: SlotProblem, key: Key) -> np.ndarray:
     return weights
 
 
-def unary_weights(problem: SlotProblem, low_cents: float, high_cents: float, emphasis=()) -> np.ndarray:
+def unary_weights(problem: SlotProblem, low_cents: float, high_cents: float, emphasis=(), meter=None,
+                  seleh: bool = False) -> np.ndarray:
     cands = problem.candidates
     T = len(problem.positions)
     center, span = (low_cents + high_cents) / 2.0, max(high_cents - low_cents, 100.0)
@@ -41,7 +46,19 @@ def unary_weights(problem: SlotProblem, low_cents: float, high_cents: float, emp
             tones = pitch_classes_in(cands.pcs, p.chord.chord.pitch_classes_cents)
             out[t] *= np.where(tones, CHORD_TONE_BONUS, 1.0)
     out *= np.where(cands.degrees >= 0, 1.0, CHROMATIC_FACTOR)[None, :]
-    return out * emphasis_weights(problem, emphasis)[None, :]
+    if not emphasis:
+        return out
+    # A note is dwelt on in proportion to its length: the emphasis counts more on a long note (a nyas, a
+    # held ghammaz) than on a quick one passing through.
+    dwell = np.clip([float(p.duration) for p in problem.positions], *DWELL_RANGE)
+    if seleh and meter is not None:
+        # A balungan's weight is on the last beat of each gatra (the seleh), where the pathet's strong tones
+        # fall; the beats inside a gatra move more freely.
+        ends = {meter.bar_quarters - sum(meter.group_lengths[i:]) for i in range(1, len(meter.group_lengths))}
+        ends.add(Fraction(0))
+        dwell = np.array([SELEH_DWELL[1] if (p.offset + p.duration) % meter.bar_quarters in ends else SELEH_DWELL[0]
+                          for p in problem.positions])
+    return out * emphasis_weights(problem, emphasis)[None, :] ** dwell[:, None]
 
 
 def emphasis_weights(problem: SlotProblem, emphasis=()) -> np.ndarray:

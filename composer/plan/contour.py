@@ -8,7 +8,8 @@ come down to its cadence), in a bar of new material that no later bar returns to
 makes that note the lead melody's highest, and every other note lower (`fill.melody`).
 
 Registers (0 the bottom of a part's range, 1 the top): the opening and every return of it sit in the middle
-(`OPENING`), a contrasting section higher (`CONTRAST`; an Irish tune's B strain, a ternary form's middle),
+(`OPENING`, or where the tradition puts its opening: `theory/rules/traditions.yaml`, a maqam's lower jins
+near the bottom), a contrasting section higher (`CONTRAST`; an Irish tune's B strain, a ternary form's middle),
 the climax's phrase higher still (`CLIMAX`), the last phrase low, to settle on the tonic (`CLOSE`). The fill
 prefers notes near its phrase's register, softly.
 """
@@ -18,6 +19,8 @@ from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
+
+from theory.melody_rules import tradition_melody
 
 from .model import Plan
 
@@ -35,10 +38,13 @@ def plan_contour(plan: Plan, rng: np.random.Generator) -> Plan:
     """The plan with each phrase's register and, unless a cue placed it, the climax."""
     phrases = list(plan.phrases)
     first = plan.sections[0].name if plan.sections else None
+    pack = plan.home_key.pack
+    own = tradition_melody(pack).opening_register if pack != "western" else None
+    opening = OPENING if own is None else own
     home = {p.index: s.name == first or s.role == "return" or s.repeat_of is not None
             for s in plan.sections for p in s.phrases}
     for i, p in enumerate(phrases):
-        phrases[i] = replace(p, register=OPENING if home.get(p.index, True) else CONTRAST)
+        phrases[i] = replace(p, register=opening if home.get(p.index, True) else CONTRAST)
     phrases[-1] = replace(phrases[-1], register=CLOSE)
     plan = plan.with_phrases(phrases)
     if plan.climaxes or plan.bars < 4:

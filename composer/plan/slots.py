@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from theory import Key, Pitch
+from theory.melody_rules import role_weight, tradition_melody
 
 from .. import grammar
 from ..spec.model import PartSpec, Spec
@@ -61,8 +62,16 @@ class Slot:
         return self.part.high
 
 
-EMPHASIS_WEIGHTS = {"vadi": 2.0, "samvadi": 1.6, "ghammaz": 1.8, "dominant": 1.8, "stressed": 1.8, "strong": 1.5,
-                    "avoid": 0.25, "avoided": 0.25, "rare": 0.4}
+def emphasis_of(key: Key, modal: bool) -> tuple[tuple[float, float], ...]:
+    """(cents above the tonic, factor) for each note the mode leans on or avoids (`theory/rules/traditions.yaml`):
+    its emphasised notes by role, and, in a modal slot (no chord progression), its final, which a drone or the
+    mode's practice keeps the melody from sitting on between cadences."""
+    info = key.info
+    out = [(cents, role_weight(role)) for role, cents in info.emphasis.items()]
+    final = tradition_melody(key.pack).final_weight
+    if modal and final != 1.0 and key.pack != "western":
+        out.append((info.final_cents, final))
+    return tuple(out)
 
 
 def phrase_targets(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float, ...]:
@@ -77,7 +86,8 @@ def phrase_targets(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float
         info = key.info
         if is_last:
             return (info.final_cents,)
-        rests = {info.final_cents} | {c for role, c in info.emphasis.items() if EMPHASIS_WEIGHTS.get(role, 1) >= 1}
+        rests = {info.final_cents} | {c for role, c in info.emphasis.items() if role_weight(role) >= 1} \
+            | set(info.nyas_cents)
         return tuple(sorted(r % period for r in rests))
     final = phrase.chords[-1].chord if phrase.chords else None
     final_pcs = list(final.pitch_classes_cents) if final else [key.tonic_cents]
@@ -114,7 +124,6 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
             is_last = phrase.index == len(plan.phrases) - 1
             functional = bool(phrase.chords)
             variant = grammar.variant_for_key(style, phrase.key) if functional else None
-            info = phrase.key.info
             slots.append(Slot(
                 part_index=i, part=part, phrase=phrase, start=phrase.offset(plan.meter), end=phrase.end(plan.meter),
                 key=phrase.key, targets=phrase_targets(phrase, spec, is_last),
@@ -122,7 +131,7 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
                 motifs=phrase.motifs, kept_bars=phrase.kept_bars, copy_of=phrase.copy_of, is_last=is_last,
                 max_leap=c.max_leap, strong_chord_tones=c.chord_tones_on_strong_beats, notes_per_bar=c.notes_per_bar,
                 harmony="functional" if functional else phrase.key.harmony,
-                emphasis=tuple((cents, EMPHASIS_WEIGHTS.get(role, 1.3)) for role, cents in info.emphasis.items()),
+                emphasis=emphasis_of(phrase.key, not functional),
                 lyrics=sung[phrase.index], chorale=spec.texture == "satb",
                 idiom=grammar.load_idiom(spec.idiom) if spec.idiom else None,
                 closes_section=is_last or plan.phrases[phrase.index + 1].section != phrase.section,

@@ -2,11 +2,15 @@
 is documented; the table of shipped packs agrees with the packs."""
 import json
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from theory import list_packs, load_pack, load_pack_file
 from theory.pack import PACKS_DIR, SCHEMA_PATH
+
+ROOT = Path(__file__).resolve().parents[2]
 
 README = (PACKS_DIR / "README.md").read_text(encoding="utf-8")
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -153,13 +157,14 @@ def test_every_enum_value_is_documented():
 
 
 def test_every_emphasis_weight_is_documented():
-    from composer.plan.slots import EMPHASIS_WEIGHTS
+    from theory.melody_rules import role_weight
 
     section = README.split("### Emphasis", 1)[1].split("\n## ", 1)[0]
-    for role, weight in EMPHASIS_WEIGHTS.items():
+    roles = yaml.safe_load((ROOT / "theory" / "rules" / "traditions.yaml").read_text())["roles"]
+    for role in roles:
         row = next((line for line in section.splitlines() if line.startswith("|") and f"`{role}`" in line), None)
         assert row is not None, role
-        assert float(row.split("|")[2]) == weight, role
+        assert float(row.split("|")[2]) == role_weight(role), role
 
 
 def shipped_rows() -> dict[str, list[str]]:

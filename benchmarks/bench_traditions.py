@@ -1,0 +1,162 @@
+"""Traditions as a practitioner hears them, across seeds: for every example in a modal tradition and for
+a set of specs of our own (the modes of the issue-18 audit), composed with seeds 0-9, the measures of
+`composer.analysis.tradition`. Prints JSON.
+
+    python benchmarks/bench_traditions.py [--seeds 10] [--only raga_yaman_teentaal,...] [--markdown]
+
+For each spec: the mean and largest duration share of every degree of the home mode; how many pieces
+have the mode's first leaning note (vadi, jiva, ghammaz, güçlü, gong tone) above every plain degree;
+the largest share of the final; for each characteristic phrase, how many pieces state it; and the share
+of section endings whose cadence note lands on the cycle's cadential beat (sam; the gong in gamelan).
+
+Goals (issue 18), per spec: the leaning note above every plain degree in every piece; the final (Sa)
+at most 30 % of any piece of a drone tradition; each characteristic phrase in at least half the pieces
+of 16 bars or more; at least 80 % of section endings on the cycle's cadential beat (a piece in a cycle;
+the downbeat is reported for the others, not judged); every tone of a gamelan
+pathet sounding, none above 40 %. `passes` says, per spec, which goals hold.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from composer import compose  # noqa: E402
+from composer.analysis.tradition import tradition_measures  # noqa: E402
+
+FINAL_CAP = 0.30            # the final's largest share in a drone tradition (Sa at most 30 %)
+PHRASE_PRESENCE = 0.5       # each characteristic phrase in at least half the pieces ...
+PHRASE_MIN_BARS = 16        # ... of this many bars or more
+CADENTIAL_RATE = 0.8        # section endings on the cycle's cadential beat
+GAMELAN_CAP = 0.40          # no gamelan tone above this share
+DRONE_PACKS = ("hindustani", "carnatic")
+
+# Specs of our own: the modes the issue-18 audit found wanting, each in its own cycle.
+OWN_SPECS = {
+    "bhairav_teentaal": {"title": "Bhairav", "scale": {"pack": "hindustani", "mode": "bhairav", "tonic": "C#4"},
+                         "cycle": "teentaal", "tempo": 80,
+                         "sections": [{"name": "sthayi", "cycles": 8}, {"name": "antara", "cycles": 8}],
+                         "parts": [{"role": "melody", "instrument": "sitar", "range": "G#3-C#6"},
+                                   {"role": "drone", "range": "C#3-C#4"}, {"role": "percussion"}]},
+    "darbari_jhaptaal": {"title": "Darbari", "scale": {"pack": "hindustani", "mode": "darbari", "tonic": "C4"},
+                         "cycle": "jhaptaal", "tempo": 60,
+                         "sections": [{"name": "sthayi", "cycles": 8}, {"name": "antara", "cycles": 8}],
+                         "parts": [{"role": "melody", "instrument": "sitar", "range": "F3-C6"},
+                                   {"role": "drone", "range": "C3-C4"}, {"role": "percussion"}]},
+    "kalyani_adi": {"title": "Kalyani", "scale": {"pack": "carnatic", "mode": "kalyani", "tonic": "D4"},
+                    "cycle": "adi", "tempo": 90,
+                    "sections": [{"name": "pallavi", "cycles": 8}, {"name": "anupallavi", "cycles": 8}],
+                    "parts": [{"role": "melody", "instrument": "violin", "range": "A3-D6"},
+                              {"role": "drone", "range": "D3-D4"}, {"role": "percussion"}]},
+    "bayati_maqsum": {"title": "Bayati", "scale": {"pack": "arabic", "mode": "bayati", "tonic": "D4"},
+                      "cycle": "maqsum", "tempo": 100,
+                      "sections": [{"name": "A", "cycles": 8}, {"name": "B", "cycles": 8}],
+                      "parts": [{"role": "melody", "instrument": "violin", "range": "A3-D6"},
+                                {"role": "percussion"}]},
+    "shur": {"title": "Shur", "scale": {"pack": "persian", "mode": "shur", "tonic": "G4"}, "meter": "6/8",
+             "tempo": 80, "sections": [{"name": "daramad", "bars": 8}, {"name": "gushe", "bars": 8}],
+             "parts": [{"role": "melody", "instrument": "violin", "range": "D4-G6"}]},
+    "slendro_manyura_ladrang": {"title": "Manyura", "scale": {"pack": "gamelan", "mode": "slendro_manyura",
+                                                               "tonic": "D"},
+                                "cycle": "ladrang", "tempo": 100,
+                                "sections": [{"name": "ompak", "cycles": 4}, {"name": "ngelik", "cycles": 4}],
+                                "parts": [{"role": "melody", "instrument": "marimba", "range": "C4-D6"},
+                                          {"role": "percussion"}]},
+    "pelog_barang_lancaran": {"title": "Barang", "scale": {"pack": "gamelan", "mode": "pelog_barang", "tonic": "D"},
+                              "cycle": "lancaran", "tempo": 120,
+                              "sections": [{"name": "ompak", "cycles": 4}, {"name": "ngelik", "cycles": 4}],
+                              "parts": [{"role": "melody", "instrument": "marimba", "range": "C4-D6"},
+                                        {"role": "percussion"}]},
+}
+
+
+def specs() -> dict[str, object]:
+    """Every example in a modal tradition (by its scale pack), then the specs of our own."""
+    import yaml
+
+    out: dict[str, object] = {}
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        pack = (doc.get("scale") or {}).get("pack", "western") if isinstance(doc.get("scale"), dict) else "western"
+        if pack != "western":
+            out[path.stem] = path
+    out.update(OWN_SPECS)
+    return out
+
+
+def measure(name: str, spec, seeds: int) -> dict:
+    pieces = []
+    for seed in range(seeds):
+        piece = compose(spec if isinstance(spec, Path) else dict(spec), seed=seed)
+        m = tradition_measures(piece)
+        if m is None:
+            return {"spec": name, "skipped": "not a modal tradition"}
+        m["bars"] = piece.bars
+        pieces.append(m)
+    first = pieces[0]
+    n = len(pieces)
+    degrees = []
+    for i, d in enumerate(first["degree_shares"]):
+        values = [p["degree_shares"][i]["share"] for p in pieces]
+        degrees.append({"degree": d["degree"], "role": d["role"], "mean": round(sum(values) / n, 4),
+                        "max": round(max(values), 4), "min": round(min(values), 4)})
+    finals = [p["hierarchy"]["final_share"] for p in pieces if p["hierarchy"]["final_share"] is not None]
+    holds = [p["hierarchy"]["holds"] for p in pieces if p["hierarchy"]["holds"] is not None]
+    phrases = {k: sum(1 for p in pieces if p["phrases"][k] > 0) for k in first["phrases"]}
+    endings = [e["on_cadential_beat"] for p in pieces for e in p["section_endings"]]
+    long_enough = first["bars"] >= PHRASE_MIN_BARS
+    passes = {
+        "leaning_note_leads": (sum(holds) == len(holds)) if holds else None,
+        "final_at_most_30": (max(finals) <= FINAL_CAP) if finals and first["pack"] in DRONE_PACKS else None,
+        "phrases_in_half": (all(v >= PHRASE_PRESENCE * n for v in phrases.values()) if phrases else None)
+        if long_enough else None,
+        "cadential_endings": (sum(endings) / len(endings) >= CADENTIAL_RATE) if endings and first["cycle"] else None,
+    }
+    if first["pack"] == "gamelan":
+        passes["gamelan_tones"] = all(d["min"] > 0 and d["max"] <= GAMELAN_CAP for d in degrees)
+    return {"spec": name, "pack": first["pack"], "mode": first["mode"], "cycle": first["cycle"],
+            "bars": first["bars"], "seeds": n, "degrees": degrees,
+            "leaning_note": pieces[0]["hierarchy"]["leading_note"],
+            "leaning_note_leads_in": f"{sum(holds)}/{len(holds)}" if holds else None,
+            "final_max_share": round(max(finals), 4) if finals else None,
+            "phrase_presence": {k: f"{v}/{n}" for k, v in phrases.items()},
+            "cadential_ending_rate": round(sum(endings) / len(endings), 4) if endings else None,
+            "passes": passes}
+
+
+def markdown(results: list[dict]) -> str:
+    lines = ["| spec | mode | leaning note leads | final max | phrases (pieces) | cadential endings | goals |",
+             "|---|---|---|---|---|---|---|"]
+    for r in results:
+        if "skipped" in r:
+            continue
+        phrases = ", ".join(f"{k} {v}" for k, v in r["phrase_presence"].items()) or "-"
+        goals = "all met" if all(v is not False for v in r["passes"].values()) else \
+            "missed: " + ", ".join(k for k, v in r["passes"].items() if v is False)
+        final = f"{r['final_max_share']:.2f}" if r["final_max_share"] is not None else "-"
+        lines.append(f"| {r['spec']} | {r['pack']} {r['mode']} | {r['leaning_note']} {r['leaning_note_leads_in']} | "
+                     f"{final} | {phrases} | {r['cadential_ending_rate']} | {goals} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--only", default="", help="comma-separated spec names")
+    ap.add_argument("--markdown", action="store_true", help="print a Markdown table after the JSON")
+    args = ap.parse_args(argv)
+    chosen = {k: v for k, v in specs().items() if not args.only or k in args.only.split(",")}
+    results = [measure(name, spec, args.seeds) for name, spec in chosen.items()]
+    print(json.dumps({"benchmark": "traditions", "seeds": args.seeds, "results": results}, indent=1,
+                     ensure_ascii=False))
+    if args.markdown:
+        print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

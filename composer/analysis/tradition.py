@@ -1,0 +1,159 @@
+"""What a practitioner of a modal tradition listens for in a melody, measured: how the duration is shared
+among the mode's degrees against the mode's hierarchy (a raga's vadi and samvadi, a maqam's ghammaz, a
+pathet's strong tones), how often the mode's characteristic phrases (pakad, seyir, qafla, forud) occur,
+and whether each section's last note arrives on the cycle's cadential beat (sam; the gong in gamelan).
+
+    from composer.analysis.tradition import tradition_measures
+    tradition_measures(piece)       # None for a Western piece; else a dict ready for JSON
+
+Notes are read against the key in force where they sound (`piece.key_at`); a modulating piece is measured
+in its home mode's notes only, so that a B section in another maqam does not blur the home mode's shares.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from theory import Key
+from theory.cycle import load_cycle
+from theory.melody_rules import leaning_roles
+
+from ..fill.constraints import arrival_index
+from ..score.notes import Note
+
+TOLERANCE_CENTS = 1.0
+
+
+@dataclass(frozen=True)
+class DegreeShare:
+    name: str
+    cents: float          # above the tonic, within one period
+    role: str | None      # the mode's emphasis role, 'final', or None
+    share: float          # of the home mode's sounding duration
+
+
+def _degree_name(key: Key, rel: float) -> str:
+    scale = key.scale
+    index = scale.degree_of(rel, TOLERANCE_CENTS)
+    if index is not None and scale.degree_names:
+        return scale.degree_names[index]
+    return f"{rel:.0f}c"
+
+
+def _role(key: Key, rel: float) -> str | None:
+    period = key.scale.period_cents
+    for role, cents in key.info.emphasis.items():
+        if _same(rel, cents, period):
+            return role
+    return "final" if _same(rel, key.info.final_cents, period) else None
+
+
+def _same(a: float, b: float, period: float) -> bool:
+    d = abs(a - b) % period
+    return min(d, period - d) < TOLERANCE_CENTS
+
+
+def home_notes(piece, notes: list[Note]) -> list[Note]:
+    """The notes that sound in the piece's home mode (the key of its first bar)."""
+    home = piece.key
+    return [n for n in notes if piece.key_at(n.offset).info.name == home.info.name]
+
+
+def degree_shares(key: Key, notes: list[Note]) -> list[DegreeShare]:
+    """Each degree's share of the notes' total duration, in the order of the scale (every degree listed,
+    the silent ones at 0)."""
+    period = key.scale.period_cents
+    total = sum((n.duration for n in notes), Fraction(0))
+    degrees = sorted({round(c % period, 3) for c in key.scale.degree_cents})
+    out = []
+    for rel in degrees:
+        dur = sum((n.duration for n in notes if _same(key.rel_cents(n.pitch.cents), rel, period)), Fraction(0))
+        out.append(DegreeShare(_degree_name(key, rel), rel, _role(key, rel), float(dur / total) if total else 0.0))
+    return out
+
+
+def hierarchy(shares: list[DegreeShare], roles=()) -> dict:
+    """The mode's first leaning note (the first of `roles`, the mode's emphasis roles in the pack's order,
+    that leans: its vadi, jiva, ghammaz, güçlü, gong tone) against the rest: its share, the largest share
+    of a degree that is neither emphasised nor the final, and the final's share. `holds`: the leaning note
+    outweighs every plain degree."""
+    order = list(leaning_roles(roles))
+    leaning = sorted((s for s in shares if s.role in order), key=lambda s: order.index(s.role))
+    plain = [s for s in shares if s.role is None]
+    final = next((s for s in shares if s.role == "final"), None)
+    first = leaning[0] if leaning else None
+    top_plain = max(plain, key=lambda s: s.share) if plain else None
+    return {"leading_note": first.name if first else None, "leading_share": first.share if first else None,
+            "top_plain_note": top_plain.name if top_plain else None,
+            "top_plain_share": top_plain.share if top_plain else None,
+            "final_share": final.share if final else None,
+            "holds": None if first is None else (top_plain is None or first.share > top_plain.share)}
+
+
+def phrase_occurrences(key: Key, notes: list[Note]) -> dict[str, int]:
+    """How many times each characteristic phrase of the mode sounds: its notes in a row, at its pitches
+    relative to one another (in any octave), one note of the melody for each note of the phrase."""
+    cents = [n.pitch.cents for n in sorted(notes, key=lambda n: n.offset)]
+    out = {}
+    for phrase in key.info.phrases:
+        shape = [c - phrase.cents[0] for c in phrase.cents]
+        k = len(shape)
+        out[phrase.name] = sum(
+            1 for i in range(len(cents) - k + 1)
+            if all(abs(cents[i + j] - cents[i] - shape[j]) < TOLERANCE_CENTS for j in range(k))
+            and _same(key.rel_cents(cents[i]), phrase.cents[0], key.scale.period_cents))
+    return out
+
+
+def cadential_offset(plan) -> Fraction:
+    """Where in a bar (quarters from its start) a section's last note should arrive: the cycle's sam (the
+    gong, the last beat, in gamelan), or the downbeat where the piece has no cycle."""
+    meter = plan.meter
+    if plan.cycle is None:
+        return Fraction(0)
+    return (load_cycle(plan.cycle).sam - 1) * meter.unit
+
+
+def section_endings(plan, notes: list[Note]) -> list[dict]:
+    """Each section's cadence note: the note of its last bar that a listener hears as the arrival (the last
+    note on a strong beat lasting a beat or more, the notes after it leading on into the next section:
+    `fill.constraints.arrival_index`; the last note where none is, or where the cycle arrives on its last
+    beat, the gong), its bar, where it starts in its bar,
+    and whether that is the cycle's cadential beat."""
+    meter = plan.meter
+    target = cadential_offset(plan)
+    out = []
+    for s in plan.sections:
+        start, end = s.start_bar * meter.bar_quarters, (s.start_bar + s.bars) * meter.bar_quarters
+        inside = sorted((n for n in notes if start <= n.offset < end), key=lambda n: n.offset)
+        if not inside:
+            continue
+        index = len(inside) - 1 if target else arrival_index([n.offset for n in inside], [n.duration for n in inside],
+                              [meter.strength(n.offset % meter.bar_quarters) for n in inside], meter)
+        last = inside[index]
+        at = last.offset % meter.bar_quarters
+        out.append({"section": s.name, "bar": int(last.offset // meter.bar_quarters) + 1,
+                    "beat": float(at / meter.unit) + 1, "on_cadential_beat": at == target})
+    return out
+
+
+def tradition_measures(piece, part=None) -> dict | None:
+    """The measures of a piece in a modal tradition (None for a Western piece or one without its plan)."""
+    key = piece.key
+    plan = piece.plan
+    if key.pack == "western" or plan is None:
+        return None
+    part = part or piece.part("melody")
+    notes = home_notes(piece, list(part.notes))
+    shares = degree_shares(key, notes)
+    endings = section_endings(plan, list(part.notes))
+    on = sum(e["on_cadential_beat"] for e in endings)
+    return {
+        "pack": key.pack, "mode": key.info.name, "cycle": plan.cycle,
+        "degree_shares": [{"degree": s.name, "cents": round(s.cents, 1), "role": s.role, "share": round(s.share, 4)}
+                          for s in shares],
+        "hierarchy": hierarchy(shares, tuple(key.info.emphasis)),
+        "phrases": phrase_occurrences(key, notes),
+        "section_endings": endings,
+        "cadential_ending_rate": on / len(endings) if endings else None,
+    }

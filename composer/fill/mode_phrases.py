@@ -1,0 +1,142 @@
+"""A mode's own phrases in the melody: the opening phrase a phrase starts with (a pakad, a seyir, a maqam's
+ascent), and the close of the piece (a qafla or a forud, or a tihai built from the end of the pakad).
+
+What each tradition does is data (`theory/rules/traditions.yaml`: `opening_phrase`, `closing`); which phrase
+opens and which closes is the pack's (`at: opening | closing | anywhere`). The rhythm comes from the phrase's
+beats; the pitches are fixed notes that the decoder keeps under every hard constraint, or the fill writes
+the phrase without them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from theory.melody_rules import tradition_melody
+from theory.pack import Phrase
+
+from ..plan.slots import Slot
+from ..score.rhythm import RhythmNote
+from .rhythm import seeded_bars
+
+TIHAI_FIGURE = 3        # notes in a tihai's figure: the last three of the pakad, the third on the final
+TIHAI_DAM = 2           # the figure's last note is held this many beats (the dam), except the landing note
+
+
+@dataclass(frozen=True)
+class FixedPhrase:
+    """A phrase of the mode set into the melody: its name, and (bar index in the slot, rhythm of that bar)
+    for each bar it changes, and the pitches of its notes (cents), counted from the first note it fixes."""
+
+    name: str
+    bars: tuple[tuple[int, tuple[RhythmNote, ...]], ...]
+    cents: tuple[float, ...]
+    first_note: int          # index of its first note among the slot's notes, from the first bar it changes
+    kind: str                # 'opening', 'closing' or 'tihai'
+
+
+def openers(slot: Slot) -> list[Phrase]:
+    return [p for p in slot.key.info.phrases if p.at != "closing"]
+
+
+def _placed(slot: Slot, phrase_cents, low_register: bool = False) -> list[float] | None:
+    """The phrase's pitches in the octave that fits the range best: the octave it is written in, else the one
+    nearest the middle, or (`low_register`, a close) as low as it fits; None where no octave fits."""
+    period = slot.key.scale.period_cents
+    lo, hi = slot.part.low.cents, slot.part.high.cents
+    fits = []
+    for k in range(-6, 8):
+        cents = [slot.key.anchor_cents + c + k * period for c in phrase_cents]
+        if lo - 1e-6 <= min(cents) and max(cents) <= hi + 1e-6:
+            fits.append(cents)
+    if not fits:
+        return None
+    if low_register:
+        return min(fits, key=lambda cs: cs[-1])
+    written = [slot.key.anchor_cents + c for c in phrase_cents]
+    if written in fits:
+        return written          # in the octave the phrase is written in (a pakad from mandra Ni to Sa)
+    middle = (lo + hi) / 2.0
+    return min(fits, key=lambda cs: abs(sum(cs) / len(cs) - middle))
+
+
+def opening_phrase(slot: Slot, meter, rng: np.random.Generator) -> FixedPhrase | None:
+    """The mode's opening phrase that this phrase starts with, chosen in turn by the phrase's number in the
+    piece (so that a piece states each of them), with the tradition's chance; None for a Western key, a
+    mode without one, or a phrase that does not fit the bar or the range."""
+    if slot.key.pack == "western":
+        return None
+    candidates = openers(slot)
+    if not candidates or rng.random() >= tradition_melody(slot.key.pack).opening_phrase:
+        return None
+    phrase = candidates[slot.phrase.index % len(candidates)]
+    durations = [Fraction(str(b)) * meter.unit for b in phrase.beats]
+    # The phrase may take more than a bar (a pakad in a short tala), never the phrase's cadence bar.
+    bars = seeded_bars(meter, durations, rng, max(1, slot.phrase.bars - 1))
+    cents = _placed(slot, phrase.cents)
+    if bars is None or cents is None:
+        return None
+    return FixedPhrase(phrase.name, tuple((b, tuple(bar)) for b, bar in enumerate(bars)), tuple(cents), 0, "opening")
+
+
+def closing_phrase(slot: Slot, meter, bars: int) -> FixedPhrase | None:
+    """The close of the piece's last phrase, where the tradition has one: the mode's closing formula (its
+    notes but the last end the second-last bar, the last is the final on the last bar's downbeat), or a
+    tihai (a three-note figure from the end of the mode's first phrase that ends on the final, stated three
+    times, the third landing on the downbeat). None where the slot is not the piece's last, the phrase has
+    fewer than two bars, or nothing fits."""
+    if slot.key.pack == "western" or not slot.is_last or bars < 2:
+        return None
+    how = tradition_melody(slot.key.pack).closing
+    info = slot.key.info
+    period = slot.key.scale.period_cents
+    ends_on_final = [p for p in info.phrases
+                     if abs((p.cents[-1] - info.final_cents) % period) < 0.5 and len(p.cents) >= 2]
+    if how == "formula":
+        choice = next((p for p in ends_on_final if p.at == "closing"), None)
+        if choice is None:
+            return None
+        durations = [Fraction(str(b)) * meter.unit for b in choice.beats[:-1]]
+        return _close(slot, meter, bars, choice.name, choice.cents, durations, "closing")
+    if how == "tihai":
+        source = next((p for p in ends_on_final if len(p.cents) >= TIHAI_FIGURE), None)
+        if source is None:
+            return None
+        figure = source.cents[-TIHAI_FIGURE:]
+        beat = meter.unit
+        one = [beat] * (TIHAI_FIGURE - 1) + [TIHAI_DAM * beat]
+        durations = one + one + [beat] * (TIHAI_FIGURE - 1)
+        return _close(slot, meter, bars, f"tihai on the {source.name}", tuple(figure) * 3, durations, "tihai")
+    return None
+
+
+def _close(slot: Slot, meter, bars: int, name: str, cents, lead: list[Fraction], kind: str) -> FixedPhrase | None:
+    """The phrase's notes but the last ending the second-last bar (durations `lead`), the last on the last
+    bar's downbeat, held to the end."""
+    total = sum(lead, Fraction(0))
+    bar_q = meter.bar_quarters
+    if total > bar_q or meter.strength(bar_q - total) < 0.0:
+        return None
+    placed = _placed(slot, cents, low_register=True)
+    if placed is None:
+        return None
+    head = bar_q - total
+    grid = meter.unit / 4
+    if (head / grid).denominator != 1:
+        return None
+    before: list[RhythmNote] = []
+    at = Fraction(0)
+    if head:
+        # The head of the bar: one note per beat, then what is left of a beat (the fill writes their pitches).
+        while at < head:
+            d = min(meter.unit, head - at)
+            before.append(RhythmNote(at, d))
+            at += d
+    tail = []
+    for d in lead:
+        tail.append(RhythmNote(at, d))
+        at += d
+    penultimate = tuple(before + tail)
+    last = (RhythmNote(Fraction(0), bar_q),)
+    return FixedPhrase(name, ((bars - 2, penultimate), (bars - 1, last)), tuple(placed), len(before), kind)
