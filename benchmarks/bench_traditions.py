@@ -2,7 +2,7 @@
 a set of specs of our own (the modes of the issue-18 audit), composed with seeds 0-9, the measures of
 `composer.analysis.tradition`. Prints JSON.
 
-    python benchmarks/bench_traditions.py [--seeds 10] [--only raga_yaman_teentaal,...] [--markdown]
+    python benchmarks/bench_traditions.py [--seeds 10] [--only raga_yaman_teentaal,...] [--markdown docs/benchmarks.md]
 
 For each spec: the mean and largest duration share of every degree of the home mode; how many pieces
 have the mode's first leaning note (vadi, jiva, ghammaz, güçlü, gong tone) above every plain degree;
@@ -20,10 +20,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from sections import markers, write_section  # noqa: E402  (benchmarks/sections.py)
 
 from composer import compose  # noqa: E402
 from composer.analysis.tradition import tradition_measures  # noqa: E402
@@ -138,7 +142,8 @@ def markdown(results: list[dict]) -> str:
         goals = "all met" if all(v is not False for v in r["passes"].values()) else \
             "missed: " + ", ".join(k for k, v in r["passes"].items() if v is False)
         final = f"{r['final_max_share']:.2f}" if r["final_max_share"] is not None else "-"
-        lines.append(f"| {r['spec']} | {r['pack']} {r['mode']} | {r['leaning_note']} {r['leaning_note_leads_in']} | "
+        leads = f"{r['leaning_note']} {r['leaning_note_leads_in']}" if r["leaning_note"] else "- (no emphasis data)"
+        lines.append(f"| {r['spec']} | {r['pack']} {r['mode']} | {leads} | "
                      f"{final} | {phrases} | {r['cadential_ending_rate']} | {goals} |")
     return "\n".join(lines)
 
@@ -147,14 +152,24 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--only", default="", help="comma-separated spec names")
-    ap.add_argument("--markdown", action="store_true", help="print a Markdown table after the JSON")
+    ap.add_argument("--markdown", help="also write the results, dated, into this file's bench_traditions section "
+                                       "(docs/benchmarks.md)")
     args = ap.parse_args(argv)
     chosen = {k: v for k, v in specs().items() if not args.only or k in args.only.split(",")}
     results = [measure(name, spec, args.seeds) for name, spec in chosen.items()]
     print(json.dumps({"benchmark": "traditions", "seeds": args.seeds, "results": results}, indent=1,
                      ensure_ascii=False))
     if args.markdown:
-        print(markdown(results))
+        start, end = markers("bench_traditions")
+        text = "\n".join([
+            start, "", "## Traditions: does a practitioner hear the mode?", "",
+            f"Measured {time.strftime('%Y-%m-%d')}, seeds 0-{args.seeds - 1}, the default (neural) filler, which "
+            f"leaves every tradition it has not learned to the rules filler and the packs' data. Reproduce with "
+            f"`python benchmarks/bench_traditions.py --markdown docs/benchmarks.md`. Definitions: the docstring of "
+            f"`benchmarks/bench_traditions.py` and docs/evaluation.md (Traditions). A mode without emphasis data "
+            f"(blues, Chinese, Japanese, klezmer, flamenco) has no leaning note to judge; a piece without a cycle is "
+            f"not judged on sam.", "", markdown(results), "", end, ""])
+        write_section(Path(args.markdown), "bench_traditions", text)
     return 0
 
 

@@ -18,6 +18,7 @@ from .arrange import arrange_parts
 from .fill.context import DEFAULT_FILLER, FILLERS, sampling_settings
 from .fill.guard import guard_for
 from .fill.melody import fill_melody
+from .fill.ornaments import ornament_melody
 from .fill.precheck import precheck
 from .fill.result import FillResult
 from .models.corpus_index import DEFAULT_INDEX, MIN_MAX_COPIED_RUN
@@ -74,6 +75,13 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
             lead = melodies[i] if lead is None else lead
             budget.check(f"after part {part.name!r}")
     arranged = arrange_parts(plan, spec_obj, melodies)
+    for i in melodies:
+        # Ornaments are the melody's performance: they bend inside notes and change no pitch or time, so the
+        # parts arranged against the melody are the same with them.
+        melodies[i], lines = ornament_melody(plan, melodies[i], spec_obj.seed, i)
+        if lines:
+            filled.append(FillResult(phrase_notes={plan.phrases[0].index: tuple(
+                f"{spec_obj.parts[i].name}: ornaments: {line}" for line in lines)}))
     parts = []
     total_notes = 0
     for i, part in enumerate(spec_obj.parts):

@@ -23,6 +23,7 @@ from .analysis import metrics as M
 from .analysis.context import Context, context_of, lead_part
 from .analysis.originality import piece_melodies, report
 from .analysis.similarity import compare_sets
+from .analysis.tradition import tradition_lines, tradition_measures
 from .formats.read import read_piece
 from .models.corpus_index import OriginalityError, load_index
 from .score.errors import ComposerError
@@ -78,6 +79,7 @@ def evaluate_piece(piece, name: str | None = None, against=None) -> dict:
     values["form"] = structure
     values["repeat_similarity"] = structure["repeat_similarity"] if structure else None
     values["form_accuracy"] = structure["form_accuracy"] if structure else None
+    values["tradition"] = tradition_measures(piece, part, ctx.plan) if planned else None
     constraints = M.constraint_satisfaction(piece, ctx.plan, ctx.slots) if planned else None
     values["constraints"] = constraints
     values["constraint_satisfaction_rate"] = constraints["rate"] if constraints else None
@@ -204,6 +206,8 @@ def text_report(report: dict) -> str:
         kf = m["key_fidelity"]
         lines.append(f"  key: analysed {kf['analysed_key']} against the spec's {kf['spec_key']} "
                      f"(rank {kf['spec_key_rank']})" if kf.get("applies") else f"  key fidelity: n/a ({kf['reason']})")
+        if m.get("tradition"):
+            lines += tradition_lines(m["tradition"])
         if m["constraints"] and m["constraints"]["first_violations"]:
             lines += [f"  violation: {v}" for v in m["constraints"]["first_violations"]]
         if "originality" in p:

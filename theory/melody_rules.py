@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import DataFileError
 from .schema import read_checked
 
 RULES_PATH = Path(__file__).resolve().parent / "rules" / "melody.yaml"
@@ -77,3 +78,65 @@ def tradition_melody(pack: str) -> TraditionMelody:
     t = d["traditions"].get(pack, d["default"])
     return TraditionMelody(pack, float(t["final_weight"]), float(t["opening_phrase"]), t["closing"],
                            t["hold"], t["source"], t.get("opening_register"))
+
+
+ORNAMENTS_PATH = Path(__file__).resolve().parent / "rules" / "ornaments.yaml"
+ORNAMENTS_SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "ornaments.schema.json"
+
+
+@dataclass(frozen=True)
+class OrnamentKind:
+    """An ornament's shape (`rules/ornaments.yaml`): a `glide` to the next note, an `oscillation` toward a
+    neighbouring note of the mode (`depth` of the way, `cycles_per_quarter`), or a `strike` of the
+    neighbour at the note's start (`length_quarters`)."""
+
+    name: str
+    title: str
+    shape: str
+    why: str
+    source: str
+    depth: float = 1.0
+    cycles_per_quarter: float = 1.0
+    neighbour: str = "above"
+    length_quarters: float = 0.125
+
+
+@dataclass(frozen=True)
+class OrnamentRule:
+    """Which notes of a tradition's melody take an ornament: `on` the mode's leaning note, named `notes`
+    (by mode), or a note whose next note is a step away (`step_to_next`, for a glide)."""
+
+    ornament: str
+    on: str
+    min_quarters: float
+    chance: float
+    notes: dict
+
+
+@lru_cache(maxsize=1)
+def _ornaments_doc() -> dict:
+    doc = read_checked(ORNAMENTS_PATH, ORNAMENTS_SCHEMA_PATH)
+    d = doc.data
+    unknown = sorted({r["ornament"] for rules in d["traditions"].values() for r in rules} - set(d["ornaments"]))
+    if unknown:
+        raise DataFileError(f"{ORNAMENTS_PATH}: traditions name ornaments {unknown} that `ornaments:` does not "
+                            f"define (defined: {', '.join(sorted(d['ornaments']))})")
+    return d
+
+
+def ornament_kinds() -> dict[str, OrnamentKind]:
+    """Every ornament of `rules/ornaments.yaml`, by name."""
+    out = {}
+    for name, o in _ornaments_doc()["ornaments"].items():
+        out[name] = OrnamentKind(name, o.get("title", name), o["shape"], o["why"], o["source"],
+                                 float(o.get("depth", 1.0)), float(o.get("cycles_per_quarter", 1.0)),
+                                 o.get("neighbour", "above"), float(o.get("length_quarters", 0.125)))
+    return out
+
+
+def ornament_rules(pack: str) -> tuple[OrnamentRule, ...]:
+    """A tradition's ornament rules, in order (the first that fits a note is taken); none for a pack the
+    file does not name."""
+    return tuple(OrnamentRule(r["ornament"], r["on"], float(r["min_quarters"]), float(r["chance"]),
+                              dict(r.get("notes") or {}))
+                 for r in _ornaments_doc()["traditions"].get(pack, ()))

@@ -137,10 +137,12 @@ def section_endings(plan, notes: list[Note]) -> list[dict]:
     return out
 
 
-def tradition_measures(piece, part=None) -> dict | None:
-    """The measures of a piece in a modal tradition (None for a Western piece or one without its plan)."""
+def tradition_measures(piece, part=None, plan=None) -> dict | None:
+    """The measures of a piece in a modal tradition (None for a Western piece or one without its plan).
+    `part`: the melody measured (default: the part named or with role 'melody'); `plan`: the piece's plan
+    where the piece does not carry it (a file read back with its provenance)."""
     key = piece.key
-    plan = piece.plan
+    plan = plan or piece.plan
     if key.pack == "western" or plan is None:
         return None
     part = part or piece.part("melody")
@@ -157,3 +159,21 @@ def tradition_measures(piece, part=None) -> dict | None:
         "section_endings": endings,
         "cadential_ending_rate": on / len(endings) if endings else None,
     }
+
+
+def tradition_lines(m: dict) -> list[str]:
+    """`tradition_measures` as lines a person reads (`partita evaluate`)."""
+    shares = ", ".join(f"{d['degree']}{' (' + d['role'] + ')' if d['role'] else ''} {d['share']:.0%}"
+                       for d in m["degree_shares"])
+    h = m["hierarchy"]
+    lines = [f"  {m['pack']} {m['mode']}: duration by degree: {shares}"]
+    if h["leading_note"] is not None:
+        lines.append(f"  leaning note {h['leading_note']} {h['leading_share']:.0%} against the largest plain degree "
+                     f"{h['top_plain_note']} {h['top_plain_share'] or 0:.0%}: "
+                     + ("leads" if h["holds"] else "does not lead"))
+    if m["phrases"]:
+        lines.append("  characteristic phrases: " + ", ".join(f"{k} x{v}" for k, v in m["phrases"].items()))
+    if m["cadential_ending_rate"] is not None:
+        where = "sam (the cycle's cadential beat)" if m["cycle"] else "the downbeat"
+        lines.append(f"  section endings on {where}: {m['cadential_ending_rate']:.0%}")
+    return lines

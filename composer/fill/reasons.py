@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from theory import Pitch
+from theory.melody_rules import ornament_kinds
 from theory.nonchord import CHORD_TONE, DESCRIPTIONS, classify
 
 from ..plan.slots import note_name
@@ -42,7 +43,20 @@ def explain_note(piece, bar: int, beat: float = 1.0, part: str | None = None) ->
         lines = list(reason)  # a copied note: where it was copied from
     else:
         lines = reason_lines(reason)
+    if note.ornament is not None:
+        lines.append(ornament_line(key, note))
     return "\n".join([head, f"  - {against_chord(piece, mel, note)}"] + [f"  - {r}" for r in lines])
+
+
+def ornament_line(key, note) -> str:
+    """The note's ornament in words: its name, what it is, and the notes its curve moves between."""
+    ornament = note.ornament
+    kind = ornament_kinds().get(ornament.name)
+    start, end = ornament.points[0][1], ornament.points[-1][1]
+    far = max((c for _, c in ornament.points), key=lambda c: abs(c - start))
+    path = " -> ".join(key.pitch_name(c) for c in dict.fromkeys((start, far, end)))
+    what = f"{kind.title}, {kind.why}" if kind is not None else ornament.name
+    return f"ornament: {what} ({path})"
 
 
 TONE_NAMES = ("root", "third", "fifth", "seventh", "ninth", "eleventh", "thirteenth")

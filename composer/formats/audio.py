@@ -49,11 +49,16 @@ def _envelope(n: int, gate: int, sr: int, sustain) -> np.ndarray:
     return env
 
 
-def _tone(freq: float, n: int, gate: int, sr: int, role: str) -> np.ndarray:
-    """Additive tone: sin(kx) by the Chebyshev recurrence (one sine, one cosine per note)."""
+def _tone(freq: float, n: int, gate: int, sr: int, role: str, glide: np.ndarray | None = None) -> np.ndarray:
+    """Additive tone: sin(kx) by the Chebyshev recurrence (one sine, one cosine per note). `glide`: the
+    frequency of every sample (an ornament's pitch curve), instead of `freq` throughout."""
     harmonics, hdecay, _, sustain, _ = _TIMBRES.get(role, _TIMBRES["melody"])
     t = np.arange(n, dtype=np.float64) / sr
-    x = (2.0 * np.pi * freq) * t
+    if glide is None:
+        x = (2.0 * np.pi * freq) * t
+    else:
+        x = 2.0 * np.pi * np.concatenate(([0.0], np.cumsum(glide[:-1]))) / sr
+        freq = float(glide.max())
     prev, cur, two_cos = np.zeros(n), np.sin(x), 2.0 * np.cos(x)
     out = harmonics[0] * cur
     decay = np.exp(-hdecay * t) if hdecay else None
@@ -70,6 +75,16 @@ def _tone(freq: float, n: int, gate: int, sr: int, role: str) -> np.ndarray:
             partial *= 0.75 + 0.25 * np.sin(2.0 * np.pi * _DRONE_SHIMMER[k - 1] * t + k)
         out += partial
     return out * _envelope(n, gate, sr, sustain)
+
+
+def _glide(note, n: int, gate: int) -> np.ndarray:
+    """The frequency of each of a note's `n` samples along its ornament's curve (held at the curve's end
+    after the gate closes)."""
+    shares = np.minimum(np.arange(n, dtype=np.float64) / gate, 1.0)
+    times = np.array([t for t, _ in note.ornament.points])
+    cents = np.array([c for _, c in note.ornament.points])
+    curve = np.interp(shares, times, cents)
+    return note.pitch.frequency_hz * 2.0 ** ((curve - note.pitch.cents) / 1200.0)
 
 
 def _lowpass(x: np.ndarray, width: int) -> np.ndarray:
@@ -145,9 +160,13 @@ def render_audio(piece, sample_rate: int = 22050) -> np.ndarray:
         else:
             gain = _TIMBRES.get(role, _TIMBRES["melody"])[4]
             shape = (role, note.pitch.cents, gate, min(n, total - start))   # repeated notes share a tone
-            if shape not in tones:
-                tones[shape] = _tone(note.pitch.frequency_hz, shape[3], gate, sr, role)
-            sig = tones[shape] * (amp * gain)
+            if note.ornament is not None:
+                sig = _tone(note.pitch.frequency_hz, shape[3], gate, sr, role,
+                            _glide(note, shape[3], gate)) * (amp * gain)
+            else:
+                if shape not in tones:
+                    tones[shape] = _tone(note.pitch.frequency_hz, shape[3], gate, sr, role)
+                sig = tones[shape] * (amp * gain)
         end = min(total, start + len(sig))
         mix[start:end] += sig[: end - start]
     peak = float(np.max(np.abs(mix))) if total else 0.0

@@ -201,6 +201,7 @@ def _assign_bend_channels(piece: PieceData, raw: list[tuple], homes: dict[int, i
     part_channels = {i: [homes[i]] for i in homes}
     bend = {c: 0 for c in range(16)}
     sounding = {c: 0 for c in range(16)}
+    bending: set[int] = set()          # channels whose note is ornamented: no other note joins them
     note_channel: dict[tuple[int, int], int] = {}
     body: dict[int, list] = {i: [] for i in range(len(piece.parts))}
     for tick, kind, index, key, value, velocity, _cents, note_id in raw:
@@ -211,10 +212,12 @@ def _assign_bend_channels(piece: PieceData, raw: list[tuple], homes: dict[int, i
         if kind == _OFF:
             ch = note_channel.pop((index, note_id))
             sounding[ch] -= 1
+            bending.discard(ch)
             body[index].append((tick, _channel_message("note_off", channel=ch, note=key, velocity=0)))
             continue
-        chans = part_channels[index]
-        ch = next((c for c in chans if bend[c] == value), None)
+        chans = [c for c in part_channels[index] if c not in bending]
+        ornament = piece.parts[index].notes[note_id].ornament
+        ch = None if ornament is not None else next((c for c in chans if bend[c] == value), None)
         if ch is None:
             ch = next((c for c in chans if sounding[c] == 0), None)
         if ch is None:
@@ -225,14 +228,34 @@ def _assign_bend_channels(piece: PieceData, raw: list[tuple], homes: dict[int, i
                     f"simultaneous pitch bends are needed than the {len(MELODIC_CHANNELS)} MIDI channels give; "
                     f'write with tuning="mts" (MIDI Tuning Standard) instead')
             ch = pool.pop(0)
-            chans.append(ch)
+            part_channels[index].append(ch)
         if bend[ch] != value:
             body[index].append((tick, _channel_message("pitchwheel", channel=ch, pitch=value)))
             bend[ch] = value
         sounding[ch] += 1
         note_channel[(index, note_id)] = ch
         body[index].append((tick, _channel_message("note_on", channel=ch, note=key, velocity=velocity)))
+        if ornament is not None:
+            bending.add(ch)
+            note = piece.parts[index].notes[note_id]
+            for at, curve_value in ornament_bends(ornament, tick, tick + to_ticks(note.duration), key):
+                if curve_value != bend[ch]:
+                    body[index].append((at, _channel_message("pitchwheel", channel=ch, pitch=curve_value)))
+                    bend[ch] = curve_value
     return part_channels, body
+
+
+ORNAMENT_STEP_TICKS = TICKS_PER_QUARTER // 32     # a pitch curve is written as a bend every 1/32 quarter
+
+
+def ornament_bends(ornament, start: int, stop: int, key: int) -> list[tuple[int, int]]:
+    """(tick, pitchwheel value) along an ornament's curve inside a note on MIDI key `key`, from the tick after
+    its note-on (where the note's own bend already sounds) to its note-off."""
+    out = []
+    for at in range(start + ORNAMENT_STEP_TICKS, stop, ORNAMENT_STEP_TICKS):
+        cents = ornament.cents_at((at - start) / (stop - start))
+        out.append((at, bend_value(cents - key * 100.0)))
+    return out
 
 
 def _assign_mts_keys(piece: PieceData, raw: list[tuple], homes: dict[int, int]):

@@ -48,7 +48,7 @@ from pathlib import Path
 
 from music21 import bar as m21bar
 from music21 import chord as m21chord
-from music21 import clef, duration, expressions, harmony, instrument, metadata, note, stream, tempo, tie
+from music21 import clef, duration, expressions, harmony, instrument, metadata, note, spanner, stream, tempo, tie
 from music21 import key as m21key
 from music21 import meter as m21meter
 from music21 import percussion as m21percussion
@@ -281,7 +281,40 @@ def _sounding(members: list[tuple], length: Fraction, piece: PieceData, first: b
             out.lyrics.append(m21_lyric(lyric))
         if any(m[2].offset in fermatas and not m[3] for m in members):
             out.expressions.append(expressions.Fermata())
+    ornament = members[0][2].ornament if len(members) == 1 and not percussive else None
+    if ornament is not None:
+        if first and not members[0][3] and ornament.name in ORNAMENT_SIGNS:
+            out.expressions.append(ORNAMENT_SIGNS[ornament.name]())
+            out.partita_ornament = ornament.name    # `_ornaments` names it above the staff
+        if last and not members[0][4] and ornament.name in GLIDES:
+            out.partita_glide = ornament.name       # `_glides` draws the slide to the next note
     return out
+
+
+# An ornament's sign in notation: an oscillation a trill or a shake, a strike a mordent; a glide is a slide
+# (`<slide>`) from its note to the next, with the ornament's name as its label.
+ORNAMENT_SIGNS = {"trill": expressions.Trill, "kampita": expressions.Shake, "andolan": expressions.Shake,
+                  "carpma": expressions.InvertedMordent}
+GLIDES = ("meend", "slide")
+ORNAMENT_WORDS = {"carpma": "çarpma"}
+
+
+def _ornaments(m21part: stream.Part) -> None:
+    """Each ornament's name above its note (`andolan`, `kampita`, `çarpma`: the sign alone does not say
+    which), and a `<slide>` from every note that glides into the next (an ornament `GLIDES` names)."""
+    notes = list(m21part.recurse().notes)
+    for n in notes:
+        name = getattr(n, "partita_ornament", None)
+        if name:
+            words = expressions.TextExpression(ORNAMENT_WORDS.get(name, name))
+            words.placement = "above"
+            n.activeSite.insert(n.offset, words)
+    for n, following in zip(notes, notes[1:]):
+        name = getattr(n, "partita_glide", None)
+        if name:
+            glide = spanner.Glissando([n, following], lineType="solid", label=name)
+            glide.slideType = "continuous"
+            m21part.insert(0, glide)
 
 
 def fermata_onsets(piece: PieceData) -> frozenset:
@@ -429,6 +462,7 @@ def to_music21(piece: PieceData) -> stream.Score:
                 measure.rightBarline = m21bar.Barline("final")
             m21part.insert(bar * bar_q, measure)
         m21part.makeBeams(inPlace=True)
+        _ornaments(m21part)
         if index == melody:
             _insert_chord_symbols(piece, m21part, bar_q)
         score.insert(0, m21part)

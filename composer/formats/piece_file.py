@@ -29,7 +29,7 @@ from ..plan.planner import plan_piece
 from ..score.errors import ComposerError
 from ..score.files import atomic_write_text
 from ..score.limits import MAX_BARS
-from ..score.notes import ChordEvent, Instrument, KeyChange, Lyric, Note, Part
+from ..score.notes import ChordEvent, Instrument, KeyChange, Lyric, Note, Ornament, Part
 from ..score.piece import PieceData
 from ..score.seeds import MAX_SEED, plan_rng
 from ..spec.load import load_spec
@@ -72,8 +72,11 @@ def _chord(chord: Chord) -> dict:
 
 def _note(note: Note) -> list:
     row = [_q(note.offset), _q(note.duration), _cents(note.pitch.cents), note.velocity]
-    if note.lyric is not None:
-        row.append({"text": note.lyric.text, "syllabic": note.lyric.syllabic, "extend": note.lyric.extend})
+    if note.lyric is not None or note.ornament is not None:
+        row.append(None if note.lyric is None else
+                   {"text": note.lyric.text, "syllabic": note.lyric.syllabic, "extend": note.lyric.extend})
+    if note.ornament is not None:
+        row.append({"name": note.ornament.name, "points": [[round(t, 6), _cents(c)] for t, c in note.ornament.points]})
     return row
 
 
@@ -252,20 +255,38 @@ class _Reader:
                      tuple(float(i) for i in intervals), self.spelling(bass, field + ".bass") if bass else None)
 
     def note(self, row, field: str) -> Note:
-        if not isinstance(row, list) or len(row) not in (4, 5):
-            raise self.fail(field, "must be [offset, duration, cents, velocity] (and a lyric)", row)
+        if not isinstance(row, list) or len(row) not in (4, 5, 6):
+            raise self.fail(field, "must be [offset, duration, cents, velocity] (and a lyric or null, and an "
+                                   "ornament)", row)
         offset, duration = self.fraction(row[0], field + "[0]"), self.fraction(row[1], field + "[1]")
         if offset < 0 or duration <= 0:
             raise self.fail(field, "needs an offset >= 0 and a duration > 0", row[:2])
         self.number({"c": row[2]}, "c", field + "[2]", 0, 12800)      # MIDI 0-127 and its bends
         if isinstance(row[3], bool) or not isinstance(row[3], int) or not 0 <= row[3] <= 127:
             raise self.fail(field + "[3]", "must be a MIDI velocity 0-127", row[3])
-        lyric = None
-        if len(row) == 5:
+        lyric = ornament = None
+        if len(row) >= 5 and row[4] is not None:
             lyric_data = self.get({"l": row[4]}, "l", dict, field + "[4]")
             lyric = Lyric(str(lyric_data.get("text", "")), str(lyric_data.get("syllabic", "single")),
                           bool(lyric_data.get("extend", False)))
-        return Note(offset, duration, Pitch(float(row[2])), row[3], lyric)
+        if len(row) == 6:
+            ornament = self.ornament(row[5], field + "[5]")
+        return Note(offset, duration, Pitch(float(row[2])), row[3], lyric, ornament)
+
+    def ornament(self, data, field: str) -> Ornament:
+        data = self.get({"o": data}, "o", dict, field)
+        name = self.get(data, "name", str, field + ".name")
+        points = self.get(data, "points", list, field + ".points")
+        out = []
+        for i, point in enumerate(points):
+            if not isinstance(point, list) or len(point) != 2:
+                raise self.fail(f"{field}.points[{i}]", "must be [share of the note 0-1, cents]", point)
+            self.number({"t": point[0]}, "t", f"{field}.points[{i}][0]", 0, 1)
+            self.number({"c": point[1]}, "c", f"{field}.points[{i}][1]", 0, 12800)
+            out.append((float(point[0]), float(point[1])))
+        if len(out) < 2:
+            raise self.fail(field + ".points", "needs at least two points", points)
+        return Ornament(name, tuple(out))
 
 
 def piece_from_dict(data: dict, source: str = "<piece>", replan: bool = True) -> PieceData:

@@ -25,12 +25,33 @@ class Lyric:
 
 
 @dataclass(frozen=True, slots=True)
+class Ornament:
+    """A pitch curve inside one note (an andolan, a kampita, a meend ...): `points` are (share of the note's
+    duration, 0 to 1, cents), straight lines between them; it starts on the note's pitch and ends on a note of
+    the mode (`fill.ornaments`)."""
+
+    name: str
+    points: tuple[tuple[float, float], ...]
+
+    def cents_at(self, share: float) -> float:
+        """The curve's pitch at `share` of the note (0 its start, 1 its end)."""
+        pts = self.points
+        if share <= pts[0][0]:
+            return pts[0][1]
+        for (t0, c0), (t1, c1) in zip(pts, pts[1:]):
+            if share <= t1:
+                return c0 if t1 <= t0 else c0 + (c1 - c0) * (share - t0) / (t1 - t0)
+        return pts[-1][1]
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     offset: Fraction
     duration: Fraction
     pitch: Pitch
     velocity: int = 80
     lyric: "Lyric | None" = None      # the syllable sung on this note (None: none, or a melisma's later notes)
+    ornament: "Ornament | None" = None   # a pitch curve inside the note (None: the note is held at its pitch)
 
     @property
     def end(self) -> Fraction:
