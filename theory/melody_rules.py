@@ -43,6 +43,7 @@ class TraditionMelody:
     hold: str                 # 'bar' or 'group': how long a section's cadence note is held when the piece goes on
     source: str
     opening_register: float | None = None   # where the opening sits in the range (0 bottom, 1 top), if given
+    max_leap: int | None = None             # the widest leap (semitones) where a spec sets none, if given
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +78,7 @@ def tradition_melody(pack: str) -> TraditionMelody:
     d = _traditions_doc()
     t = d["traditions"].get(pack, d["default"])
     return TraditionMelody(pack, float(t["final_weight"]), float(t["opening_phrase"]), t["closing"],
-                           t["hold"], t["source"], t.get("opening_register"))
+                           t["hold"], t["source"], t.get("opening_register"), t.get("max_leap"))
 
 
 ORNAMENTS_PATH = Path(__file__).resolve().parent / "rules" / "ornaments.yaml"

@@ -19,7 +19,7 @@ from ..score.notes import Note
 
 MOST_BOOST = 4.0          # the largest extra factor on the leaning note in one phrase
 FLOOR_SHARE = 0.05        # a leaning note that has not sounded yet counts as this share
-LEAN_ATTEMPTS = 3         # drafts of a phrase, at most, until the leaning note leads the piece so far
+LEAN_ATTEMPTS = 5         # drafts of a phrase, at most, until the leaning note leads the piece so far
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,10 @@ def balanced(slot: Slot, written: list[tuple[Key, list[Note]]]) -> tuple[Slot, s
         f"{top:.0%} for a plain degree"
 
 
-def strays(slot: Slot, written: list[tuple[Key, list[Note]]], notes: list[Note]) -> bool:
-    """Whether, with these notes of the slot, a plain degree has sounded as long as the leaning note."""
+def shortfall(slot: Slot, written: list[tuple[Key, list[Note]]], notes: list[Note]) -> float:
+    """With these notes of the slot, how far the leaning note's share of the piece so far falls short of the
+    largest plain degree's (0: it leads, or the mode has none)."""
     now = standing(slot.key, [*written, (slot.key, notes)])
-    return now is not None and bool(now.ahead)
+    if now is None or not now.ahead:
+        return 0.0
+    return max(now.ahead.values()) - now.share + 1e-9

@@ -16,7 +16,7 @@ from ..plan.model import Plan
 from ..plan.slots import Slot
 from ..score.errors import UnsatisfiableError
 from ..score.notes import Note
-from .balance import LEAN_ATTEMPTS, balanced, strays
+from .balance import LEAN_ATTEMPTS, balanced, shortfall
 from .constraints import arrival_index, build_problem, pitch_classes_in
 from .context import (
     COPY_DROP_ATTEMPT,
@@ -88,7 +88,7 @@ def _fill_part(plan: Plan, slots: list[Slot], seed: int, filler: str, ctx: FillC
         phrase = slot.phrase
         kept_notes = record.mark(phrase.index)
         attempts = max(guard.attempts if guard is not None else 1, LEAN_ATTEMPTS)
-        strayed = 0
+        strayed, best = 0, None
         for attempt in range(attempts):
             record.rollback(phrase.index, kept_notes)
             use = ctx if attempt < RULES_FALLBACK_ATTEMPT or ctx.name == "rules" else FillContext("rules")
@@ -100,9 +100,15 @@ def _fill_part(plan: Plan, slots: list[Slot], seed: int, filler: str, ctx: FillC
                 raise
             copy = guard.copy_in(notes, phrase_notes, slot.part.name) if guard is not None else None
             if copy is None:
-                if attempt + 1 < LEAN_ATTEMPTS and strays(slot, history, phrase_notes):
+                short = shortfall(slot, history, phrase_notes)
+                if short and attempt + 1 < LEAN_ATTEMPTS:
+                    best = min(best, (short, attempt)) if best else (short, attempt)
                     strayed += 1        # drawn again: the draft leaves a plain degree ahead of the mode's
                     continue            # leaning note (`fill.balance`)
+                if short and best and best[0] < short:
+                    # The last draft strays further than an earlier one: that one is written again.
+                    record.rollback(phrase.index, kept_notes)
+                    phrase_notes = _slot_notes(plan, slot, seed, notes, by_phrase, lookup, use, record, best[1])
                 break
             if guard is None or attempt == attempts - 1:
                 bar = int(copy.start // plan.meter.bar_quarters) + 1

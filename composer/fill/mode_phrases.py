@@ -101,14 +101,46 @@ def closing_phrase(slot: Slot, meter, bars: int) -> FixedPhrase | None:
         return _close(slot, meter, bars, choice.name, choice.cents, durations, "closing")
     if how == "tihai":
         source = next((p for p in ends_on_final if len(p.cents) >= TIHAI_FIGURE), None)
-        if source is None:
-            return None
-        figure = source.cents[-TIHAI_FIGURE:]
-        beat = meter.unit
-        one = [beat] * (TIHAI_FIGURE - 1) + [TIHAI_DAM * beat]
-        durations = one + one + [beat] * (TIHAI_FIGURE - 1)
-        return _close(slot, meter, bars, f"tihai on the {source.name}", tuple(figure) * 3, durations, "tihai")
+        if source is not None:
+            figure, name = source.cents[-TIHAI_FIGURE:], f"tihai on the {source.name}"
+        else:
+            # No phrase of the mode ends on its final: the figure is the end of its descent (Mohanam's G R S).
+            figure, name = _descent_to_final(slot.key), "tihai on the avaroha's end"
+            if figure is None:
+                return None
+        # The figure a beat a note with a held last note (the dam); in a short tala, without the dam, or in
+        # half beats: the first of these that fits the bar before the last.
+        for beat, dam in ((meter.unit, TIHAI_DAM), (meter.unit, 1), (meter.unit / 2, 1)):
+            one = [beat] * (TIHAI_FIGURE - 1) + [dam * beat]
+            durations = one + one + [beat] * (TIHAI_FIGURE - 1)
+            close = _close(slot, meter, bars, name, tuple(figure) * 3, durations, "tihai")
+            if close is not None:
+                return close
+        return None
     return None
+
+
+def _descent_to_final(key) -> tuple[float, ...] | None:
+    """The last `TIHAI_FIGURE` notes of the mode's descending form, ending on the final (cents above the
+    tonic, falling), or None where the form is too short."""
+    scale, info = key.scale, key.info
+    period = scale.period_cents
+    final = scale.degree_of(info.final_cents)
+    order = sorted(scale.descending)           # the descending form's notes, rising
+    if final is None or final not in order or len(order) < TIHAI_FIGURE:
+        return None
+    at = order.index(final)
+    picked = [order[(at + k) % len(order)] for k in range(TIHAI_FIGURE - 1, -1, -1)]   # the notes above it, falling
+    cents = [scale.degree_cents[d] for d in picked]
+    out = [cents[-1]]
+    for c in reversed(cents[:-1]):          # each earlier note above the one after it
+        while c <= out[0]:
+            c += period
+        while c - period > out[0]:
+            c -= period
+        out.insert(0, c)
+    base = info.final_cents - out[-1]
+    return tuple(c + base for c in out)
 
 
 def _close(slot: Slot, meter, bars: int, name: str, cents, lead: list[Fraction], kind: str) -> FixedPhrase | None:

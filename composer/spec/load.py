@@ -15,6 +15,7 @@ from pathlib import Path
 from theory import Key
 from theory.datafile import YamlDocument, load_yaml
 from theory.errors import DataFileError
+from theory.melody_rules import tradition_melody
 from theory.schema import Problem, validate
 
 from .. import grammar
@@ -136,7 +137,8 @@ def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
                           else p for p in parts)
     c = data.get("constraints") or {}
     constraints = Constraints(
-        max_leap=c.get("max_leap", idiom.max_leap if idiom is not None and idiom.max_leap else DEFAULT_MAX_LEAP),
+        max_leap=c.get("max_leap", idiom.max_leap if idiom is not None and idiom.max_leap else
+                       _tradition_leap(key) or DEFAULT_MAX_LEAP),
         chord_tones_on_strong_beats=c.get("chord_tones_on_strong_beats", True),
         notes_per_bar=tuple(c["notes_per_bar"]) if "notes_per_bar" in c else None,
         end_on_tonic=c.get("end_on_tonic", True),
@@ -194,3 +196,8 @@ def _default_style(key: Key) -> str:
     return "modal" if key.family == "modal" else "classical"
 
 
+def _tradition_leap(key) -> int | None:
+    """The widest leap a tradition's melodies take (`theory/rules/traditions.yaml`), where it names one."""
+    if key is None or key.pack == "western":
+        return None
+    return tradition_melody(key.pack).max_leap
