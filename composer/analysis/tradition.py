@@ -124,6 +124,8 @@ def section_endings(plan, notes: list[Note]) -> list[dict]:
     target = cadential_offset(plan)
     out = []
     for s in plan.sections:
+        if s.unmetered:
+            continue        # an alap or a taqsim has no cycle to arrive in
         start, end = s.start_bar * meter.bar_quarters, (s.start_bar + s.bars) * meter.bar_quarters
         inside = sorted((n for n in notes if start <= n.offset < end), key=lambda n: n.offset)
         if not inside:

@@ -38,11 +38,14 @@ def arrange_drone(plan: Plan, part: PartSpec) -> list[Note]:
 
 
 def arrange_percussion(plan: Plan, part: PartSpec, cycle) -> list[Note]:
-    """The cycle's strokes in every cycle (bar), with their accents; pitch = the GM percussion key."""
+    """The cycle's strokes in every cycle (bar) after an unmetered opening, with their accents; pitch = the GM
+    percussion key."""
     meter = plan.meter
     strokes = list(cycle.strokes)
     notes: list[Note] = []
     for bar in range(plan.bars):
+        if bar in plan.unmetered_bars:
+            continue            # an alap or a taqsim: the drone alone, the cycle has not begun
         start = bar * meter.bar_quarters
         for i, stroke in enumerate(strokes):
             following = strokes[i + 1].offset if i + 1 < len(strokes) else meter.bar_quarters

@@ -27,7 +27,7 @@ from .guide import copy_rhythms, line_guide, written_bars
 from .mode_phrases import closing_phrase, opening_phrase
 from .repeats import first_copied_pitch
 from .result import FillRecord
-from .rhythm import idiom_rhythm, phrase_rhythm
+from .rhythm import free_bar, idiom_rhythm, phrase_rhythm
 
 
 def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_bar: int, before: list[Note],
@@ -37,7 +37,9 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     meter, phrase = plan.meter, slot.phrase
     rng = slot_rng(seed, slot.part_index, phrase.index, first_bar + ATTEMPT_STAGE * attempt)
     sung = None
-    if slot.lyrics and first_bar == 0:
+    if slot.unmetered:
+        bars = [free_bar(meter, rng, last=b == phrase.bars - 1) if b >= first_bar else [] for b in range(phrase.bars)]
+    elif slot.lyrics and first_bar == 0:
         bars, sung = _lyric_bars(lyric_rhythm, meter, slot, rng)     # the words set the rhythm
     elif slot.chorale:
         bars = phrase_rhythm(meter, phrase.bars, rng, first_bar=first_bar, chorale=True)

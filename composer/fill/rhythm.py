@@ -130,6 +130,30 @@ def held_cadence_bar(meter: Meter, hold: Fraction, rng: np.random.Generator) -> 
     return out
 
 
+# An unmetered opening's note lengths, in beats, and their weights: long notes of free length, now and then
+# a quick pair of half beats (no accent of the cycle shapes them).
+FREE_BEATS = {Fraction(1, 2): 0.5, Fraction(1): 1.0, Fraction(3, 2): 1.2, Fraction(2): 1.8, Fraction(3): 1.6,
+              Fraction(4): 1.0, Fraction(5): 0.5}
+
+
+def free_bar(meter: Meter, rng: np.random.Generator, last: bool = False) -> list[RhythmNote]:
+    """A bar of an opening in free rhythm (an alap, a taqsim): notes of free length, weighed by `FREE_BEATS`
+    and not by the beats' accents; a phrase's last bar is one held note."""
+    if last:
+        return cadence_bar(meter)
+    bar, out, pos = meter.bar_quarters, [], Fraction(0)
+    while pos < bar:
+        options = [b * meter.unit for b in FREE_BEATS if pos + b * meter.unit <= bar]
+        if not options:
+            out.append(RhythmNote(pos, bar - pos))
+            break
+        w = np.array([FREE_BEATS[d / meter.unit] for d in options])
+        d = options[int(rng.choice(len(options), p=w / w.sum()))]
+        out.append(RhythmNote(pos, d))
+        pos += d
+    return out
+
+
 def even_bar(meter: Meter) -> list[RhythmNote]:
     """One note on every beat (a gamelan balungan, a skeleton melody)."""
     return [RhythmNote(i * meter.unit, meter.unit) for i in range(meter.numerator)]

@@ -456,6 +456,9 @@ def to_music21(piece: PieceData) -> stream.Score:
                     v = stream.Voice(id=str(number))
                     _fill_voice(v, voice, bar_q, piece, percussive, fermatas)
                     measure.insert(0, v)
+            if index == melody:
+                for words in _free_rhythm_words(piece, bar):
+                    measure.insert(0, words)
             if not percussive:
                 _mark_accidentals(measure, fifths)
             if bar == n_bars - 1:
@@ -467,6 +470,22 @@ def to_music21(piece: PieceData) -> stream.Score:
             _insert_chord_symbols(piece, m21part, bar_q)
         score.insert(0, m21part)
     return score
+
+
+def _free_rhythm_words(piece: PieceData, bar: int) -> list:
+    """Above the melody: where an unmetered opening (an alap, a taqsim) begins, and where the cycle begins
+    after it."""
+    plan = getattr(piece, "plan", None)
+    free = plan.unmetered_bars if plan is not None else range(0)
+    if not free or bar not in (free.start, free.stop):
+        return []
+    if bar == free.start:
+        text = f"{plan.sections[0].name}: free rhythm, senza misura"
+    else:
+        text = f"{plan.cycle or 'a tempo'}: the cycle begins"
+    words = expressions.TextExpression(text)
+    words.placement = "above"
+    return [words]
 
 
 def _insert_chord_symbols(piece: PieceData, m21part: stream.Part, bar_q: Fraction) -> None:

@@ -25,6 +25,7 @@ from theory.melody_rules import tradition_melody
 from .model import Plan
 
 OPENING, CONTRAST, CLIMAX, CLOSE = 0.4, 0.6, 0.7, 0.3
+UNMETERED = 0.2       # an alap or a taqsim begins low, around the tonic, and unfolds the mode from there
 WINDOW = (Fraction(1, 2), Fraction(3, 4))
 
 
@@ -46,6 +47,8 @@ def plan_contour(plan: Plan, rng: np.random.Generator) -> Plan:
     for i, p in enumerate(phrases):
         phrases[i] = replace(p, register=opening if home.get(p.index, True) else CONTRAST)
     phrases[-1] = replace(phrases[-1], register=CLOSE)
+    free = plan.unmetered_bars
+    phrases = [replace(p, register=UNMETERED) if p.start_bar in free else p for p in phrases]
     plan = plan.with_phrases(phrases)
     if plan.climaxes or plan.bars < 4:
         return plan

@@ -68,6 +68,7 @@ class SectionPlan:
     kept_bars: int = 0
     chart: bool = False
     variation: tuple[float, str] | None = None   # vary: {of, amount, keep}: a variation of `repeat_of`
+    unmetered: bool = False          # an opening in free rhythm before the cycle starts (an alap, a taqsim)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,13 @@ class Plan:
     climaxes: tuple[Fraction, ...] = ()   # offsets (quarters) of the climax cues
     pedals: tuple[Pedal, ...] = ()        # pedal points in the bass (a dominant pedal before a return)
     climax_planned: bool = False          # the climax was placed by the contour plan, not by a cue
+
+    @property
+    def unmetered_bars(self) -> range:
+        """The bars of the opening in free rhythm (empty where the piece has none)."""
+        first = self.sections[0] if self.sections else None
+        return range(first.start_bar, first.start_bar + first.bars) if first is not None and first.unmetered \
+            else range(0)
 
     @property
     def chords(self) -> list[ChordEvent]:

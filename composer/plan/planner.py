@@ -35,6 +35,11 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
         plan = _plan(spec, rng, section_defs, spec.tempo_bpm)
     else:
         plan = fit_plan(spec, section_defs, lambda defs, tempo, r: _plan(spec, r, defs, tempo), rng)
+    if spec.sections and spec.sections[0].unmetered and plan.sections:
+        first = replace(plan.sections[0], unmetered=True)
+        plan = replace(plan, sections=(first,) + plan.sections[1:],
+                       notes=plan.notes + (f"section {first.name!r}: unmetered, in free rhythm over the drone, "
+                                           f"before the cycle starts",))
     return plan_contour(plan, rng)
 
 

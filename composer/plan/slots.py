@@ -45,13 +45,15 @@ class Slot:
     chorale: bool = False              # texture: satb; the soprano of a chorale moves in chorale rhythm
     idiom: object = None               # a grammar.Idiom: its bar rhythms replace the filler's
     closes_section: bool = True        # the last phrase of its section: its cadence lands on a beat
+    unmetered: bool = False            # in the opening in free rhythm (an alap, a taqsim): no cycle, no sam
 
     @property
     def lead_in(self) -> bool:
         """Whether the phrase may lead on into the next after its cadence note (`fill.constraints.
         arrival_index`): an instrumental phrase before the piece's last, not a gamelan cycle (whose phrase
         ends on the gong beat) or a chorale (held at its fermata)."""
-        return not self.is_last and self.harmony != "colotomic" and not self.chorale and not self.lyrics
+        return not self.is_last and self.harmony != "colotomic" and not self.chorale and not self.lyrics \
+            and not self.unmetered
 
     @property
     def low(self) -> Pitch:
@@ -126,7 +128,8 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
             variant = grammar.variant_for_key(style, phrase.key) if functional else None
             slots.append(Slot(
                 part_index=i, part=part, phrase=phrase, start=phrase.offset(plan.meter), end=phrase.end(plan.meter),
-                key=phrase.key, targets=phrase_targets(phrase, spec, is_last),
+                key=phrase.key, targets=(phrase.key.info.final_cents % phrase.key.scale.period_cents,)
+                if _ends_unmetered(plan, phrase) else phrase_targets(phrase, spec, is_last),
                 blue_pcs=tuple((phrase.key.tonic_cents + b) % 1200.0 for b in variant.blue_notes) if variant else (),
                 motifs=phrase.motifs, kept_bars=phrase.kept_bars, copy_of=phrase.copy_of, is_last=is_last,
                 max_leap=c.max_leap, strong_chord_tones=c.chord_tones_on_strong_beats, notes_per_bar=c.notes_per_bar,
@@ -135,8 +138,15 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
                 lyrics=sung[phrase.index], chorale=spec.texture == "satb",
                 idiom=grammar.load_idiom(spec.idiom) if spec.idiom else None,
                 closes_section=is_last or plan.phrases[phrase.index + 1].section != phrase.section,
+                unmetered=phrase.start_bar in plan.unmetered_bars,
             ))
     return slots
+
+
+def _ends_unmetered(plan: Plan, phrase: PhrasePlan) -> bool:
+    """Whether the phrase closes an unmetered opening: an alap comes back to Sa before the cycle begins."""
+    free = plan.unmetered_bars
+    return bool(free) and phrase.start_bar + phrase.bars == free.stop and phrase.key.harmony != "functional"
 
 
 def note_name(key: Key, rel_cents: float) -> str:

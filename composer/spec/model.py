@@ -50,6 +50,7 @@ class SectionSpec:
     chords: tuple[str, ...] | None = None
     motifs: tuple[tuple[int, int, int, int], ...] | None = None   # (from_bar, to_bar, bars, transpose)
     variation: tuple[float, str] | None = None   # vary: {of, amount, keep}: (amount, keep); `repeat` holds `of`
+    unmetered: bool = False      # an opening in free rhythm (alap, alapana, taqsim, gazel, avaz) before the cycle
 
 
 @dataclass(frozen=True)

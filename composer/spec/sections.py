@@ -80,6 +80,12 @@ def read_sections(items: list, ck: SpecChecker, key: Key | None, form: str | Non
                        received=m, accepted=f"bars within 1-{item['bars']}")
         if "vary" in item and "repeat" not in item:
             ck.add(path + ("vary",), "'vary' needs 'repeat' (the section it varies)", received=item["vary"])
+        if item.get("unmetered") and i > 0:
+            ck.add(path + ("unmetered",), "an unmetered opening (alap, taqsim) comes before the cycle starts: only "
+                   "the first section may be unmetered", received=True, accepted="false, or move it first")
+        if item.get("unmetered") and ({"repeat", "chords"} & set(item)):
+            ck.add(path + ("unmetered",), "an unmetered opening is written anew, over the drone: it neither repeats "
+                   "a section nor follows a chord chart", received=sorted({"repeat", "chords"} & set(item)))
         names_seen.append(name)
         yield SectionSpec(
             name=name, bars=item.get("bars"), phrase_bars=item.get("phrase_bars"), key=item.get("key"),
@@ -88,6 +94,7 @@ def read_sections(items: list, ck: SpecChecker, key: Key | None, form: str | Non
             chords=tuple(item["chords"]) if "chords" in item else None,
             motifs=tuple((m["from_bar"], m["to_bar"], m["bars"], m.get("transpose", 0)) for m in item["motifs"])
             if "motifs" in item else None,
+            unmetered=bool(item.get("unmetered", False)),
         )
 
 
