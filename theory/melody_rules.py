@@ -44,6 +44,7 @@ class TraditionMelody:
     source: str
     opening_register: float | None = None   # where the opening sits in the range (0 bottom, 1 top), if given
     max_leap: int | None = None             # the widest leap (semitones) where a spec sets none, if given
+    wide_leap_weight: float = 1.0           # a factor on leaps wider than a fifth (the octave excepted)
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +79,8 @@ def tradition_melody(pack: str) -> TraditionMelody:
     d = _traditions_doc()
     t = d["traditions"].get(pack, d["default"])
     return TraditionMelody(pack, float(t["final_weight"]), float(t["opening_phrase"]), t["closing"],
-                           t["hold"], t["source"], t.get("opening_register"), t.get("max_leap"))
+                           t["hold"], t["source"], t.get("opening_register"), t.get("max_leap"),
+                           float(t.get("wide_leap_weight", 1.0)))
 
 
 ORNAMENTS_PATH = Path(__file__).resolve().parent / "rules" / "ornaments.yaml"

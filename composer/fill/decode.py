@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from theory.melody_rules import tradition_melody
+
 from ..plan.feasibility import backward_feasible, first_infeasible, sample_chain
 from ..plan.model import PhrasePlan, Plan
 from ..plan.slots import Slot
@@ -123,7 +125,8 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
     else:
         unary = fill_rules.unary_weights(problem, part.low.cents, part.high.cents, slot.emphasis, plan.meter,
                                          seleh=slot.harmony == "colotomic")
-        edge_w = fill_rules.edge_weights(problem, key)
+        edge_w = fill_rules.edge_weights(problem, key, tradition_melody(key.pack).wide_leap_weight
+                                         if key.pack != "western" else None)
         if previous is not None:
             # The previous note may lie outside this slot's candidates (another key): `start` holds the hard
             # join, and the interval weights from it become a soft preference on the first note.

@@ -34,6 +34,18 @@ class FixedPhrase:
     cents: tuple[float, ...]
     first_note: int          # index of its first note among the slot's notes, from the first bar it changes
     kind: str                # 'opening', 'closing' or 'tihai'
+    others: tuple[tuple[float, ...], ...] = ()   # the same phrase in the other octaves that fit, to try next
+
+
+def _bars_needed(phrase: Phrase, meter) -> int:
+    """The bars a phrase takes when it opens a bar (a note that would cross a barline starts the next)."""
+    bars, pos = 1, Fraction(0)
+    for b in phrase.beats:
+        d = Fraction(str(b)) * meter.unit
+        if pos + d > meter.bar_quarters:
+            bars, pos = bars + 1, Fraction(0)
+        pos += d
+    return bars
 
 
 def openers(slot: Slot) -> list[Phrase]:
@@ -43,6 +55,12 @@ def openers(slot: Slot) -> list[Phrase]:
 def _placed(slot: Slot, phrase_cents, low_register: bool = False) -> list[float] | None:
     """The phrase's pitches in the octave that fits the range best: the octave it is written in, else the one
     nearest the middle, or (`low_register`, a close) as low as it fits; None where no octave fits."""
+    fits = _placements(slot, phrase_cents, low_register)
+    return fits[0] if fits else None
+
+
+def _placements(slot: Slot, phrase_cents, low_register: bool = False) -> list[list[float]]:
+    """Every octave of the phrase that fits the part's range, best first (see `_placed`)."""
     period = slot.key.scale.period_cents
     lo, hi = slot.part.low.cents, slot.part.high.cents
     fits = []
@@ -50,34 +68,55 @@ def _placed(slot: Slot, phrase_cents, low_register: bool = False) -> list[float]
         cents = [slot.key.anchor_cents + c + k * period for c in phrase_cents]
         if lo - 1e-6 <= min(cents) and max(cents) <= hi + 1e-6:
             fits.append(cents)
-    if not fits:
-        return None
     if low_register:
-        return min(fits, key=lambda cs: cs[-1])
+        return sorted(fits, key=lambda cs: cs[-1])
     written = [slot.key.anchor_cents + c for c in phrase_cents]
-    if written in fits:
-        return written          # in the octave the phrase is written in (a pakad from mandra Ni to Sa)
     middle = (lo + hi) / 2.0
-    return min(fits, key=lambda cs: abs(sum(cs) / len(cs) - middle))
+    # The octave the phrase is written in first (a pakad from mandra Ni to Sa), then nearest the middle.
+    return sorted(fits, key=lambda cs: (cs != written, abs(sum(cs) / len(cs) - middle)))
 
 
-def opening_phrase(slot: Slot, meter, rng: np.random.Generator) -> FixedPhrase | None:
-    """The mode's opening phrase that this phrase starts with, chosen in turn by the phrase's number in the
-    piece (so that a piece states each of them), with the tradition's chance; None for a Western key, a
-    mode without one, or a phrase that does not fit the bar or the range."""
+def heard(phrase: Phrase, cents: list[float]) -> int:
+    """How many times the phrase sounds in these pitches (in a row, at its intervals, in any octave)."""
+    shape = [c - phrase.cents[0] for c in phrase.cents]
+    k = len(shape)
+    return sum(1 for i in range(len(cents) - k + 1)
+               if all(abs(cents[i + j] - cents[i] - shape[j]) < 1.0 for j in range(k)))
+
+
+def opening_phrase(slot: Slot, meter, rng: np.random.Generator, before=(), room: int | None = None
+                   ) -> FixedPhrase | None:
+    """The mode's opening phrase that this phrase starts with, with the tradition's chance: of those whose
+    first note is within a leap of the note before, the one heard least in the notes `before` it (the first
+    of those in the pack's order), so that a piece states each of them; None for a Western key, a mode
+    without one, or a phrase that does not fit the bar or the range."""
     if slot.key.pack == "western":
         return None
     candidates = openers(slot)
     if not candidates or rng.random() >= tradition_melody(slot.key.pack).opening_phrase:
         return None
-    phrase = candidates[slot.phrase.index % len(candidates)]
-    durations = [Fraction(str(b)) * meter.unit for b in phrase.beats]
-    # The phrase may take more than a bar (a pakad in a short tala), never the phrase's cadence bar.
-    bars = seeded_bars(meter, durations, rng, max(1, slot.phrase.bars - 1))
-    cents = _placed(slot, phrase.cents)
-    if bars is None or cents is None:
+    sounded = [n.pitch.cents for n in before]
+    previous = sounded[-1] if sounded else None
+
+    def reachable(p: Phrase) -> list[list[float]]:
+        """Its octaves that fit the range and start within a leap of the note before."""
+        return [f for f in _placements(slot, p.cents)
+                if previous is None or abs(f[0] - previous) <= slot.max_leap * 100.0 + 1e-6]
+
+    # The phrase may take more than a bar (a pakad in a short tala), never the phrase's cadence bar nor the
+    # bar of its climax (`room`).
+    most = max(1, slot.phrase.bars - 1) if room is None else room
+    choices = [p for p in candidates if reachable(p) and _bars_needed(p, meter) <= most]
+    if not choices:
         return None
-    return FixedPhrase(phrase.name, tuple((b, tuple(bar)) for b, bar in enumerate(bars)), tuple(cents), 0, "opening")
+    phrase = min(choices, key=lambda p: (heard(p, sounded), candidates.index(p)))
+    durations = [Fraction(str(b)) * meter.unit for b in phrase.beats]
+    bars = seeded_bars(meter, durations, rng, most)
+    fits = reachable(phrase)
+    if bars is None or not fits:
+        return None
+    return FixedPhrase(phrase.name, tuple((b, tuple(bar)) for b, bar in enumerate(bars)), tuple(fits[0]), 0,
+                       "opening", tuple(tuple(f) for f in fits[1:]))
 
 
 def closing_phrase(slot: Slot, meter, bars: int) -> FixedPhrase | None:

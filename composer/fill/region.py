@@ -65,7 +65,10 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     returns = bool(phrase.scheme) and sung is None and attempt < COPY_DROP_ATTEMPT
     if returns:
         copy_rhythms(plan, phrase, bars, first_bar, written)
-    seed_phrase = opening_phrase(slot, meter, rng) if first_bar == 0 and not sung else None
+    room = phrase.bars - 1           # bars an opening phrase may take: not the cadence bar, nor the climax's
+    if slot.climax_cents is not None and phrase.climax is not None:
+        room = min(room, int((phrase.climax - slot.start) // meter.bar_quarters))
+    seed_phrase = opening_phrase(slot, meter, rng, before, room) if first_bar == 0 and not sung else None
     if seed_phrase is not None:
         for b, rhythm in seed_phrase.bars:
             bars[b] = list(rhythm)
@@ -107,14 +110,18 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
                        first_bar, written, register_target(slot), previous)
     pitches = None
     if seed_phrase is not None:
-        for fixed in ({**dict(enumerate(seed_phrase.cents)), **closing}, dict(enumerate(seed_phrase.cents))):
+        # The phrase in its best octave, then in the others that fit (the note before may be out of a leap's
+        # reach of one octave and not of another), with the close fixed too where that still fits.
+        tries = [(dict(enumerate(c)), with_close) for c in (seed_phrase.cents, *seed_phrase.others)
+                 for with_close in (True, False)]
+        for opening, with_close in tries:
             try:
-                pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, fixed, ctx,
-                                         guide=guide)
+                pitches = decode_pitches(plan, slot, positions, previous, rng, record, following,
+                                         {**opening, **closing} if with_close else opening, ctx, guide=guide)
             except UnsatisfiableError:
                 continue
             record.note(phrase.index, f"{slot.part.name}: opens with the characteristic phrase {seed_phrase.name!r}")
-            closing = closing if len(fixed) > len(seed_phrase.cents) else {}
+            closing = closing if with_close else {}
             break
     if pitches is None and pin is not None:
         t = next(i for i, p in enumerate(positions) if p.offset == pin)

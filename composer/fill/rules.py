@@ -20,13 +20,19 @@ DWELL_RANGE = (0.5, 2.5)      # the emphasis factor's power: a note's length in 
 SELEH_DWELL = (0.3, 1.5)      # ... in a gamelan balungan: inside a gatra, and on its last beat (the seleh)
 
 
-def edge_weights(problem: SlotProblem, key: Key) -> np.ndarray:
+def edge_weights(problem: SlotProblem, key: Key, wide_leap: float | None = None) -> np.ndarray:
+    """A factor per move between candidates: steps favoured, large leaps rare; `wide_leap`: a tradition's
+    factor on the leaps wider than a fifth but the octave (`theory/rules/traditions.yaml`)."""
     cents = problem.candidates.cents
     semis = np.rint(np.abs(cents[:, None] - cents[None, :]) / 100.0).astype(int)
     lookup = np.full(semis.max() + 1 if semis.size else 1, FAR_WEIGHT)
     for k, w in INTERVAL_WEIGHTS.items():
         if k < lookup.size:
             lookup[k] = w
+    if wide_leap is not None:
+        lookup[8:] *= wide_leap
+        if lookup.size > 12:
+            lookup[12] /= wide_leap
     weights = lookup[semis]
     leading = pitch_classes_in(problem.candidates.pcs, [(key.tonic_cents - 100.0) % 1200.0])
     rise_semitone = np.isclose(cents[None, :] - cents[:, None], 100.0)
