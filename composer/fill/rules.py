@@ -16,7 +16,7 @@ FAR_WEIGHT = 0.08
 CHORD_TONE_BONUS = 2.0
 CHROMATIC_FACTOR = 0.5
 LEADING_TONE_RESOLUTION = 4.0
-DWELL_RANGE = (0.5, 2.5)      # the emphasis factor's power: a note's length in quarters, within this range
+DWELL_RANGE = (0.5, 1.5)      # the emphasis factor's power: a note's length in quarters, within this range
 SELEH_DWELL = (0.3, 1.5)      # ... in a gamelan balungan: inside a gatra, and on its last beat (the seleh)
 
 
