@@ -21,6 +21,7 @@ from ..score.rhythm import RhythmNote
 from .rhythm import seeded_bars
 
 TIHAI_FIGURE = 3        # notes in a tihai's figure: the last three of the pakad, the third on the final
+KARAR_NOTES = 4        # a karar without a closing phrase: the last four notes of the descent, onto the final
 TIHAI_DAM = 2           # the figure's last note is held this many beats (the dam), except the landing note
 
 
@@ -134,10 +135,16 @@ def closing_phrase(slot: Slot, meter, bars: int) -> FixedPhrase | None:
                      if abs((p.cents[-1] - info.final_cents) % period) < 0.5 and len(p.cents) >= 2]
     if how == "formula":
         choice = next((p for p in ends_on_final if p.at == "closing"), None)
-        if choice is None:
+        if choice is not None:
+            durations = [Fraction(str(b)) * meter.unit for b in choice.beats[:-1]]
+            return _close(slot, meter, bars, choice.name, choice.cents, durations, "closing")
+        # No closing phrase in the pack (a makam's karar): the descent through the lower jins to the final,
+        # a beat a note, in the low register.
+        descent = _descent_to_final(slot.key, KARAR_NOTES)
+        if descent is None:
             return None
-        durations = [Fraction(str(b)) * meter.unit for b in choice.beats[:-1]]
-        return _close(slot, meter, bars, choice.name, choice.cents, durations, "closing")
+        return _close(slot, meter, bars, "karar: the descent to the final", descent,
+                      [meter.unit] * (KARAR_NOTES - 1), "closing")
     if how == "tihai":
         source = next((p for p in ends_on_final if len(p.cents) >= TIHAI_FIGURE), None)
         if source is not None:
@@ -159,17 +166,18 @@ def closing_phrase(slot: Slot, meter, bars: int) -> FixedPhrase | None:
     return None
 
 
-def _descent_to_final(key) -> tuple[float, ...] | None:
-    """The last `TIHAI_FIGURE` notes of the mode's descending form, ending on the final (cents above the
-    tonic, falling), or None where the form is too short."""
+def _descent_to_final(key, notes: int = 0) -> tuple[float, ...] | None:
+    """The last `notes` (default `TIHAI_FIGURE`) notes of the mode's descending form, ending on the final
+    (cents above the tonic, falling), or None where the form is too short."""
+    notes = notes or TIHAI_FIGURE
     scale, info = key.scale, key.info
     period = scale.period_cents
     final = scale.degree_of(info.final_cents)
     order = sorted(scale.descending)           # the descending form's notes, rising
-    if final is None or final not in order or len(order) < TIHAI_FIGURE:
+    if final is None or final not in order or len(order) < notes:
         return None
     at = order.index(final)
-    picked = [order[(at + k) % len(order)] for k in range(TIHAI_FIGURE - 1, -1, -1)]   # the notes above it, falling
+    picked = [order[(at + k) % len(order)] for k in range(notes - 1, -1, -1)]   # the notes above it, falling
     cents = [scale.degree_cents[d] for d in picked]
     out = [cents[-1]]
     for c in reversed(cents[:-1]):          # each earlier note above the one after it
