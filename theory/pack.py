@@ -50,6 +50,7 @@ class ModeInfo:
     emphasis: dict = field(default_factory=dict)     # role -> cents above the tonic
     final_cents: float = 0.0
     nyas_cents: tuple[float, ...] = ()               # notes a phrase may rest on besides final and emphasis
+    gushes: tuple[tuple[str, float], ...] = ()       # a dastgah's gushes in order: (name, its shahed's cents)
     drone_cents: tuple[float, ...] = ()
     phrases: tuple[Phrase, ...] = ()
     cycles: tuple[str, ...] = ()
@@ -305,6 +306,7 @@ def _mode_info(info: dict, name: str, m: dict, profile: str, pack_name: str, pac
             emphasis={k: cents(v) % period for k, v in (m.get("emphasis") or {}).items()},
             final_cents=cents(m["final"]) % period if "final" in m else 0.0,
             nyas_cents=tuple(cents(n) % period for n in m.get("nyas", [])),
+            gushes=tuple((g["name"], cents(g["shahed"]) % period) for g in m.get("gushes", [])),
             drone_cents=tuple(cents(n) for n in m.get("drone", [])),
             phrases=tuple(Phrase(p.get("name", f"phrase {i + 1}"), tuple(cents(n) for n in p["notes"]),
                                  tuple(float(b) for b in p.get("beats", [1] * len(p["notes"]))),

@@ -64,6 +64,8 @@ def standing(key: Key, written: list[tuple[Key, list[Note]]]) -> Standing | None
 def balanced(slot: Slot, written: list[tuple[Key, list[Note]]]) -> tuple[Slot, str | None]:
     """The slot with its emphasis adjusted by what the piece has sounded so far in the slot's mode
     (`written`: each earlier phrase's key and notes), and a line saying so (None where nothing changed)."""
+    if slot.phrase.gushe is not None:
+        return slot, None       # a gushe centres on its own shahed, not on the mode's
     now = standing(slot.key, written)
     if now is None or not now.ahead:
         return slot, None
@@ -78,6 +80,8 @@ def balanced(slot: Slot, written: list[tuple[Key, list[Note]]]) -> tuple[Slot, s
 def shortfall(slot: Slot, written: list[tuple[Key, list[Note]]], notes: list[Note]) -> float:
     """With these notes of the slot, how far the leaning note's share of the piece so far falls short of the
     largest plain degree's (0: it leads, or the mode has none)."""
+    if slot.phrase.gushe is not None:
+        return 0.0
     now = standing(slot.key, [*written, (slot.key, notes)])
     if now is None or not now.ahead:
         return 0.0

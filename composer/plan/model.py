@@ -47,6 +47,7 @@ class PhrasePlan:
     notes: tuple[str, ...] = ()      # what the planner noted about this phrase (the fill's notes are its own)
     scheme: tuple[BarMotif, ...] = ()   # the motif plan of its bars (none for copied bars)
     register: float | None = None    # the contour plan: where in the part's range the phrase sits (0 low, 1 high)
+    gushe: tuple[str, float] | None = None   # a dastgah's gushe the phrase is in: (name, its shahed's cents)
 
     def offset(self, meter: Meter) -> Fraction:
         return self.start_bar * meter.bar_quarters

@@ -35,12 +35,41 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
         plan = _plan(spec, rng, section_defs, spec.tempo_bpm)
     else:
         plan = fit_plan(spec, section_defs, lambda defs, tempo, r: _plan(spec, r, defs, tempo), rng)
+    plan = plan_gushes(plan)
     if spec.sections and spec.sections[0].unmetered and plan.sections:
         first = replace(plan.sections[0], unmetered=True)
         plan = replace(plan, sections=(first,) + plan.sections[1:],
                        notes=plan.notes + (f"section {first.name!r}: unmetered, in free rhythm over the drone, "
                                            f"before the cycle starts",))
     return plan_contour(plan, rng)
+
+
+def plan_gushes(plan: Plan) -> Plan:
+    """A dastgah's gushes over the sections (`gushes` in the pack): the first section in the daramad, each
+    later one in the next gushe, centred on its own shahed, and the last back in the daramad for the forud.
+    A section that repeats another keeps that one's gushe. Only where every phrase is in the home mode."""
+    gushes = plan.home_key.info.gushes
+    if len(gushes) < 2 or len(plan.sections) < 2 or any(p.key != plan.home_key for p in plan.phrases):
+        return plan
+    chosen: dict[str, tuple[str, float]] = {}
+    phrases = list(plan.phrases)
+    step = 0
+    for i, section in enumerate(plan.sections):
+        if i == len(plan.sections) - 1:
+            gushe = gushes[0]
+        elif section.repeat_of is not None and section.repeat_of in chosen:
+            gushe = chosen[section.repeat_of]
+        else:
+            gushe = gushes[min(step, len(gushes) - 1)]
+            step += 1
+        chosen.setdefault(section.name, gushe)
+        scale = plan.home_key.scale
+        index = scale.degree_of(gushe[1])
+        name = scale.degree_names[index] if index is not None and scale.degree_names else f"{gushe[1]:g} cents"
+        note = f"gushe {gushe[0]}: centred on its shahed, degree {name}"
+        for p in section.phrases:
+            phrases[p.index] = replace(phrases[p.index], gushe=gushe, notes=phrases[p.index].notes + (note,))
+    return plan.with_phrases(phrases)
 
 
 def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], tempo_bpm: float) -> Plan:

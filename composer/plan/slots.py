@@ -64,12 +64,16 @@ class Slot:
         return self.part.high
 
 
-def emphasis_of(key: Key, modal: bool) -> tuple[tuple[float, float], ...]:
+def emphasis_of(key: Key, modal: bool, gushe: tuple[str, float] | None = None) -> tuple[tuple[float, float], ...]:
     """(cents above the tonic, factor) for each note the mode leans on or avoids (`theory/rules/traditions.yaml`):
-    its emphasised notes by role, and, in a modal slot (no chord progression), its final, which a drone or the
-    mode's practice keeps the melody from sitting on between cadences."""
+    its emphasised notes by role (in a dastgah's `gushe`, its shahed is the gushe's), and, in a modal slot (no
+    chord progression), its final, which a drone or the mode's practice keeps the melody from sitting on
+    between cadences."""
     info = key.info
-    out = [(cents, role_weight(role)) for role, cents in info.emphasis.items()]
+    roles = dict(info.emphasis)
+    if gushe is not None:
+        roles["shahed"] = gushe[1]
+    out = [(cents, role_weight(role)) for role, cents in roles.items()]
     final = tradition_melody(key.pack).final_weight
     if modal and final != 1.0 and key.pack != "western":
         out.append((info.final_cents, final))
@@ -88,8 +92,10 @@ def phrase_targets(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float
         info = key.info
         if is_last:
             return (info.final_cents,)
+        if phrase.gushe is not None and abs(phrase.gushe[1] - info.final_cents) % period > 0.5:
+            return (phrase.gushe[1] % period,)      # a gushe's phrases rest on its own shahed until the forud
         rests = {info.final_cents} | {c for role, c in info.emphasis.items() if role_weight(role) >= 1} \
-            | set(info.nyas_cents)
+            | set(info.nyas_cents) | ({phrase.gushe[1]} if phrase.gushe is not None else set())
         return tuple(sorted(r % period for r in rests))
     final = phrase.chords[-1].chord if phrase.chords else None
     final_pcs = list(final.pitch_classes_cents) if final else [key.tonic_cents]
@@ -134,7 +140,7 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
                 motifs=phrase.motifs, kept_bars=phrase.kept_bars, copy_of=phrase.copy_of, is_last=is_last,
                 max_leap=c.max_leap, strong_chord_tones=c.chord_tones_on_strong_beats, notes_per_bar=c.notes_per_bar,
                 harmony="functional" if functional else phrase.key.harmony,
-                emphasis=emphasis_of(phrase.key, not functional),
+                emphasis=emphasis_of(phrase.key, not functional, phrase.gushe),
                 lyrics=sung[phrase.index], chorale=spec.texture == "satb",
                 idiom=grammar.load_idiom(spec.idiom) if spec.idiom else None,
                 closes_section=is_last or plan.phrases[phrase.index + 1].section != phrase.section,

@@ -254,3 +254,27 @@ def test_the_data_fixes_hold():
     assert np.diff(commas).tolist() == [5, 13, 4]
     text = yaml.safe_load((ROOT / "theory" / "packs" / "turkish.yaml").read_text(encoding="utf-8"))
     assert "dik hisar, 39" not in text["modes"]["hicaz"]["notes"]
+
+
+def test_a_dastgah_moves_through_its_gushes_and_returns_for_the_forud():
+    """Segah's sections take its gushes in the radif's order, each centred on its own shahed (the daramad on
+    the finalis, Zabol on the 3rd, Muyeh on the 4th), and the last returns to the daramad."""
+    from composer.analysis.tradition import degree_shares
+
+    spec = {"title": "Segah", "scale": {"pack": "persian", "mode": "segah", "tonic": "E4"}, "meter": "6/8",
+            "tempo": 72, "parts": [{"role": "melody", "instrument": "violin", "range": "B3-E6"}],
+            "sections": [{"name": n, "bars": 8} for n in ("daramad", "zabol", "muyeh", "forud")]}
+    expected = {"daramad": "1", "zabol": "3k", "muyeh": "4", "forud": "1"}
+    totals: dict = {}
+    for seed in SEEDS:
+        piece = compose(dict(spec), seed=seed)
+        bar = piece.meter.bar_quarters
+        for section in piece.plan.sections:
+            assert section.phrases[0].gushe is not None
+            notes = [n for n in piece.part("melody").notes
+                     if section.start_bar * bar <= n.offset < (section.start_bar + section.bars) * bar]
+            for d in degree_shares(piece.key, notes):
+                totals.setdefault(section.name, {}).setdefault(d.name, 0.0)
+                totals[section.name][d.name] += d.share
+    for name, shares in totals.items():
+        assert max(shares, key=shares.get) == expected[name], (name, shares)
