@@ -7,13 +7,15 @@ a set of specs of our own (the modes of the issue-18 audit), composed with seeds
 For each spec: the mean and largest duration share of every degree of the home mode; how many pieces
 have the mode's first leaning note (vadi, jiva, ghammaz, güçlü, gong tone) above every plain degree;
 the largest share of the final; for each characteristic phrase, how many pieces state it; and the share
-of section endings whose cadence note lands on the cycle's cadential beat (sam; the gong in gamelan).
+of section endings whose cadence note lands on the cycle's cadential beat (sam; the gong in gamelan); in a
+Carnatic tala with an arudi, the share of phrases whose first half rests there (`fill.arudi`).
 
 Goals (issue 18), per spec: the leaning note above every plain degree in every piece; the final (Sa)
 at most 30 % of any piece of a drone tradition; each characteristic phrase in at least half the pieces
 of 16 bars or more; at least 80 % of section endings on the cycle's cadential beat (a piece in a cycle;
 the downbeat is reported for the others, not judged); every tone of a gamelan
-pathet sounding, none above 40 %. `passes` says, per spec, which goals hold.
+pathet sounding, none above 40 %; at least 80 % of a Carnatic piece's phrases resting on the arudi.
+`passes` says, per spec, which goals hold.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ PHRASE_PRESENCE = 0.5       # each characteristic phrase in at least half the pi
 PHRASE_MIN_BARS = 16        # ... of this many bars or more
 CADENTIAL_RATE = 0.8        # section endings on the cycle's cadential beat
 GAMELAN_CAP = 0.40          # no gamelan tone above this share
+ARUDI_RATE = 0.8            # phrases of a Carnatic tala with an arudi that rest there (a karvai on a rest note)
 DRONE_PACKS = ("hindustani", "carnatic")
 
 # Specs of our own: the modes the issue-18 audit found wanting, each in its own cycle.
@@ -113,12 +116,15 @@ def measure(name: str, spec, seeds: int) -> dict:
     phrases = {k: sum(1 for p in pieces if p["phrases"][k] > 0) for k in first["phrases"]}
     endings = [e["on_cadential_beat"] for p in pieces for e in p["section_endings"]]
     long_enough = first["bars"] >= PHRASE_MIN_BARS
+    arudi = [p["arudi"] for p in pieces if p.get("arudi") and p["arudi"]["phrases"]]
+    arudi_rate = sum(a["landed"] for a in arudi) / sum(a["phrases"] for a in arudi) if arudi else None
     passes = {
         "leaning_note_leads": (sum(holds) == len(holds)) if holds else None,
         "final_at_most_30": (max(finals) <= FINAL_CAP) if finals and first["pack"] in DRONE_PACKS else None,
         "phrases_in_half": (all(v >= PHRASE_PRESENCE * n for v in phrases.values()) if phrases else None)
         if long_enough else None,
         "cadential_endings": (sum(endings) / len(endings) >= CADENTIAL_RATE) if endings and first["cycle"] else None,
+        "arudi": arudi_rate >= ARUDI_RATE if arudi_rate is not None else None,
     }
     if first["pack"] == "gamelan":
         passes["gamelan_tones"] = all(d["min"] > 0 and d["max"] <= GAMELAN_CAP for d in degrees)
@@ -129,12 +135,13 @@ def measure(name: str, spec, seeds: int) -> dict:
             "final_max_share": round(max(finals), 4) if finals else None,
             "phrase_presence": {k: f"{v}/{n}" for k, v in phrases.items()},
             "cadential_ending_rate": round(sum(endings) / len(endings), 4) if endings else None,
+            "arudi_rate": round(arudi_rate, 4) if arudi_rate is not None else None,
             "passes": passes}
 
 
 def markdown(results: list[dict]) -> str:
-    lines = ["| spec | mode | leaning note leads | final max | phrases (pieces) | cadential endings | goals |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| spec | mode | leaning note leads | final max | phrases (pieces) | cadential endings | arudi | goals |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in results:
         if "skipped" in r:
             continue
@@ -142,10 +149,14 @@ def markdown(results: list[dict]) -> str:
         goals = "all met" if all(v is not False for v in r["passes"].values()) else \
             "missed: " + ", ".join(k for k, v in r["passes"].items() if v is False)
         final = f"{r['final_max_share']:.2f}" if r["final_max_share"] is not None else "-"
-        leads = f"{r['leaning_note']} {r['leaning_note_leads_in']}" if r["leaning_note"] else "- (no emphasis data)"
+        leads = f"{r['leaning_note']} {r['leaning_note_leads_in']}" if r["leaning_note"] else "- (no leaning note)"
         lines.append(f"| {r['spec']} | {r['pack']} {r['mode']} | {leads} | "
-                     f"{final} | {phrases} | {r['cadential_ending_rate']} | {goals} |")
+                     f"{final} | {phrases} | {r['cadential_ending_rate']} | {_or_dash(r['arudi_rate'])} | {goals} |")
     return "\n".join(lines)
+
+
+def _or_dash(value) -> str:
+    return "-" if value is None else str(value)
 
 
 def main(argv=None) -> int:
@@ -166,9 +177,9 @@ def main(argv=None) -> int:
             f"Measured {time.strftime('%Y-%m-%d')}, seeds 0-{args.seeds - 1}, the default (neural) filler, which "
             f"leaves every tradition it has not learned to the rules filler and the packs' data. Reproduce with "
             f"`python benchmarks/bench_traditions.py --markdown docs/benchmarks.md`. Definitions: the docstring of "
-            f"`benchmarks/bench_traditions.py` and docs/evaluation.md (Traditions). A mode without emphasis data "
-            f"(blues, Chinese, Japanese, klezmer, flamenco) has no leaning note to judge; a piece without a cycle is "
-            f"not judged on sam.", "", markdown(results), "", end, ""])
+            f"`benchmarks/bench_traditions.py` and docs/evaluation.md (Traditions). A mode whose emphasis has no note "
+            f"weighted 1.5 or more (flamenco's, whose only marked note is the b2 it cadences from) has no leaning "
+            f"note to judge; a piece without a cycle is not judged on sam.", "", markdown(results), "", end, ""])
         write_section(Path(args.markdown), "bench_traditions", text)
     return 0
 

@@ -44,6 +44,7 @@ class Cycle:
     aliases: tuple[str, ...]
     source: str
     family: str
+    arudi: int | None = None      # 1-based beat where a Carnatic line's first half comes to rest (karvai)
 
     @property
     def beats(self) -> int:
@@ -79,13 +80,16 @@ def _build(doc, path: str) -> dict[str, Cycle]:
                 raise DataFileError(f"{where}: stroke at beat {s['beat']} lies outside 1..{c['beats']}")
             strokes.append(Stroke((beat - 1) * meter.unit, s["stroke"], int(s.get("accent", 2)),
                                   tuple(data["strokes"][s["stroke"]]["gm"])))
+        if c.get("arudi") is not None and c["arudi"] > c["beats"]:
+            raise DataFileError(f"{where}: arudi beat {c['arudi']} lies outside 1..{c['beats']}")
         for beat in c.get("khali", []):
             if beat > c["beats"]:
                 raise DataFileError(f"{where}: khali beat {beat} lies outside 1..{c['beats']}")
         out[name] = Cycle(name, c.get("title", name.replace("_", " ").title()), c["tradition"], meter,
                           tuple(c.get("marks", [])), int(c.get("sam", 1)), tuple(c.get("khali", [])),
                           tuple(sorted(strokes, key=lambda s: (s.offset, s.name))),
-                          tuple(normalise_name(a) for a in c.get("aliases", [])), c["source"], data["name"])
+                          tuple(normalise_name(a) for a in c.get("aliases", [])), c["source"], data["name"],
+                          c.get("arudi"))
     return out
 
 

@@ -18,7 +18,9 @@ from theory import Key
 from theory.cycle import load_cycle
 from theory.melody_rules import leaning_roles
 
+from ..fill.arudi import arudi_point
 from ..fill.constraints import arrival_index
+from ..plan.slots import rest_notes
 from ..score.notes import Note
 
 TOLERANCE_CENTS = 1.0
@@ -139,6 +141,29 @@ def section_endings(plan, notes: list[Note]) -> list[dict]:
     return out
 
 
+def arudi_landings(plan, piece, notes: list[Note]) -> dict | None:
+    """For a cycle with an arudi (`fill.arudi`): in how many of the phrases that have one a note starts on
+    it, is held to the end of its group (the karvai) and is a note the mode rests on. None for other cycles."""
+    if plan.cycle is None or load_cycle(plan.cycle).arudi is None:
+        return None
+    bar_q = plan.meter.bar_quarters
+    starts = {n.offset: n for n in notes}
+    phrases = landed = 0
+    for phrase in plan.phrases:
+        point = arudi_point(plan, phrase)
+        if point is None:
+            continue
+        phrases += 1
+        at = (phrase.start_bar + point.bar) * bar_q + point.at
+        note = starts.get(at)
+        if note is None or note.duration < point.hold:
+            continue
+        key = piece.key_at(at)
+        rel = key.rel_cents(note.pitch.cents)
+        landed += any(_same(rel, r, key.scale.period_cents) for r in rest_notes(key, phrase.gushe))
+    return {"beat": load_cycle(plan.cycle).arudi, "phrases": phrases, "landed": landed}
+
+
 def tradition_measures(piece, part=None, plan=None) -> dict | None:
     """The measures of a piece in a modal tradition (None for a Western piece or one without its plan).
     `part`: the melody measured (default: the part named or with role 'melody'); `plan`: the piece's plan
@@ -160,6 +185,7 @@ def tradition_measures(piece, part=None, plan=None) -> dict | None:
         "phrases": phrase_occurrences(key, notes),
         "section_endings": endings,
         "cadential_ending_rate": on / len(endings) if endings else None,
+        "arudi": arudi_landings(plan, piece, list(part.notes)),
     }
 
 
@@ -178,4 +204,8 @@ def tradition_lines(m: dict) -> list[str]:
     if m["cadential_ending_rate"] is not None:
         where = "sam (the cycle's cadential beat)" if m["cycle"] else "the downbeat"
         lines.append(f"  section endings on {where}: {m['cadential_ending_rate']:.0%}")
+    arudi = m.get("arudi")
+    if arudi and arudi["phrases"]:
+        lines.append(f"  arudi (beat {arudi['beat']}): {arudi['landed']} of {arudi['phrases']} phrases rest there, "
+                     f"held to the end of its group on a note the raga rests on")
     return lines

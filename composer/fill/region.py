@@ -13,13 +13,14 @@ from theory.cycle import load_cycle
 from theory.melody_rules import tradition_melody
 
 from ..plan.model import Plan
-from ..plan.slots import Slot
+from ..plan.slots import Slot, note_name
 from ..score.errors import LyricsError, UnsatisfiableError
 from ..score.notes import Note
 from ..score.rhythm import RhythmNote
 from ..score.seeds import slot_rng
 from ..text.lyric_rhythm import lyric_rhythm
 from ..text.lyrics import note_lyrics
+from .arudi import arudi_of, karvai_index, rest_wish
 from .constraints import is_arrival
 from .context import ATTEMPT_STAGE, COPY_DROP_ATTEMPT, RHYTHM_REDRAW_ATTEMPT, ChordLookup, FillContext
 from .decode import decode_pitches
@@ -27,7 +28,7 @@ from .guide import copy_rhythms, line_guide, written_bars
 from .mode_phrases import closing_phrase, opening_phrase
 from .repeats import first_copied_pitch
 from .result import FillRecord
-from .rhythm import free_bar, idiom_rhythm, phrase_rhythm
+from .rhythm import free_bar, idiom_rhythm, karvai_bar, phrase_rhythm
 
 
 def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_bar: int, before: list[Note],
@@ -86,6 +87,13 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
             if close is not None and climax_bar >= phrase.bars - 2:
                 close = None
             pin = phrase.climax
+    arudi = arudi_of(plan, slot, first_bar) if sung is None else None
+    if arudi is not None and (not arudi.after(seed_phrase, bars, first_bar)
+                              or arudi.bar in (b for b, _ in (close.bars if close else ()))
+                              or (pin is not None and arudi.covers(pin - slot.start, meter.bar_quarters))):
+        arudi = None        # the mode's opening phrase or its close, or the climax, sounds there
+    if arudi is not None:
+        bars[arudi.bar] = karvai_bar(meter, bars[arudi.bar], arudi.at, arudi.hold)
     if sung is not None:
         arrival = _arrival_split(plan, slot, bars, lookup)
         if arrival is not None:
@@ -102,6 +110,7 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
         closing = {}
     positions = [lookup.position(meter, slot.start + b * meter.bar_quarters + r.offset, r.duration)
                  for b in range(first_bar, phrase.bars) for r in bars[b]]
+    rest = rest_wish(slot, karvai_index(bars, first_bar, arudi)) if arudi is not None else None
     previous = before[-1].pitch.cents if before else None
     following = first_copied_pitch(plan, phrase, by_phrase, slot.part)
     if following is None and slot.next_climax is not None:
@@ -117,7 +126,8 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
         for opening, with_close in tries:
             try:
                 pitches = decode_pitches(plan, slot, positions, previous, rng, record, following,
-                                         {**opening, **closing} if with_close else opening, ctx, guide=guide)
+                                         {**opening, **closing} if with_close else opening, ctx, narrow=rest,
+                                         guide=guide)
             except UnsatisfiableError:
                 continue
             record.note(phrase.index, f"{slot.part.name}: opens with the characteristic phrase {seed_phrase.name!r}")
@@ -127,8 +137,8 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
         t = next(i for i, p in enumerate(positions) if p.offset == pin)
         climax = slot.climax_cents
 
-        def below(problem):     # no other note of the lead reaches the climax
-            out = np.ones(problem.allowed.shape, dtype=bool)
+        def below(problem):     # no other note of the lead reaches the climax (and the arudi rests)
+            out = np.ones(problem.allowed.shape, dtype=bool) if rest is None else rest(problem)
             out[:, np.abs(problem.candidates.cents - climax) < 0.5] = False
             out[t] = True
             return out
@@ -158,12 +168,18 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     if pitches is None and closing:
         try:
             pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, closing, ctx,
-                                     guide=guide)
+                                     narrow=rest, guide=guide)
         except UnsatisfiableError:
             closing = {}
     if pitches is None:
         closing = {}
-        pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, ctx=ctx, guide=guide)
+        pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, ctx=ctx, narrow=rest,
+                                 guide=guide)
+    if arudi is not None:
+        note = karvai_index(bars, first_bar, arudi)
+        record.note(phrase.index, f"{slot.part.name}: the first half comes to rest on the arudi, beat {arudi.beat} of "
+                                  f"bar {phrase.start_bar + arudi.bar + 1}, held {arudi.hold / meter.unit} beats "
+                                  f"(the karvai) on {note_name(slot.key, slot.key.rel_cents(pitches[note]))}")
     if closing and close is not None:
         what = "a tihai" if close.kind == "tihai" else "its closing phrase"
         record.note(phrase.index, f"{slot.part.name}: closes with {what} ({close.name})")

@@ -130,6 +130,17 @@ def held_cadence_bar(meter: Meter, hold: Fraction, rng: np.random.Generator) -> 
     return out
 
 
+def karvai_bar(meter: Meter, bar: list[RhythmNote], at: Fraction, hold: Fraction) -> list[RhythmNote]:
+    """A bar whose note at `at` is held `hold` (a karvai): the notes before it end there, those that
+    start while it sounds are dropped, and the time from its end to the next onset is one note."""
+    end = at + hold
+    before = [RhythmNote(r.offset, min(r.duration, at - r.offset)) for r in bar if r.offset < at]
+    after = [r for r in bar if r.offset >= end]
+    nxt = after[0].offset if after else meter.bar_quarters
+    gap = [RhythmNote(end, nxt - end)] if nxt > end else []
+    return before + [RhythmNote(at, hold)] + gap + after
+
+
 # An unmetered opening's note lengths, in beats, and their weights: long notes of free length, now and then
 # a quick pair of half beats (no accent of the cycle shapes them).
 FREE_BEATS = {Fraction(1, 2): 0.5, Fraction(1): 1.0, Fraction(3, 2): 1.2, Fraction(2): 1.8, Fraction(3): 1.6,

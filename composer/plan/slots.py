@@ -80,6 +80,16 @@ def emphasis_of(key: Key, modal: bool, gushe: tuple[str, float] | None = None) -
     return tuple(out)
 
 
+def rest_notes(key: Key, gushe: tuple[str, float] | None = None) -> tuple[float, ...]:
+    """Cents above the tonic (within one period) where a modal phrase may come to rest: the final, the
+    notes the mode leans on (vadi, samvadi, ghammaz, dominant, stressed...), its nyas notes, and in a
+    dastgah's gushe that gushe's shahed."""
+    info, period = key.info, key.scale.period_cents
+    rests = {info.final_cents} | {c for role, c in info.emphasis.items() if role_weight(role) >= 1} \
+        | set(info.nyas_cents) | ({gushe[1]} if gushe is not None else set())
+    return tuple(sorted(r % period for r in rests))
+
+
 def phrase_targets(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float, ...]:
     """Cents above the tonic that the phrase's last melody note may take.
 
@@ -94,9 +104,7 @@ def phrase_targets(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float
             return (info.final_cents,)
         if phrase.gushe is not None and abs(phrase.gushe[1] - info.final_cents) % period > 0.5:
             return (phrase.gushe[1] % period,)      # a gushe's phrases rest on its own shahed until the forud
-        rests = {info.final_cents} | {c for role, c in info.emphasis.items() if role_weight(role) >= 1} \
-            | set(info.nyas_cents) | ({phrase.gushe[1]} if phrase.gushe is not None else set())
-        return tuple(sorted(r % period for r in rests))
+        return rest_notes(key, phrase.gushe)
     final = phrase.chords[-1].chord if phrase.chords else None
     final_pcs = list(final.pitch_classes_cents) if final else [key.tonic_cents]
     variant = grammar.variant_for_key(grammar.load_chord_style(spec.style), key)
