@@ -4,7 +4,8 @@ interpreter's start included). Prints JSON.
 
     python benchmarks/bench_bad_inputs.py [--processes N]
 
-Goal: every bad input refused in under 2 s in-process, and in under 2 s as a process. The tests check
+Goal: every bad input refused in under 2 s in-process (a YAML billion laughs among them), and in
+under 2 s as a process. The tests check
 what happens (exit code, one error line per problem, nothing written); the time lives here, so that a
 busy machine fails no test.
 """
@@ -28,8 +29,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from test_bad_inputs import CLI_CASES, SUBPROCESS_CASES, argv_of, case_id, prepare  # noqa: E402
+from test_datafile_schema import billion_laughs  # noqa: E402
 
 from composer.cli.main import main  # noqa: E402
+from theory.datafile import load_yaml  # noqa: E402
+from theory.errors import DataFileError  # noqa: E402
 
 GOAL_S = 2.0
 
@@ -61,6 +65,17 @@ def as_process(case: dict) -> float:
         return time.perf_counter() - start
 
 
+def refuse_billion_laughs() -> float:
+    """Seconds to refuse a YAML document of nested aliases (9**9 strings once expanded)."""
+    bomb = billion_laughs()
+    start = time.perf_counter()
+    try:
+        load_yaml(bomb, "bomb.yaml")
+    except DataFileError:
+        pass
+    return time.perf_counter() - start
+
+
 def main_() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, default=len(SUBPROCESS_CASES),
@@ -68,6 +83,7 @@ def main_() -> None:
     args = parser.parse_args()
     inside = {case_id(c): in_process(c) for c in CLI_CASES}
     procs = {case_id(c): as_process(c) for c in SUBPROCESS_CASES[:args.processes]}
+    inside["billion_laughs_yaml"] = refuse_billion_laughs()
     slowest = max(inside, key=inside.get)
     result = {
         "benchmark": "bad_inputs",

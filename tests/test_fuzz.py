@@ -15,8 +15,6 @@ from __future__ import annotations
 import copy
 import math
 import os
-import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -35,7 +33,6 @@ EXAMPLES_N = int(os.environ.get("PARTITA_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES_N, deadline=None, derandomize=False, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.data_too_large, HealthCheck.filter_too_much])
-TIME_LIMIT_S = 2.0
 
 SCHEMA = spec_schema()
 DEFS = SCHEMA["definitions"]
@@ -136,7 +133,6 @@ def test_random_yaml_documents_load_or_raise_spec_error(doc):
     text = yaml.safe_dump(doc, allow_unicode=True)
     if "\n" not in text:
         text += "\n"  # load_spec reads a string without a newline as a path
-    start = time.perf_counter()
     try:
         spec = load_spec(text)
     except SpecError as exc:
@@ -145,7 +141,6 @@ def test_random_yaml_documents_load_or_raise_spec_error(doc):
         pytest.fail(f"load_spec raised {type(exc).__name__}: {exc!r} for\n{text}")
     else:
         assert spec.title
-    assert time.perf_counter() - start < TIME_LIMIT_S
 
 
 # --- (b) one field of a valid spec replaced by a random value ----------------------------------
@@ -261,13 +256,10 @@ def specs_with_one_bad_field(draw):
 @given(case=specs_with_one_bad_field())
 def test_random_value_in_any_field_gives_a_piece_or_a_person_error(case):
     where, name, spec = case
-    start = time.perf_counter()
     try:
         piece = compose(spec)
     except (ComposerError, TheoryError) as exc:
         assert_person_error(exc)
-        elapsed = time.perf_counter() - start
-        assert elapsed < TIME_LIMIT_S, f"{where}.{name}: {elapsed:.2f} s to refuse it"
     except Exception as exc:  # noqa: BLE001 - the point of the test
         pytest.fail(f"{where}.{name}: compose raised {type(exc).__name__}: {exc!r}")
     else:
@@ -318,19 +310,10 @@ def test_mutated_examples_exit_0_or_2_without_a_traceback(case, tmp_path_factory
     spec.write_text(text, encoding="utf-8")
     out = folder / "out"
 
-    def run():
-        start = time.perf_counter()
-        code = main(["compose", str(spec), "-o", str(out), "--formats", "mid"])
-        return code, time.perf_counter() - start, capsys.readouterr()[1]
-
-    code, elapsed, err = run()
-    if elapsed >= TIME_LIMIT_S:
-        # The first use of a grammar or pack in this process loads and caches it; time it warm.
-        shutil.rmtree(out, ignore_errors=True)
-        code, elapsed, err = run()
+    code = main(["compose", str(spec), "-o", str(out), "--formats", "mid"])
+    err = capsys.readouterr()[1]
     assert code in (0, 2), f"exit {code} for\n{text}\n{err}"
     assert "Traceback" not in err and "internal error" not in err, err
     if code == 2:
         assert err.strip() and all(line.startswith("error:") for line in err.splitlines() if line.strip()), err
         assert not out.exists() or not any(out.iterdir())
-    assert elapsed < TIME_LIMIT_S, f"{elapsed:.2f} s for\n{text}"
