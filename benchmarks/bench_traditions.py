@@ -8,13 +8,15 @@ For each spec: the mean and largest duration share of every degree of the home m
 have the mode's first leaning note (vadi, jiva, ghammaz, güçlü, gong tone) above every plain degree;
 the largest share of the final; for each characteristic phrase, how many pieces state it; and the share
 of section endings whose cadence note lands on the cycle's cadential beat (sam; the gong in gamelan); in a
-Carnatic tala with an arudi, the share of phrases whose first half rests there (`fill.arudi`).
+Carnatic tala with an arudi, the share of phrases whose first half rests there (`fill.arudi`); in a makam,
+the share of sections before the last that make their half close (asma karar) on the güçlü.
 
 Goals (issue 18), per spec: the leaning note above every plain degree in every piece; the final (Sa)
 at most 30 % of any piece of a drone tradition; each characteristic phrase in at least half the pieces
 of 16 bars or more; at least 80 % of section endings on the cycle's cadential beat (a piece in a cycle;
 the downbeat is reported for the others, not judged); every tone of a gamelan
-pathet sounding, none above 40 %; at least 80 % of a Carnatic piece's phrases resting on the arudi.
+pathet sounding, none above 40 %; at least 80 % of a Carnatic piece's phrases resting on the arudi and of
+a makam's inner sections closing on the güçlü.
 `passes` says, per spec, which goals hold.
 """
 from __future__ import annotations
@@ -118,6 +120,8 @@ def measure(name: str, spec, seeds: int) -> dict:
     long_enough = first["bars"] >= PHRASE_MIN_BARS
     arudi = [p["arudi"] for p in pieces if p.get("arudi") and p["arudi"]["phrases"]]
     arudi_rate = sum(a["landed"] for a in arudi) / sum(a["phrases"] for a in arudi) if arudi else None
+    halves = [p["half_close"] for p in pieces if p.get("half_close") and p["half_close"]["sections"]]
+    half_rate = sum(h["landed"] for h in halves) / sum(h["sections"] for h in halves) if halves else None
     passes = {
         "leaning_note_leads": (sum(holds) == len(holds)) if holds else None,
         "final_at_most_30": (max(finals) <= FINAL_CAP) if finals and first["pack"] in DRONE_PACKS else None,
@@ -125,6 +129,7 @@ def measure(name: str, spec, seeds: int) -> dict:
         if long_enough else None,
         "cadential_endings": (sum(endings) / len(endings) >= CADENTIAL_RATE) if endings and first["cycle"] else None,
         "arudi": arudi_rate >= ARUDI_RATE if arudi_rate is not None else None,
+        "half_close": half_rate >= CADENTIAL_RATE if half_rate is not None else None,
     }
     if first["pack"] == "gamelan":
         passes["gamelan_tones"] = all(d["min"] > 0 and d["max"] <= GAMELAN_CAP for d in degrees)
@@ -136,12 +141,14 @@ def measure(name: str, spec, seeds: int) -> dict:
             "phrase_presence": {k: f"{v}/{n}" for k, v in phrases.items()},
             "cadential_ending_rate": round(sum(endings) / len(endings), 4) if endings else None,
             "arudi_rate": round(arudi_rate, 4) if arudi_rate is not None else None,
+            "half_close_rate": round(half_rate, 4) if half_rate is not None else None,
             "passes": passes}
 
 
 def markdown(results: list[dict]) -> str:
-    lines = ["| spec | mode | leaning note leads | final max | phrases (pieces) | cadential endings | arudi | goals |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| spec | mode | leaning note leads | final max | phrases (pieces) | cadential endings | arudi | half close "
+             "| goals |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         if "skipped" in r:
             continue
@@ -151,7 +158,8 @@ def markdown(results: list[dict]) -> str:
         final = f"{r['final_max_share']:.2f}" if r["final_max_share"] is not None else "-"
         leads = f"{r['leaning_note']} {r['leaning_note_leads_in']}" if r["leaning_note"] else "- (no leaning note)"
         lines.append(f"| {r['spec']} | {r['pack']} {r['mode']} | {leads} | "
-                     f"{final} | {phrases} | {r['cadential_ending_rate']} | {_or_dash(r['arudi_rate'])} | {goals} |")
+                     f"{final} | {phrases} | {r['cadential_ending_rate']} | {_or_dash(r['arudi_rate'])} | "
+                     f"{_or_dash(r['half_close_rate'])} | {goals} |")
     return "\n".join(lines)
 
 

@@ -45,6 +45,8 @@ class TraditionMelody:
     opening_register: float | None = None   # where the opening sits in the range (0 bottom, 1 top), if given
     max_leap: int | None = None             # the widest leap (semitones) where a spec sets none, if given
     wide_leap_weight: float = 1.0           # a factor on leaps wider than a fifth (the octave excepted)
+    half_close: str | None = None           # the emphasis role an inner section ends on (a makam's güçlü)
+    opens: str = "phrase"                   # 'phrase' or 'section': which phrases may open with an opening phrase
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +82,8 @@ def tradition_melody(pack: str) -> TraditionMelody:
     t = d["traditions"].get(pack, d["default"])
     return TraditionMelody(pack, float(t["final_weight"]), float(t["opening_phrase"]), t["closing"],
                            t["hold"], t["source"], t.get("opening_register"), t.get("max_leap"),
-                           float(t.get("wide_leap_weight", 1.0)))
+                           float(t.get("wide_leap_weight", 1.0)), t.get("half_close"),
+                           t.get("opens", "phrase"))
 
 
 ORNAMENTS_PATH = Path(__file__).resolve().parent / "rules" / "ornaments.yaml"

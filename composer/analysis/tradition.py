@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from theory import Key
 from theory.cycle import load_cycle
-from theory.melody_rules import leaning_roles
+from theory.melody_rules import leaning_roles, tradition_melody
 
 from ..fill.arudi import arudi_point
 from ..fill.constraints import arrival_index
@@ -116,12 +116,11 @@ def cadential_offset(plan) -> Fraction:
     return (load_cycle(plan.cycle).sam - 1) * meter.unit
 
 
-def section_endings(plan, notes: list[Note]) -> list[dict]:
-    """Each section's cadence note: the note of its last bar that a listener hears as the arrival (the last
-    note on a strong beat lasting a beat or more, the notes after it leading on into the next section:
-    `fill.constraints.arrival_index`; the last note where none is, or where the cycle arrives on its last
-    beat, the gong), its bar, where it starts in its bar,
-    and whether that is the cycle's cadential beat."""
+def cadence_notes(plan, notes: list[Note]) -> list[tuple[object, Note]]:
+    """(section, its cadence note) for each metered section with notes: the note of its last bar that a
+    listener hears as the arrival (the last note on a strong beat lasting a beat or more, the notes after
+    it leading on into the next section: `fill.constraints.arrival_index`; the last note where none is,
+    or where the cycle arrives on its last beat, the gong)."""
     meter = plan.meter
     target = cadential_offset(plan)
     out = []
@@ -134,7 +133,17 @@ def section_endings(plan, notes: list[Note]) -> list[dict]:
             continue
         index = len(inside) - 1 if target else arrival_index([n.offset for n in inside], [n.duration for n in inside],
                               [meter.strength(n.offset % meter.bar_quarters) for n in inside], meter)
-        last = inside[index]
+        out.append((s, inside[index]))
+    return out
+
+
+def section_endings(plan, notes: list[Note]) -> list[dict]:
+    """Each section's cadence note (`cadence_notes`): its bar, where it starts in its bar, and whether that
+    is the cycle's cadential beat."""
+    meter = plan.meter
+    target = cadential_offset(plan)
+    out = []
+    for s, last in cadence_notes(plan, notes):
         at = last.offset % meter.bar_quarters
         out.append({"section": s.name, "bar": int(last.offset // meter.bar_quarters) + 1,
                     "beat": float(at / meter.unit) + 1, "on_cadential_beat": at == target})
@@ -164,6 +173,24 @@ def arudi_landings(plan, piece, notes: list[Note]) -> dict | None:
     return {"beat": load_cycle(plan.cycle).arudi, "phrases": phrases, "landed": landed}
 
 
+def half_closes(piece, plan, notes: list[Note]) -> dict | None:
+    """Where the tradition ends a section the piece goes on after on a second centre (`half_close` in
+    `theory/rules/traditions.yaml`: a makam's asma karar on its güçlü): how many such sections there are
+    and how many of their cadence notes (`section_endings`) are that note. None elsewhere."""
+    key = piece.key
+    role = tradition_melody(key.pack).half_close
+    if role is None or role not in key.info.emphasis:
+        return None
+    endings = [note for _, note in cadence_notes(plan, notes)][:-1]
+    landed = 0
+    for note in endings:
+        here = piece.key_at(note.offset)
+        landed += here.info.emphasis.get(role) is not None and _same(
+            here.rel_cents(note.pitch.cents), here.info.emphasis[role], here.scale.period_cents)
+    return {"role": role, "note": _degree_name(key, key.info.emphasis[role] % key.scale.period_cents),
+            "sections": len(endings), "landed": landed}
+
+
 def tradition_measures(piece, part=None, plan=None) -> dict | None:
     """The measures of a piece in a modal tradition (None for a Western piece or one without its plan).
     `part`: the melody measured (default: the part named or with role 'melody'); `plan`: the piece's plan
@@ -186,6 +213,7 @@ def tradition_measures(piece, part=None, plan=None) -> dict | None:
         "section_endings": endings,
         "cadential_ending_rate": on / len(endings) if endings else None,
         "arudi": arudi_landings(plan, piece, list(part.notes)),
+        "half_close": half_closes(piece, plan, list(part.notes)),
     }
 
 
@@ -204,6 +232,10 @@ def tradition_lines(m: dict) -> list[str]:
     if m["cadential_ending_rate"] is not None:
         where = "sam (the cycle's cadential beat)" if m["cycle"] else "the downbeat"
         lines.append(f"  section endings on {where}: {m['cadential_ending_rate']:.0%}")
+    half = m.get("half_close")
+    if half and half["sections"]:
+        lines.append(f"  half closes on the {half['role']} {half['note']}: {half['landed']} of {half['sections']} "
+                     f"sections before the last end there")
     arudi = m.get("arudi")
     if arudi and arudi["phrases"]:
         lines.append(f"  arudi (beat {arudi['beat']}): {arudi['landed']} of {arudi['phrases']} phrases rest there, "

@@ -90,12 +90,16 @@ def opening_phrase(slot: Slot, meter, rng: np.random.Generator, before=(), room:
     """The mode's opening phrase that this phrase starts with, with the tradition's chance: of those whose
     first note is within a leap of the note before, the one heard least in the notes `before` it (the first
     of those in the pack's order), so that a piece states each of them; None for a Western key, a mode
-    without one, or a phrase that does not fit the bar or the range."""
+    without one, a phrase that does not fit the bar or the range, or a section's later phrase in a
+    tradition whose opening phrases open sections (`opens: section`: a makam's seyir)."""
     if slot.key.pack == "western":
         return None
     candidates = openers(slot)
-    if not candidates or rng.random() >= tradition_melody(slot.key.pack).opening_phrase:
+    rules = tradition_melody(slot.key.pack)
+    if not candidates or rng.random() >= rules.opening_phrase:
         return None
+    if rules.opens == "section" and slot.phrase.number != 1:
+        return None     # a makam's seyir opens a section, it is not restated in each of its phrases
     sounded = [n.pitch.cents for n in before]
     previous = sounded[-1] if sounded else None
 

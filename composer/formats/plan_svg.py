@@ -14,7 +14,7 @@ SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
 PALETTE = ("#3b6ea5", "#c8702a", "#4f9a5b", "#a3465f", "#7a5ca8", "#8a7a2c", "#2e8c8c", "#b0529b")
 WALKED = "#c8402a"
 CADENCE_SHORT = {"authentic": "auth.", "half": "half", "plagal": "plagal", "deceptive": "decept.", "none": "none",
-                 "final": "final", "rest": "rest"}
+                 "final": "final", "rest": "rest", "half_close": "half close"}
 FUNCTION_ORDER = ("tonic", "predominant", "subdominant", "dominant", "modal")
 
 

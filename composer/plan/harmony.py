@@ -14,6 +14,7 @@ from fractions import Fraction
 import numpy as np
 
 from theory import Chord, Key, Meter
+from theory.melody_rules import tradition_melody
 
 from ..grammar.chords import ChordGraphDef
 from ..score.errors import ComposerError
@@ -28,7 +29,21 @@ CADENCE_LABELS = {
     "none": "no cadence",
     "final": "ends on the final",
     "rest": "rests on the final or an emphasised note",
+    "half_close": "a half close on the mode's second centre (a makam's asma karar on its güçlü)",
 }
+
+
+def modal_cadence(key, closes_section: bool, last_section: bool) -> str:
+    """The cadence of a phrase with no chord progression (a drone, heterophony or colotomic tradition):
+    'final' at the end of the piece; 'half_close' at the end of an earlier section where the tradition
+    rests there on a second centre (`theory/rules/traditions.yaml`: `half_close`, a makam's güçlü) and the
+    mode has one; 'rest' (the final or an emphasised note) elsewhere."""
+    if closes_section and last_section:
+        return "final"
+    half = tradition_melody(key.pack).half_close
+    if closes_section and half is not None and half in key.info.emphasis:
+        return "half_close"
+    return "rest"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,15 @@ from ..spec.model import Spec
 from .contour import plan_contour
 from .fit import fit_plan
 from .form import SectionDef, _chart_bars, resolve_sections, split_bars
-from .harmony import ChordGraphArrays, HarmonicSlot, chart_events, classify_cadence, harmonic_slots, walk_chords
+from .harmony import (
+    ChordGraphArrays,
+    HarmonicSlot,
+    chart_events,
+    classify_cadence,
+    harmonic_slots,
+    modal_cadence,
+    walk_chords,
+)
 from .keygraph import plan_modulation, resolve_key
 from .model import BarMotif, Pedal, PhrasePlan, Plan, SectionPlan
 from .motifs import PhraseShape, describe, section_motifs
@@ -115,7 +123,7 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
             if spec.harmony == "functional":
                 same_cadence = src_last.cadence == phrase_defs[-1][1]
             else:   # no chords: every phrase rests on the final or an emphasised note, the last on the final
-                same_cadence = src_last.cadence == ("final" if sdef is last_section else "rest")
+                same_cadence = src_last.cadence == modal_cadence(section_key, True, sdef is last_section)
             same_end = kept == total_bars == source.bars and same_cadence
             if not same_end and kept > total_bars - 2:
                 kept = max(0, total_bars - 2)
@@ -166,8 +174,8 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
                 prev_chord = None
             elif spec.harmony != "functional":
                 # A drone, heterophony or colotomic tradition: no chord progression under the melody.
-                phrase = replace(phrase, cadence="final" if number == len(phrase_defs) and sdef is last_section
-                                 else "rest")
+                phrase = replace(phrase, cadence=modal_cadence(pkey, number == len(phrase_defs),
+                                                               sdef is last_section))
                 prev_chord = None
             else:
                 chords, prev_chord, relaxed = _walk_phrase(phrase, meter, arrays_for(pkey), rng, prev_chord,

@@ -94,14 +94,18 @@ def phrase_targets(phrase: PhrasePlan, spec: Spec, is_last: bool) -> tuple[float
     """Cents above the tonic that the phrase's last melody note may take.
 
     Functional harmony: the cadence's melody degrees that are tones of the final chord (the tonic
-    alone at the very end, when asked). Modal traditions: the final at the very end; elsewhere the
-    final or an emphasised note (vadi, samvadi, ghammaz, dominant, stressed...)."""
+    alone at the very end, when asked). Modal traditions: the final at the very end; at the end of a
+    section the piece goes on after, the note of the tradition's `half_close` role where it has one (a
+    makam's asma karar on its güçlü); elsewhere the final or an emphasised note (vadi, samvadi,
+    ghammaz, dominant, stressed...)."""
     key = phrase.key
     period = key.scale.period_cents
     if key.harmony != "functional" and not phrase.chords:
         info = key.info
         if is_last:
             return (info.final_cents,)
+        if phrase.cadence == "half_close":
+            return (info.emphasis[tradition_melody(key.pack).half_close] % period,)
         if phrase.gushe is not None and abs(phrase.gushe[1] - info.final_cents) % period > 0.5:
             return (phrase.gushe[1] % period,)      # a gushe's phrases rest on its own shahed until the forud
         return rest_notes(key, phrase.gushe)
