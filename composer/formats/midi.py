@@ -30,6 +30,8 @@ meter, key signatures); each part gets its own track. Two ways to keep microtone
         yy zz 14-bit fraction of 100 cents above xx (yy = high 7 bits, zz = low 7),
               resolution 100/16384 = 0.0061 cents; 7F 7F 7F is reserved (no change)
 
+    Each channel selects tuning bank 0 and program 0 at tick 0 (RPN 4 and RPN 3, data entry 0), so
+    that a synthesizer plays the retuned keys (FluidSynth keeps a channel without them in 12-EDO).
     The retuning is global (every channel), so the key used is the note's nearest
     key unless that key sounds at another pitch, or belongs to a percussion part;
     then the closest free key is retuned instead. A key retuned for one note and
@@ -72,6 +74,9 @@ TUNING_METHODS = ("bend", "mts")
 MTS_PROGRAM = 0
 MTS_DEVICE = 0x7F
 _RPN_BEND_RANGE = ((101, 0), (100, 0), (6, BEND_RANGE_SEMITONES), (38, 0), (101, 127), (100, 127))
+# MTS: the channel plays tuning bank 0 (RPN 4), program MTS_PROGRAM (RPN 3), the program the retunings
+# change; without it a synthesizer (FluidSynth) keeps the channel in equal temperament.
+_RPN_TUNING = ((101, 0), (100, 4), (6, 0), (101, 0), (100, 3), (6, MTS_PROGRAM), (101, 127), (100, 127))
 
 
 
@@ -184,13 +189,15 @@ def _note_events(piece: PieceData) -> list[tuple]:
     return raw
 
 
-def _header(part, channels: list[int]) -> list[tuple[int, mido.Message]]:
+def _header(part, channels: list[int], tuning: str = "bend") -> list[tuple[int, mido.Message]]:
+    """A part's track head: its name, and on each of its channels its program, the bend range, and with
+    MTS the tuning bank and program the channel plays."""
     events: list[tuple[int, mido.Message]] = [(0, mido.MetaMessage("track_name", name=midi_text(part.name)))]
     if part.role == PERCUSSION_ROLE:
         return events
     for ch in channels:
         events.append((0, mido.Message("program_change", channel=ch, program=part.instrument.program)))
-        for control, value in _RPN_BEND_RANGE:
+        for control, value in _RPN_BEND_RANGE + (_RPN_TUNING if tuning == "mts" else ()):
             events.append((0, mido.Message("control_change", channel=ch, control=control, value=value)))
     return events
 
@@ -354,7 +361,7 @@ def midi_bytes(piece: PieceData, tuning: str = "bend") -> bytes:
     mid.tracks.append(_conductor_track(piece, end_tick))
     for index, part in enumerate(piece.parts):
         timed = sorted(_lyric_events(part) + body[index], key=lambda e: e[0])  # stable: a lyric before its note
-        events = _header(part, part_channels.get(index, [])) + timed
+        events = _header(part, part_channels.get(index, []), tuning) + timed
         mid.tracks.append(_with_deltas(events, end_tick))
     buffer = io.BytesIO()
     mid.save(file=buffer)

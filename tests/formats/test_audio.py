@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import wave
 from fractions import Fraction as F
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +14,7 @@ from conftest import ROOT
 
 import composer
 from composer.formats.audio import RELEASE_S, render_audio, wav_bytes, write_wav
+from composer.formats.midi import midi_bytes
 from composer.piece import Instrument, KeyChange, Note, Part, Piece
 from theory import Key, Meter, Pitch
 
@@ -152,3 +156,34 @@ def test_32_bar_song_renders_every_part(composed):
         if first is not None:
             at = int(float(first.offset) * 60.0 / piece.tempo_bpm * 8000)
             assert np.abs(audio[at:at + 8000]).max() > 0.01
+
+
+SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
+SQUARE = Instrument("Square lead", 80, Pitch.from_name("C2"), Pitch.from_name("C8"))   # one sample, in tune
+FLUIDSYNTH = shutil.which("fluidsynth") is not None and SOUNDFONT.exists()
+
+
+def fluidsynth_hz(tmp_path, cents: float, tuning: str) -> float:
+    """The pitch FluidSynth plays a 4-second note at `cents` (above MIDI 0), written with `tuning`."""
+    part = Part("Solo", "melody", SQUARE, [Note(F(0), F(4), Pitch(cents), 100)])
+    piece = Piece("One note", Meter.parse("4/4"), 60, 1, [part], [], [KeyChange(F(0), Key.parse("C major"))])
+    mid, wav = tmp_path / f"{tuning}{cents}.mid", tmp_path / f"{tuning}{cents}.wav"
+    mid.write_bytes(midi_bytes(piece, tuning=tuning))
+    subprocess.run(["fluidsynth", "-ni", "-q", "-R", "0", "-C", "0", "-g", "0.6", "-r", "44100", "-F", str(wav),
+                    str(SOUNDFONT), str(mid)], check=True, capture_output=True, timeout=120)
+    with wave.open(str(wav), "rb") as w:
+        rate, channels = w.getframerate(), w.getnchannels()
+        samples = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, channels)[:, 0]
+    return fundamental_hz(samples[: int(3.5 * rate)], rate)      # the note, before its release
+
+
+@pytest.mark.skipif(not FLUIDSYNTH, reason="FluidSynth or its GM soundfont (Debian fluidsynth, fluid-soundfont-gm) "
+                                           "is not installed")
+@pytest.mark.parametrize("tuning", ["mts", "bend"])
+@pytest.mark.parametrize("cents", [7853.0, 8171.0])      # between the keys: a quarter tone up, 29 cents down
+def test_fluidsynth_plays_each_midi_tuning_at_its_pitch(tmp_path, tuning, cents):
+    """A real synthesizer plays the file at the written pitch, against its own playing of the nearest key:
+    with MTS the channel selects the retuned tuning program (RPN 3 and 4), with bends the bend range is set."""
+    key = round(cents / 100.0) * 100.0
+    heard = cents_off(fluidsynth_hz(tmp_path, cents, tuning), fluidsynth_hz(tmp_path, key, tuning))
+    assert abs(heard - (cents - key)) <= 2.0
