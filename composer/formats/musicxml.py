@@ -61,6 +61,7 @@ from theory.pitch import LETTER_SEMITONES
 from ..score.errors import RenderError
 from ..score.notes import Part
 from ..score.piece import PieceData
+from .musicxml_harmony import triads_with_thirds
 from .notation import EXTEND_MARK, LYRIC_SYLLABIC, PERCUSSION_ROLE, percussion_display
 from .provenance import PROVENANCE_FIELD, partita_version, provenance_text
 
@@ -524,7 +525,7 @@ def musicxml_bytes(piece: PieceData) -> bytes:
     """The piece as MusicXML, identical bytes for the same piece (no encoding date)."""
     exporter = GeneralObjectExporter(to_music21(piece))
     exporter.makeNotation = False
-    return credits(lyric_extenders(exact_alters(_VARYING_XML.sub(b"", exporter.parse()))))
+    return credits(triads_with_thirds(lyric_extenders(exact_alters(_VARYING_XML.sub(b"", exporter.parse())))))
 
 
 _DEFAULT_COMPOSER_XML = re.compile(rb'\s*<creator type="composer">Music21</creator>')

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from ..score.errors import RenderError
+from .musicxml_harmony import without_hidden_degrees
 
 # verovio units: the rendered size in px is the option value * scale / 100.
 PAGE_WIDTH_PX = 960
@@ -55,7 +56,7 @@ def svg_pages(piece) -> list[str]:
     """The engraved score, one SVG string (an `<svg>` element, no XML declaration) per page."""
     from .musicxml import musicxml_bytes  # deferred: music21 takes about 0.5 s to import
 
-    xml = musicxml_bytes(piece).decode("utf-8")
+    xml = without_hidden_degrees(musicxml_bytes(piece)).decode("utf-8")
     tk = _toolkit()
     if hasattr(tk, "resetXmlIdSeed"):
         tk.resetXmlIdSeed(VEROVIO_OPTIONS["xmlIdSeed"])
