@@ -12,12 +12,15 @@ the reason. Definitions and sources: `docs/evaluation.md`.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from corpora import CorpusError, load_corpora
 from corpora.progress import Progress
+from theory import Pitch
+from theory.written import sounding_cents
 
 from .analysis import metrics as M
 from .analysis.context import Context, context_of, lead_part
@@ -51,6 +54,17 @@ def line_metrics(line: M.Line) -> dict:
     }
 
 
+def read_as_sounding(piece) -> None:
+    """Each pitched note as the pitch its written note stands for in the key of its bar: a score of a raga,
+    a gamelan piece or a dastgah writes letters or quarter-tone signs for its mode's exact notes
+    (`theory.written`), which the measures compare with the mode."""
+    for part in piece.parts:
+        if part.role == "percussion":
+            continue
+        part.notes = [n if (c := sounding_cents(piece.key_at(n.offset), n.pitch.cents)) == n.pitch.cents
+                      else replace(n, pitch=Pitch(c)) for n in part.notes]
+
+
 def evaluate_piece(piece, name: str | None = None, against=None) -> dict:
     """Every metric of one piece (a dict ready for JSON; histograms as lists)."""
     ctx = context_of(piece)
@@ -63,6 +77,7 @@ def evaluate_piece(piece, name: str | None = None, against=None) -> dict:
                 if not keys or keys[-1].key != phrase.key:
                     keys.append(KeyChange(phrase.offset(ctx.plan.meter), phrase.key))
             piece.keys = keys
+        read_as_sounding(piece)
     part = lead_part(piece, ctx)
     if part is None:
         raise EvaluateError(f"{name or piece.title}: no pitched part to measure")

@@ -93,6 +93,7 @@ class Pack:
     note_names: dict[str, dict[str, float]] = field(default_factory=dict)   # profile -> name -> cents
     ajnas: dict[str, tuple[float, ...]] = field(default_factory=dict)
     modulations: tuple[Modulation, ...] = ()
+    notation: str = "exact"     # how a staff writes its notes: exact, letters, quarter_tones, koron_sori
     _profile_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def mode(self, name: str | int) -> ModeInfo:
@@ -283,7 +284,7 @@ def _build_pack(doc, path: str) -> Pack:
         mods.append(Modulation(normalise_name(e["from"]), normalise_name(e["to"]), e.get("via"), shift,
                                float(e.get("weight", 1.0))))
     return Pack(data["pack"], data["title"], pack_harmony, data["source"], tunings, default, modes, qualities, path,
-                note_names, ajnas, tuple(mods))
+                note_names, ajnas, tuple(mods), data.get("notation", "exact"))
 
 
 def _mode_info(info: dict, name: str, m: dict, profile: str, pack_name: str, pack_harmony: str,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from theory import Key, Spelling, TheoryError, load_pack
 from theory.pitch import LETTER_SEMITONES, parse_spelling
+from theory.written import nearest_degree
 
 from ..formats.musicxml_read import read_musicxml_file
 from ..formats.provenance import PROVENANCE_FIELD, parse_provenance
@@ -365,12 +366,6 @@ def _scale_key(scale: str, voices: list[_Voice]) -> tuple[Key, str]:
 
 
 def _nearest(key: Key, cents: float) -> tuple[int, float]:
-    """The nearest degree of the key's scale to a pitch and the distance in cents."""
-    scale = key.scale
-    rel = key.rel_cents(cents)
-    best = (0, float("inf"))
-    for i, c in enumerate(scale.degree_cents):
-        d = min(abs(rel - c), abs(rel - c - scale.period_cents), abs(rel - c + scale.period_cents))
-        if d < best[1]:
-            best = (i, d)
-    return best
+    """The nearest degree of the key's scale to a pitch and the distance in cents, a pitch written in
+    letters read as the degree written so (`theory.written.nearest_degree`)."""
+    return nearest_degree(key, cents)

@@ -17,6 +17,7 @@ from fractions import Fraction
 from theory import Key
 from theory.cycle import load_cycle
 from theory.melody_rules import leaning_roles, tradition_melody
+from theory.written import nearest_degree
 
 from ..fill.arudi import arudi_point
 from ..fill.constraints import arrival_index
@@ -68,8 +69,13 @@ def degree_shares(key: Key, notes: list[Note]) -> list[DegreeShare]:
     total = sum((n.duration for n in notes), Fraction(0))
     degrees = sorted({round(c % period, 3) for c in key.scale.degree_cents})
     out = []
+    placed = []     # (duration, the degree it sounds or is written as: a raga's just ga written as a letter too)
+    for n in notes:
+        index, distance = nearest_degree(key, n.pitch.cents)
+        if distance < TOLERANCE_CENTS:
+            placed.append((n.duration, key.scale.degree_cents[index] % period))
     for rel in degrees:
-        dur = sum((n.duration for n in notes if _same(key.rel_cents(n.pitch.cents), rel, period)), Fraction(0))
+        dur = sum((d for d, c in placed if _same(c, rel, period)), Fraction(0))
         out.append(DegreeShare(_degree_name(key, rel), rel, _role(key, rel), float(dur / total) if total else 0.0))
     return out
 

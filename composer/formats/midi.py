@@ -30,8 +30,9 @@ meter, key signatures); each part gets its own track. Two ways to keep microtone
         yy zz 14-bit fraction of 100 cents above xx (yy = high 7 bits, zz = low 7),
               resolution 100/16384 = 0.0061 cents; 7F 7F 7F is reserved (no change)
 
-    Each channel selects tuning bank 0 and program 0 at tick 0 (RPN 4 and RPN 3, data entry 0), so
-    that a synthesizer plays the retuned keys (FluidSynth keeps a channel without them in 12-EDO).
+    Where any key is retuned, each channel selects tuning bank 0 and program 0 at tick 0 (RPN 4 and
+    RPN 3, data entry 0), so that a synthesizer plays the retuned keys (FluidSynth keeps a channel
+    without them in 12-EDO).
     The retuning is global (every channel), so the key used is the note's nearest
     key unless that key sounds at another pitch, or belongs to a percussion part;
     then the closest free key is retuned instead. A key retuned for one note and
@@ -357,11 +358,14 @@ def midi_bytes(piece: PieceData, tuning: str = "bend") -> bytes:
     raw = _note_events(piece)
     assign = _assign_bend_channels if tuning == "bend" else _assign_mts_keys
     part_channels, body = assign(piece, raw, homes)
+    # A channel selects the tuning program only where a key is retuned (a 12-EDO piece's file is the same
+    # by either method).
+    retuned = any(msg.type == "sysex" for events in body.values() for _, msg in events)
     mid = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER)
     mid.tracks.append(_conductor_track(piece, end_tick))
     for index, part in enumerate(piece.parts):
         timed = sorted(_lyric_events(part) + body[index], key=lambda e: e[0])  # stable: a lyric before its note
-        events = _header(part, part_channels.get(index, []), tuning) + timed
+        events = _header(part, part_channels.get(index, []), "mts" if retuned else "bend") + timed
         mid.tracks.append(_with_deltas(events, end_tick))
     buffer = io.BytesIO()
     mid.save(file=buffer)

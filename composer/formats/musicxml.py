@@ -56,14 +56,16 @@ from music21 import pitch as m21pitch
 from music21.musicxml.m21ToXml import GeneralObjectExporter
 from music21.stream.makeNotation import makeTupletBrackets
 
+from theory import load_pack
 from theory.pitch import LETTER_SEMITONES
 
 from ..score.errors import RenderError
 from ..score.notes import Part
 from ..score.piece import PieceData
+from .musicxml_finish import ALTER_DECIMALS, credits, exact_alters, lyric_extenders
 from .musicxml_harmony import triads_with_thirds
 from .notation import EXTEND_MARK, LYRIC_SYLLABIC, PERCUSSION_ROLE, percussion_display
-from .provenance import PROVENANCE_FIELD, partita_version, provenance_text
+from .provenance import PROVENANCE_FIELD, provenance_text
 
 # Written values in quarter notes, longest first: dotted whole .. 128th.
 _PLAIN = [Fraction(4, 2 ** k) for k in range(8)]
@@ -76,6 +78,20 @@ _ACCIDENTAL_NAMES = {
     -2.0: "double-flat", -1.5: "one-and-a-half-flat", -1.0: "flat", -0.5: "half-flat",
     0.5: "half-sharp", 1.0: "sharp", 1.5: "one-and-a-half-sharp", 2.0: "double-sharp",
 }
+_PERSIAN_XML = re.compile(rb"<accidental>quarter-(flat|sharp)</accidental>")   # music21 writes no koron or sori
+
+
+def persian_signs(xml: bytes) -> bytes:
+    """Quarter-tone accidentals as Vaziri's koron and sori (MusicXML's values), for a dastgah."""
+    return _PERSIAN_XML.sub(lambda m: b"<accidental>" + (b"koron" if m.group(1) == b"flat" else b"sori")
+                            + b"</accidental>", xml)
+
+
+def pack_notation(pack: str) -> str:
+    """How the pack's tradition writes its notes on a staff (`theory.pack.Pack.notation`)."""
+    return "exact" if pack == "western" else load_pack(pack).notation
+
+
 # Our quality names -> suffixes music21's ChordSymbol reads (and names by the same kind).
 CHORD_SYMBOL_SUFFIXES = {
     "maj": "", "min": "m", "dim": "dim", "aug": "aug", "dom7": "7", "maj7": "maj7", "min7": "m7",
@@ -83,9 +99,6 @@ CHORD_SYMBOL_SUFFIXES = {
     "dom9": "9", "min9": "m9", "maj9": "M9",
 }
 _VARYING_XML = re.compile(rb"<encoding-date>[^<]*</encoding-date>\s*")
-_ALTER_XML = re.compile(rb"<alter>([^<]*)</alter>")
-_LYRIC_XML = re.compile(rb'<lyric name="([^"]*)" number="(\d+)">((\s*)<.*?)(\s*)</lyric>', re.S)
-ALTER_DECIMALS = 4
 COMMA_CENTS = 1200.0 / 53
 COMMA_TOLERANCE_CENTS = 0.5
 # Whole Holdrian commas of alteration -> MusicXML accidental value (see the module docstring).
@@ -161,11 +174,19 @@ def exact_spelling(cents_pitch, key) -> tuple[str, float, int, str]:
 
 def m21_pitch(cents_pitch, key, chord=None) -> m21pitch.Pitch:
     """A spelled music21 pitch in `key`, a tone of the sounding `chord` (a theory Chord) spelled as the
-    chord spells it; quarter tones get half-sharp/half-flat alters, other microtones an exact decimal
-    alter with a Turkish or arrow accidental."""
+    chord spells it, with the signs the key's tradition writes (its pack's `notation`): quarter tones get
+    half-sharp/half-flat alters, other microtones an exact decimal alter
+    with a Turkish or arrow accidental; a tradition written in letters (a raga, a gamelan, the blues)
+    gets the nearest letter and its flat or sharp, and so do the small deviations of a quarter-tone
+    tradition's measured profile (`persian_signs` writes a dastgah's as koron and sori)."""
     midi, bend = cents_pitch.nearest_midi, cents_pitch.bend_cents
     p = m21pitch.Pitch()
-    if abs(abs(bend) - 50.0) < QUARTER_TONE_TOLERANCE_CENTS:
+    notation = pack_notation(key.pack)
+    quarter = abs(abs(bend) - 50.0) < QUARTER_TONE_TOLERANCE_CENTS
+    if notation == "letters" or (notation in ("quarter_tones", "koron_sori") and not quarter):
+        bend = 0.0      # no microtonal sign where the tradition writes none (the MIDI and audio stay exact)
+        quarter = False
+    if quarter:
         lower = midi if bend > 0 else midi - 1
         low, high = key.spell(lower % 12), key.spell((lower + 1) % 12)
         if low.alter != 0 and high.alter == 0:
@@ -446,7 +467,7 @@ def to_music21(piece: PieceData) -> stream.Score:
                 measure.insert(0, m21key.KeySignature(bar_fifths))
                 fifths = bar_fifths
             if bar == 0:
-                measure.insert(0, m21meter.TimeSignature(f"{piece.meter.numerator}/{piece.meter.denominator}"))
+                measure.insert(0, time_signature(piece.meter))
                 if index == 0:
                     measure.insert(0, tempo.MetronomeMark(number=piece.tempo_bpm, referent=duration.Duration(1)))
             voices = _voices(segments) or [[]]
@@ -471,6 +492,19 @@ def to_music21(piece: PieceData) -> stream.Score:
             _insert_chord_symbols(piece, m21part, bar_q)
         score.insert(0, m21part)
     return score
+
+
+def time_signature(meter) -> "m21meter.TimeSignature":
+    """The meter's time signature, beamed by its groups: each beat of a meter counted in quarters (a
+    teentaal cycle's 16 beats, 4 of them to a vibhag, beam as 16 quarters do), each group of a meter
+    counted in eighths (7/8 as 2+2+3, an aksak 9/8 as 2+2+2+3)."""
+    ts = m21meter.TimeSignature(f"{meter.numerator}/{meter.denominator}")
+    if meter.denominator <= 4:
+        groups = [f"1/{meter.denominator}"] * meter.numerator
+    else:
+        groups = [f"{g}/{meter.denominator}" for g in meter.grouping]
+    ts.beamSequence = m21meter.MeterSequence("+".join(groups))
+    return ts
 
 
 def _free_rhythm_words(piece: PieceData, bar: int) -> list:
@@ -525,47 +559,8 @@ def musicxml_bytes(piece: PieceData) -> bytes:
     """The piece as MusicXML, identical bytes for the same piece (no encoding date)."""
     exporter = GeneralObjectExporter(to_music21(piece))
     exporter.makeNotation = False
-    return credits(triads_with_thirds(lyric_extenders(exact_alters(_VARYING_XML.sub(b"", exporter.parse())))))
-
-
-_DEFAULT_COMPOSER_XML = re.compile(rb'\s*<creator type="composer">Music21</creator>')
-_WORK_XML = re.compile(rb"\s*<work>\s*<work-title>[^<]*</work-title>\s*</work>")
-_SOFTWARE_XML = re.compile(rb"(\s*)<software>")
-
-
-def credits(xml: bytes) -> bytes:
-    """The score's credits as a reader expects them: no "Music21" as the composer when the spec names
-    none (music21 fills the field), the title once (as the movement title; music21 writes it as the
-    work's title too, and LilyPond prints both), and partita named as the software that wrote it."""
-    xml = _WORK_XML.sub(b"", _DEFAULT_COMPOSER_XML.sub(b"", xml, count=1), count=1)
-    software = f"<software>partita {partita_version()}</software>".encode()
-    return _SOFTWARE_XML.sub(lambda m: m.group(1) + software + m.group(1) + b"<software>", xml, count=1)
-
-
-def _alter_text(match: re.Match) -> bytes:
-    try:
-        value = round(float(match.group(1)), ALTER_DECIMALS)
-    except ValueError:
-        return match.group(0)
-    text = f"{value:.{ALTER_DECIMALS}f}".rstrip("0").rstrip(".")
-    return b"<alter>" + (b"0" if text in ("", "-0") else text.encode()) + b"</alter>"
-
-
-def exact_alters(xml: bytes) -> bytes:
-    """Every `<alter>` as decimal semitones with at most 4 decimals (1, -0.5, 0.2264)."""
-    return _ALTER_XML.sub(_alter_text, xml)
-
-
-def _lyric_xml(match: re.Match) -> bytes:
-    name, number, body, indent, tail = match.groups()
-    extend = indent + b"<extend />" if name == EXTEND_MARK.encode() else b""
-    return b'<lyric number="' + number + b'">' + body + extend + tail + b"</lyric>"
-
-
-def lyric_extenders(xml: bytes) -> bytes:
-    """Every `<lyric>` as `<lyric number="1">` (music21 adds a name that repeats the number), with
-    `<extend />` after the text of those exported with the EXTEND_MARK name."""
-    return _LYRIC_XML.sub(_lyric_xml, xml)
+    xml = credits(triads_with_thirds(lyric_extenders(exact_alters(_VARYING_XML.sub(b"", exporter.parse())))))
+    return persian_signs(xml) if pack_notation(piece.key.pack) == "koron_sori" else xml
 
 
 def write_musicxml(piece: PieceData, path) -> str:
