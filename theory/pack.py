@@ -94,10 +94,15 @@ class Pack:
     ajnas: dict[str, tuple[float, ...]] = field(default_factory=dict)
     modulations: tuple[Modulation, ...] = ()
     notation: str = "exact"     # how a staff writes its notes: exact, letters, quarter_tones, koron_sori
+    default_modes: dict[str, tuple[str, str]] = field(default_factory=dict)   # name -> (mode, why)
     _profile_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def mode(self, name: str | int) -> ModeInfo:
+        """A mode by its name, an alias, a melakarta number, or a name the pack gives a default mode
+        (`default_modes`: gamelan's 'slendro' is slendro_nem)."""
         key = normalise_name(str(name))
+        if key in self.default_modes:
+            key = self.default_modes[key][0]
         number = re.sub(r"^(mela|melakarta)_?", "", key)
         for info in self.modes.values():
             if key == info.name or key in info.aliases or (number.isdigit() and info.number == int(number)):
@@ -283,8 +288,14 @@ def _build_pack(doc, path: str) -> Pack:
                                  (src.raw.get("tunings") or {}).get(default, {}), f"{path}: modulation")
         mods.append(Modulation(normalise_name(e["from"]), normalise_name(e["to"]), e.get("via"), shift,
                                float(e.get("weight", 1.0))))
+    defaults = {}
+    for name, d in (data.get("default_modes") or {}).items():
+        if normalise_name(d["mode"]) not in modes:
+            raise DataFileError(f"{path}: default_modes {name!r} names the mode {d['mode']!r}, which the pack does "
+                                f"not have (modes: {', '.join(modes)})")
+        defaults[normalise_name(name)] = (normalise_name(d["mode"]), d["why"])
     return Pack(data["pack"], data["title"], pack_harmony, data["source"], tunings, default, modes, qualities, path,
-                note_names, ajnas, tuple(mods), data.get("notation", "exact"))
+                note_names, ajnas, tuple(mods), data.get("notation", "exact"), defaults)
 
 
 def _mode_info(info: dict, name: str, m: dict, profile: str, pack_name: str, pack_harmony: str,

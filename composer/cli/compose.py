@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from ..compose import compose
@@ -33,6 +34,8 @@ def cmd_compose(args) -> int:
         targets = output_targets(args, Path(args.spec).stem)
     piece = compose(spec, seed=args.seed, filler=args.filler, time_budget_s=args.time_budget,
                     temperature=args.temperature, top_p=args.top_p, max_copied_run=args.max_copied_run)
+    for notice in getattr(piece.spec, "notices", ()):
+        print(f"note: {notice}", file=sys.stderr)
     if spec_file is not None:
         Path(args.output).mkdir(parents=True, exist_ok=True)
         print(atomic_write_text(spec_file, chosen.yaml_text(), force=bool(args.force)))

@@ -14,6 +14,7 @@ class SpecChecker:
     def __init__(self, doc: YamlDocument):
         self.doc = doc
         self.problems: list[Problem] = []
+        self.notices: list[str] = []      # how a value was read where it was not taken as written
 
     def add(self, path: tuple, message: str, **kw: Any) -> None:
         self.problems.append(Problem(path=path, message=message, source=self.doc.source,

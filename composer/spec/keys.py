@@ -9,7 +9,7 @@ from pathlib import Path
 from theory import Key, Meter, TheoryError
 from theory.cycle import Cycle, list_cycles, load_cycle
 from theory.errors import did_you_mean
-from theory.pack import list_packs, load_pack, load_pack_file, register_pack
+from theory.pack import list_packs, load_pack, load_pack_file, normalise_name, register_pack
 from theory.pitch import parse_spelling
 from theory.schema import Problem
 
@@ -34,6 +34,11 @@ def read_key(data: dict, ck: SpecChecker) -> Key | None:
             pack = load_pack(s["pack"])
         try:
             info = pack.mode(s["mode"])
+            covered = pack.default_modes.get(normalise_name(str(s["mode"])))
+            if covered is not None:
+                others = [m for m in pack.modes if m.startswith(covered[0].split("_")[0]) and m != covered[0]]
+                ck.notices.append(f"scale.mode {s['mode']!r} is read as {covered[0]}, {covered[1]}"
+                                  + (f"; name another with mode: {' or '.join(others)}" if others else ""))
         except TheoryError as exc:
             close = getattr(exc, "suggestions", [])
             names = list(pack.modes)

@@ -160,7 +160,7 @@ def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
         source=ck.doc.source, stem=stem, raw=data, cycle=cycle, harmony=harmony,
         tempo_range=tempo_range, duration_s=duration, cues=cues, texture=texture,
         composer=str(data["composer"]).strip() if data.get("composer") else None,
-        idiom=idiom.name if idiom is not None else None,
+        idiom=idiom.name if idiom is not None else None, notices=tuple(ck.notices),
     )
 
 

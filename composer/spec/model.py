@@ -100,6 +100,7 @@ class Spec:
     texture: str = "accompanied"                         # or satb: a four-part chorale (SATB_PARTS)
     composer: str | None = None                          # named in the score's credits
     idiom: str | None = None                             # a tune type (grammars/idioms): rhythm, schemes, meter
+    notices: tuple[str, ...] = ()                        # how a value was read where not as written ('slendro')
 
 
 def stem_of_title(title) -> str:
