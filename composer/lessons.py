@@ -1,8 +1,8 @@
 """Lessons: a spec plus a page of text each, built into one HTML page per lesson.
 
-`examples/lessons/<name>.yaml` is composed; `<name>.md` is the lesson's text (a small,
-safe subset of Markdown: headings, paragraphs, lists, **bold**, *italics*, `code`). The
-page is the text followed by the piece's report: score, audio, plan pictures, explanation.
+`examples/lessons/<name>.yaml` (`composer/lesson_pages`, shipped with the package) is composed;
+`<name>.md` is the lesson's text (a small, safe subset of Markdown: headings, paragraphs, lists,
+**bold**, *italics*, `code`). The page is the text followed by the piece's report: score, audio, plan pictures, explanation.
 """
 from __future__ import annotations
 
@@ -90,9 +90,13 @@ LESSON_CSS = (".lesson{background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.15);padd
               ".lesson code{background:#f0eee8;padding:0 3px}")
 
 
-def build_lessons(folder: str | Path, out: str | Path, force: bool = False) -> list[str]:
-    """Build every lesson in `folder` (pairs of NAME.yaml and NAME.md) into OUT/NAME.html."""
-    folder, out = Path(folder), Path(out)
+SHIPPED_LESSONS = Path(__file__).resolve().parent / "lesson_pages"   # examples/lessons in the checkout
+
+
+def build_lessons(folder: str | Path | None, out: str | Path, force: bool = False) -> list[str]:
+    """Build every lesson in `folder` (pairs of NAME.yaml and NAME.md; None: the lessons shipped with
+    partita, wherever it is run from) into OUT/NAME.html."""
+    folder, out = Path(folder) if folder is not None else SHIPPED_LESSONS, Path(out)
     specs = sorted(folder.glob("*.yaml"))
     if not specs:
         raise ComposerError(f"{folder}: no lessons (NAME.yaml with NAME.md) found")

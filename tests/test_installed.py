@@ -38,6 +38,8 @@ assert [n.lyric.text for n in song.part("melody").notes if n.lyric][:2] == ["Hap
 from composer.formats.piece_file import piece_json, piece_from_dict
 import json
 assert piece_from_dict(json.loads(piece_json(piece))).part("melody").notes == piece.part("melody").notes
+from composer.lessons import SHIPPED_LESSONS
+assert len(list(SHIPPED_LESSONS.glob("*.yaml"))) == len(list(SHIPPED_LESSONS.glob("*.md"))) >= 7
 print("ok")
 """
 

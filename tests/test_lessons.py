@@ -62,3 +62,10 @@ def test_markdown_subset():
     assert "<h2>Title</h2>" in html and "<strong>bold</strong>" in html and "<em>soft</em>" in html
     assert "<code>code</code>" in html and "&lt;tag&gt;" in html
     assert "<ul><li>one</li><li>two</li></ul>" in html and "<ol><li>first</li><li>second</li></ol>" in html
+
+
+def test_the_shipped_lessons_build_from_any_folder(tmp_path, monkeypatch):
+    """Installed, partita finds its own lessons: no folder named, run from a folder that has none."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["lessons", "build", "-o", "out"]) == 0
+    assert sorted(p.stem for p in (tmp_path / "out").glob("*.html")) == sorted(p.stem for p in LESSONS.glob("*.yaml"))

@@ -110,3 +110,15 @@ def test_the_chorale_in_the_readme_is_the_example():
     shown = yaml.safe_load(blocks("yaml")[2])
     example = yaml.safe_load((ROOT / "examples" / "chorale_d_minor.yaml").read_text(encoding="utf-8"))
     assert shown["texture"] == "satb" and {k: example[k] for k in shown} == shown
+
+
+def test_the_packs_table_names_each_packs_harmony_policy():
+    """The README's pack table says how each tradition is accompanied as `partita packs list` does."""
+    from theory import list_packs, load_pack
+
+    rows = re.findall(r"^\| `([a-z]+)` \|.*\| ([^|]+) \|$", README, flags=re.M)
+    table = {name: harmony.strip() for name, harmony in rows if name in list_packs()}
+    assert set(table) == set(list_packs())
+    for name, harmony in table.items():
+        said = "functional" if harmony.startswith("chords") else harmony
+        assert said == load_pack(name).harmony, (name, harmony)

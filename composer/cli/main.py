@@ -167,7 +167,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lessons", help="teaching lessons: a spec and a page of text each, built into HTML")
     lsub = p.add_subparsers(dest="lessons_command", required=True, metavar="ACTION")
     build = lsub.add_parser("build", help="build every lesson of a folder into HTML pages")
-    build.add_argument("folder", nargs="?", default="examples/lessons", help="default: examples/lessons")
+    build.add_argument("folder", nargs="?", default=None,
+                       help="a folder of NAME.yaml with NAME.md (default: the lessons shipped with partita, "
+                            "examples/lessons in the checkout)")
     build.add_argument("-o", "--output", required=True, help="the folder to write the pages into")
     build.add_argument("--force", action="store_true", help="overwrite existing pages")
 

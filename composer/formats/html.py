@@ -41,7 +41,7 @@ h3{font-size:1em;margin:16px 0 6px}
 audio{width:100%;max-width:600px}
 figure{margin:0 0 14px;background:#fff;padding:8px;box-shadow:0 1px 3px rgba(0,0,0,.1);overflow-x:auto}
 figcaption{font-size:.85em;color:#555;margin-top:4px}
-pre{background:#fff;padding:12px;overflow-x:auto;font-size:.85em;line-height:1.35;
+pre{background:#fff;padding:12px;font-size:.85em;line-height:1.35;white-space:pre-wrap;overflow-wrap:anywhere;
 box-shadow:0 1px 3px rgba(0,0,0,.1)}
 .plan text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 """

@@ -90,7 +90,9 @@ def explain_text(plan: Plan, fill=None) -> str:
                 lines.append(f"{inner}modulation {phrase.modulation.from_key} -> {phrase.modulation.to_key}: "
                              f"{phrase.modulation.reason}")
             if phrase.kept_bars:
-                lines.append(f"{inner}first {phrase.kept_bars} bar(s) copied from phrase {phrase.copy_of + 1}")
+                src = plan.phrases[phrase.copy_of]
+                lines.append(f"{inner}first {phrase.kept_bars} bar(s) copied from phrase {src.number} of section "
+                             f"{src.section!r}")
             for m in phrase.motifs:
                 lines.append(f"{inner}motif: bars {m.from_bar + 1}-{m.from_bar + m.bars} return at bar {m.to_bar + 1}"
                              + (f", {m.transpose:+d} scale steps" if m.transpose else ""))

@@ -160,7 +160,8 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
                 if phrase_kept == pbars and ends_otherwise:
                     phrase_kept = pbars - 1     # the phrase ends on its own cadence: its last bar is new
             if src_phrase is not None and src_phrase.key.mode != pkey.mode:
-                phrase_notes.append(f"not copied from phrase {src_phrase.index + 1}: {src_phrase.key} is another mode")
+                phrase_notes.append(f"not copied from phrase {src_phrase.number} of section {src_phrase.section!r}: "
+                                    f"{src_phrase.key} is another mode")
                 src_phrase = None
             if src_phrase is not None:
                 phrase = replace(phrase, kept_bars=phrase_kept, copy_of=src_phrase.index, variation=variation)

@@ -266,3 +266,18 @@ def test_the_request_check_sees_a_page_request(tmp_path):
     net_log = tmp_path / "net.json"
     _chromium(f"--log-net-log={net_log}", f"--screenshot={tmp_path / 'c.png'}", page.as_uri(), tmp=tmp_path)
     assert "https://example.invalid/x.png" in _page_requests(net_log)
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="headless Chromium (Debian chromium) is not installed")
+def test_the_explanation_wraps_inside_the_page_in_a_browser(maqam_report, tmp_path):
+    """The maqam report's explanation (long lines: modulations, ornaments) wraps at the page's width
+    instead of running off to the side."""
+    probe = ("<script>addEventListener('load',()=>{const p=document.querySelector('#explanation pre');"
+             "document.body.setAttribute('data-wide',String(p.scrollWidth>p.clientWidth+1));"
+             "document.body.setAttribute('data-page',String(document.documentElement.scrollWidth>innerWidth+1));"
+             "});</script>")
+    page = tmp_path / "report.html"
+    page.write_text(maqam_report.replace("</body>", probe + "</body>"), encoding="utf-8")
+    done = _chromium("--window-size=800,1000", "--virtual-time-budget=5000", "--dump-dom", page.as_uri(), tmp=tmp_path)
+    dom = done.stdout.decode("utf-8", errors="replace")
+    assert 'data-wide="false"' in dom and 'data-page="false"' in dom, dom[-500:]

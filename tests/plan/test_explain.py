@@ -1,5 +1,6 @@
 """`explain`: the plan as a tree or JSON, and why one melody note is what it is."""
 import json
+from pathlib import Path
 
 import pytest
 from conftest import run_cli as run
@@ -77,3 +78,16 @@ def test_explain_states_each_rule_the_style_relaxes_with_its_source(example, rel
         assert f"style {style.name} relaxes {r.rule} between accompaniment voices" in text and r.source in text
     assert ("relaxes" in text) is relaxed
     assert [r["rule"] for r in explain_json(piece.plan)["relaxes"]] == [r.rule for r in style.relax]
+
+
+def test_a_copied_phrase_names_its_source_as_explain_numbers_phrases():
+    """explain numbers phrases within their section: a repeat names its source the same way."""
+    from composer.plan.explain import explain_text
+
+    piece = compose(str(Path(__file__).resolve().parents[2] / "examples" / "aaba_song.yaml"))
+    text = explain_text(piece.plan)
+    copies = [p for p in piece.plan.phrases if p.kept_bars]
+    assert copies
+    for p in copies:
+        src = piece.plan.phrases[p.copy_of]
+        assert f"copied from phrase {src.number} of section {src.section!r}" in text
