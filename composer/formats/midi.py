@@ -429,6 +429,9 @@ def read_midi_notes(data: bytes, channels: bool = False) -> list[tuple]:
                 timeline.append((tick, index, seq, msg))
     timeline.sort(key=lambda e: e[:3])
     sounding: dict[tuple[int, int, int], list[tuple[int, float, int]]] = {}
+    # A note-off with nothing sounding on its key, then that key's note-on at the same tick: a note of no
+    # length (music21 writes a grace note so, its off before its on). It is no note; its on opens none.
+    unmatched: dict[tuple[int, int, int], int] = {}
     out = []
     for tick, index, _seq, msg in timeline:
         ch = getattr(msg, "channel", None)
@@ -448,6 +451,8 @@ def read_midi_notes(data: bytes, channels: bool = False) -> list[tuple]:
         elif msg.type == "pitchwheel":
             bend[ch] = msg.pitch
         elif msg.type == "note_on" and msg.velocity > 0:
+            if unmatched.pop((index, ch, msg.note), None) == tick:
+                continue        # the grace note whose off came first
             if ch == DRUM_CHANNEL:
                 cents = msg.note * 100.0
             else:
@@ -455,7 +460,9 @@ def read_midi_notes(data: bytes, channels: bool = False) -> list[tuple]:
             sounding.setdefault((index, ch, msg.note), []).append((tick, cents, msg.velocity))
         elif msg.type in ("note_off", "note_on"):
             started = sounding.get((index, ch, msg.note))
-            if started:
+            if not started:
+                unmatched[(index, ch, msg.note)] = tick
+            else:
                 onset, cents, velocity = started.pop(0)
                 note = (index, onset / tpq, (tick - onset) / tpq, cents, velocity)
                 out.append(note + (ch,) if channels else note)

@@ -266,3 +266,23 @@ def test_files_over_20_mb_are_refused_unread(tmp_path, name):
 
 def test_read_error_is_a_composer_error():
     assert issubclass(ReadError, ComposerError)
+
+
+def test_a_grace_note_written_off_before_on_is_no_note(tmp_path):
+    """music21 writes a grace note as a note-off then a note-on of its key at one tick: a note of no length,
+    which must not stay open until that key's next note-off (and swallow the bars between)."""
+    import mido
+
+    from composer.formats.read import read_piece
+
+    mid = mido.MidiFile(ticks_per_beat=480)
+    track = mido.MidiTrack()
+    mid.tracks.append(track)
+    events = [(0, "note_on", 67), (480, "note_off", 67), (0, "note_off", 74), (0, "note_on", 74),
+              (0, "note_on", 72), (480, "note_off", 72), (0, "note_on", 74), (480, "note_off", 74)]
+    for delta, kind, key in events:
+        track.append(mido.Message(kind, note=key, velocity=90 if kind == "note_on" else 0, time=delta))
+    path = tmp_path / "grace.mid"
+    mid.save(path)
+    notes = [(float(n.offset), float(n.duration), round(n.pitch.cents)) for n in read_piece(path).parts[0].notes]
+    assert notes == [(0.0, 1.0, 6700), (1.0, 1.0, 7200), (2.0, 1.0, 7400)]
