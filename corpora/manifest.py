@@ -65,10 +65,11 @@ def load_manifest(name_or_path: str | Path) -> Manifest:
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") and not path.is_file():
         raise CorpusError(f"corpus manifest file {path} not found")
-    if not path.is_file():
+    shipped = not path.is_file()
+    if shipped:
         path = manifest_file(str(name_or_path))
     try:
-        doc = read_yaml_file(path)
+        doc = read_yaml_file(path, shipped)
     except DataFileError as exc:
         raise CorpusError(str(exc)) from None
     problems = validate(doc.data, load_schema(SCHEMA_PATH), doc, str(path))

@@ -93,15 +93,15 @@ def _build(doc, path: str) -> dict[str, Cycle]:
     return out
 
 
-def load_cycles_file(path: str | Path) -> dict[str, Cycle]:
-    return _build(read_yaml_file(path), str(path))
+def load_cycles_file(path: str | Path, shipped: bool = False) -> dict[str, Cycle]:
+    return _build(read_yaml_file(path, shipped), str(path))
 
 
 @lru_cache(maxsize=1)
 def all_cycles() -> dict[str, Cycle]:
     out: dict[str, Cycle] = {}
     for path in sorted(CYCLES_DIR.glob("*.yaml")):
-        for name, cycle in load_cycles_file(path).items():
+        for name, cycle in load_cycles_file(path, shipped=True).items():
             if name in out:
                 raise DataFileError(f"{path}: cycle {name!r} is also defined in {out[name].family}")
             out[name] = cycle

@@ -343,9 +343,9 @@ def _mode_info(info: dict, name: str, m: dict, profile: str, pack_name: str, pac
     return mode
 
 
-def load_pack_file(path: str | Path) -> Pack:
-    """Read and validate a pack file (a user's own, or one of ours)."""
-    doc = read_yaml_file(path)
+def load_pack_file(path: str | Path, shipped: bool = False) -> Pack:
+    """Read and validate a pack file (a user's own, or one of ours: `shipped`, read by libyaml)."""
+    doc = read_yaml_file(path, shipped)
     return _build_pack(doc, str(path))
 
 
@@ -380,4 +380,4 @@ def load_pack(name: str) -> Pack:
 
 @lru_cache(maxsize=None)
 def _load_pack_cached(key: str) -> Pack:
-    return load_pack_file(PACKS_DIR / f"{key}.yaml")
+    return load_pack_file(PACKS_DIR / f"{key}.yaml", shipped=True)

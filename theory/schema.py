@@ -211,9 +211,10 @@ def load_schema(path: str | Path) -> dict:
         return json.load(fh)
 
 
-def read_checked(path: str | Path, schema_path: str | Path) -> YamlDocument:
-    """A YAML data file, checked against its JSON Schema: DataFileError listing every problem."""
-    doc = read_yaml_file(path)
+def read_checked(path: str | Path, schema_path: str | Path, shipped: bool = True) -> YamlDocument:
+    """A YAML data file, checked against its JSON Schema: DataFileError listing every problem
+    (`shipped`: one of partita's rules files, read by libyaml)."""
+    doc = read_yaml_file(path, shipped)
     problems = validate(doc.data, load_schema(schema_path), doc)
     if problems:
         raise DataFileError("\n".join(str(p) for p in problems))

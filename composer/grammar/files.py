@@ -68,9 +68,10 @@ def read_packaged(kind: str, name: str) -> YamlDocument:
     return load_document(entry.read_bytes(), f"grammars/{folder}/{name}.yaml")
 
 
-def load_document(raw: bytes, source: str) -> YamlDocument:
+def load_document(raw: bytes, source: str, shipped: bool = True) -> YamlDocument:
+    """A grammar document's bytes (`shipped`: one that comes with partita, read by libyaml)."""
     try:
-        return load_yaml(raw, source)
+        return load_yaml(raw, source, shipped)
     except TheoryError as exc:
         raise GrammarError(str(exc)) from None
 

@@ -24,7 +24,7 @@ _PIVOT_PREFERENCE = {"ii": 0, "IV": 0, "iv": 0, "ii°": 0, "vi": 1, "VI": 1, "I"
 
 @lru_cache(maxsize=1)
 def key_data() -> dict:
-    return read_yaml_file(str(resources.files("grammars") / "keys.yaml")).data
+    return read_yaml_file(str(resources.files("grammars") / "keys.yaml"), shipped=True).data
 
 
 def node_of(key: Key) -> tuple[int, str]:

@@ -84,7 +84,7 @@ def phrase_of(text: str) -> tuple[str, ...]:
 def _document() -> YamlDocument:
     entry = importlib.resources.files("grammars") / DATA_FILE
     try:
-        return load_yaml(entry.read_bytes(), f"grammars/{DATA_FILE}")
+        return load_yaml(entry.read_bytes(), f"grammars/{DATA_FILE}", shipped=True)
     except TheoryError as exc:
         raise GrammarError(str(exc)) from None
 

@@ -74,7 +74,7 @@ def stress_lexicon() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
     """Monosyllabic function words, unstressed when sung (see the data file's source)."""
-    data = read_yaml_file(FUNCTION_WORDS_PATH).data
+    data = read_yaml_file(FUNCTION_WORDS_PATH, shipped=True).data
     return frozenset(lookup_key(w) for group in data["words"].values() for w in group)
 
 
