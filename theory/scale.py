@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from .errors import ParseError
 from .tuning import Tuning
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 UP, DOWN = "up", "down"
 
@@ -68,18 +71,26 @@ class Scale:
         return self.ascending == self.descending and not self.extra_edges
 
     @cached_property
-    def movement(self) -> nx.DiGraph:
-        """The movement graph over degree indices; edges carry `direction`."""
-        graph = nx.DiGraph()
-        graph.add_nodes_from(range(self.size))
+    def moves(self) -> dict[tuple[int, int], str]:
+        """The movement graph as (degree, degree) -> direction: the steps of the ascending form upward,
+        of the descending form downward, and the mode's turns."""
+        edges: dict[tuple[int, int], str] = {}
         for form, direction in ((self.ascending, UP), (self.descending, DOWN)):
             ring = list(form)
             for a, b in zip(ring, ring[1:] + ring[:1]):
-                if direction == UP:
-                    graph.add_edge(a, b, direction=UP)
-                else:
-                    graph.add_edge(b, a, direction=DOWN)
+                edges[(a, b) if direction == UP else (b, a)] = direction
         for a, b, direction in self.extra_edges:
+            edges[(a, b)] = direction
+        return edges
+
+    @cached_property
+    def movement(self) -> nx.DiGraph:
+        """The movement graph over degree indices (`moves`) as a networkx graph; edges carry `direction`."""
+        import networkx as nx  # deferred: networkx takes 0.13 s to import; composing reads `moves`
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(range(self.size))
+        for (a, b), direction in self.moves.items():
             graph.add_edge(a, b, direction=direction)
         return graph
 
@@ -118,7 +129,7 @@ class Scale:
         allowed |= rise & up_set[:, None] & up_set[None, :]
         allowed |= fall & down_set[:, None] & down_set[None, :]
         if not self.is_symmetric:
-            graph = self.movement
+            moves = self.moves
             for direction, mask, form in ((UP, rise, self.ascending), (DOWN, fall, self.descending)):
                 # A move to the neighbouring note of the form must be a graph edge of that direction.
                 pos = {d: i for i, d in enumerate(form)}
@@ -129,7 +140,7 @@ class Scale:
                             # The next note of the form in the direction of motion (wrapping at the octave).
                             step = 1 if direction == UP else -1
                             neighbour = pos[b] == (pos[a] + step) % len(form)
-                            if neighbour and graph.get_edge_data(a, b, {}).get("direction") != direction:
+                            if neighbour and moves.get((a, b)) != direction:
                                 allowed[p, q] = False
         for a, b, direction in self.extra_edges:
             # A turn (vakra) the mode names: allowed within the octave, even onto a note outside the form.

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from theory.datafile import YamlDocument
 from theory.errors import TheoryError
@@ -18,6 +17,9 @@ from theory.voice_leading import Relaxation, voice_leading_rules
 
 from ..score.errors import GrammarError
 from .files import list_grammars, load_checked, read_packaged, read_user, where
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 CADENCES = ("authentic", "half", "plagal", "deceptive", "none")
 _MINOR_SYNONYMS = {"natural_minor": ("aeolian", "minor"), "aeolian": ("natural_minor", "minor"),
@@ -43,8 +45,15 @@ class ChordGraphDef:
     cadences: dict[str, CadenceDef]
     blue_notes: tuple[float, ...]
 
+    @property
+    def chord_names(self) -> list[str]:
+        """Every chord of the graph, sorted: those with transitions and those they lead to."""
+        return sorted(set(self.transitions) | {t for targets in self.transitions.values() for t in targets})
+
     def digraph(self) -> nx.DiGraph:
         """Nodes are chord names (attribute `function`); edges carry `weight`."""
+        import networkx as nx  # deferred: networkx takes 0.13 s to import; composing reads `transitions`
+
         graph = nx.DiGraph()
         for chord, targets in self.transitions.items():
             graph.add_node(chord, function=self.functions.get(chord))

@@ -122,14 +122,14 @@ class ChordGraphArrays:
     """A chord graph as index arrays, built once per style variant."""
 
     def __init__(self, variant: ChordGraphDef):
-        graph = variant.digraph()
         self.variant = variant
-        self.names = sorted(graph.nodes)
+        self.names = variant.chord_names
         self.index = {n: i for i, n in enumerate(self.names)}
         n = len(self.names)
         self.weights = np.zeros((n, n))
-        for a, b, data in graph.edges(data=True):
-            self.weights[self.index[a], self.index[b]] = float(data.get("weight", 1.0))
+        for a, targets in variant.transitions.items():
+            for b, weight in targets.items():
+                self.weights[self.index[a], self.index[b]] = float(weight if weight is not None else 1.0)
         self.edges = self.weights > 0
         self.start = np.array([float(variant.start.get(name, 0.0)) for name in self.names])
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from theory import Chord, Key, load_pack
 from theory.datafile import read_yaml_file
 
 from ..spec.keys import RELATION_NAMES
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _TRIADS = {"major": ("I", "ii", "iii", "IV", "V", "vi", "vii°"), "minor": ("i", "ii°", "III", "iv", "V", "VI", "VII")}
 _PIVOT_PREFERENCE = {"ii": 0, "IV": 0, "iv": 0, "ii°": 0, "vi": 1, "VI": 1, "I": 2, "i": 2, "iii": 3, "III": 3}
@@ -43,6 +45,8 @@ def key_of_node(node: tuple[int, str], like: Key) -> Key:
 
 @lru_cache(maxsize=1)
 def key_graph() -> nx.Graph:
+    import networkx as nx  # deferred: networkx takes 0.13 s to import; only a Western modulation needs it
+
     data = key_data()["edges"]
     graph = nx.Graph()
     for pc in range(12):
@@ -191,6 +195,8 @@ def plan_modulation(a: Key, b: Key) -> Modulation:
         return _mode_modulation(a, b)
     graph = key_graph()
     src, dst = node_of(a), node_of(b)
+    import networkx as nx  # deferred: see key_graph
+
     nodes = nx.shortest_path(graph, src, dst, weight="distance")
     relations = tuple(_relation(u, v) for u, v in zip(nodes, nodes[1:]))
     distance = sum(graph.edges[u, v]["distance"] for u, v in zip(nodes, nodes[1:]))
