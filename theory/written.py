@@ -8,6 +8,7 @@ from .pack import load_pack
 # How finely a staff writes a tradition's notes (`Pack.notation`): a note written in letters is read back
 # at the nearest key, one in quarter-tone signs at the nearest quarter tone; `exact` keeps every cent.
 WRITTEN_STEP_CENTS = {"letters": 100.0, "quarter_tones": 50.0, "koron_sori": 50.0}
+AEU_NATURAL_CENTS = 10.0      # the farthest an AEU natural (B, 49 commas above C) lies from the piano's letter
 
 
 def nearest_degree(key, cents: float) -> tuple[int, float]:
@@ -38,11 +39,19 @@ def sounding_cents(key, cents: float) -> float:
 
 def _written_as(key, cents: float) -> tuple[int, float] | None:
     """(degree index, its exact pitch) of the degree written at `cents`, or None."""
-    step = WRITTEN_STEP_CENTS.get(load_pack(key.pack).notation) if key.pack != "western" else None
-    if step is None or abs(cents / step - round(cents / step)) >= 0.01:
-        return None
+    notation = load_pack(key.pack).notation if key.pack != "western" else "exact"
     scale = key.scale
     rel = key.rel_cents(cents)
+    if notation == "aeu" and abs(cents / 100.0 - round(cents / 100.0)) < 0.01:
+        # An AEU natural is written as a plain letter, up to 10 cents from its comma position.
+        for i, c in enumerate(scale.degree_cents):
+            near = cents - rel + c + scale.period_cents * round((rel - c) / scale.period_cents)
+            if abs(near - cents) <= AEU_NATURAL_CENTS:
+                return i, near
+        return None
+    step = WRITTEN_STEP_CENTS.get(notation)
+    if step is None or abs(cents / step - round(cents / step)) >= 0.01:
+        return None
     for i, c in enumerate(scale.degree_cents):
         near = cents - rel + c + scale.period_cents * round((rel - c) / scale.period_cents)
         if round(near / step) == round(cents / step):

@@ -62,6 +62,8 @@ from theory.pitch import LETTER_SEMITONES
 from ..score.errors import RenderError
 from ..score.notes import Part
 from ..score.piece import PieceData
+from .aeu import SIGNS as AEU_SIGNS
+from .aeu import aeu_spelling
 from .musicxml_finish import ALTER_DECIMALS, credits, exact_alters, lyric_extenders
 from .musicxml_harmony import triads_with_thirds
 from .notation import EXTEND_MARK, LYRIC_SYLLABIC, PERCUSSION_ROLE, percussion_display
@@ -178,10 +180,18 @@ def m21_pitch(cents_pitch, key, chord=None) -> m21pitch.Pitch:
     half-sharp/half-flat alters, other microtones an exact decimal alter
     with a Turkish or arrow accidental; a tradition written in letters (a raga, a gamelan, the blues)
     gets the nearest letter and its flat or sharp, and so do the small deviations of a quarter-tone
-    tradition's measured profile (`persian_signs` writes a dastgah's as koron and sori)."""
+    tradition's measured profile (`persian_signs` writes a dastgah's as koron and sori); a makam's note
+    on 53 commas is written as AEU writes it (`aeu`)."""
     midi, bend = cents_pitch.nearest_midi, cents_pitch.bend_cents
     p = m21pitch.Pitch()
     notation = pack_notation(key.pack)
+    aeu = aeu_spelling(cents_pitch.cents, key.tonic_cents) if notation == "aeu" else None
+    if aeu is not None:     # a makam's note on its AEU letter and sign (a natural without one)
+        letter, commas, octave, alter = aeu
+        p.step, p.octave = letter, octave
+        if commas:
+            p.accidental = _accidental(AEU_SIGNS[commas], round(alter, ALTER_DECIMALS))
+        return p
     quarter = abs(abs(bend) - 50.0) < QUARTER_TONE_TOLERANCE_CENTS
     if notation == "letters" or (notation in ("quarter_tones", "koron_sori") and not quarter):
         bend = 0.0      # no microtonal sign where the tradition writes none (the MIDI and audio stay exact)

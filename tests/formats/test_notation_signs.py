@@ -115,3 +115,38 @@ def test_a_score_in_letters_is_measured_as_the_modes_exact_notes(tmp_path):
     assert xml["in_scale_rate"] == mid["in_scale_rate"] == 1
     assert xml["constraint_satisfaction_rate"] == mid["constraint_satisfaction_rate"] == 1
     assert xml["tradition"]["degree_shares"] == mid["tradition"]["degree_shares"]
+
+
+@pytest.mark.parametrize("mode, tonic, commas, written", [
+    ("ussak", "A4", 8, ("B", "quarter-flat")),        # segah: B with a koma flat, not A with a slashed sharp
+    ("hicaz", "A4", 5, ("B", "slash-flat")),          # dik kurdi: B with a bakiye flat
+    ("hicaz", "A4", 17, ("C", "sharp")),              # nim hicaz: C with a bakiye sharp
+    ("rast", "G4", 48, ("F", "sharp")),               # evic: F with a bakiye sharp
+    ("rast", "G4", 22, ("C", None)),                  # cargah: a natural, no sign
+])
+def test_a_makam_is_written_on_its_aeu_letters_and_signs(mode, tonic, commas, written):
+    from composer import load_spec
+    from composer.formats.musicxml import m21_pitch
+    from theory import Pitch
+
+    key = load_spec({"scale": {"pack": "turkish", "mode": mode, "tonic": tonic}}).key
+    cents = Pitch.from_name(tonic).cents + commas * 1200.0 / 53
+    p = m21_pitch(Pitch(cents), key)
+    m21_names = {"quarter-flat": "half-flat", "quarter-sharp": "half-sharp"}     # music21's names for them
+    assert (p.step, p.accidental.name if p.accidental else None) == (written[0], m21_names.get(written[1], written[1]))
+    if p.accidental is not None:
+        assert p.ps == pytest.approx(cents / 100, abs=0.0001)       # the sign's note sounds exactly
+    else:
+        assert abs(p.ps - cents / 100) < 0.1                         # a natural, within 10 cents of its letter
+
+
+def test_a_makam_score_reads_back_as_its_exact_notes(tmp_path):
+    """check reads an AEU natural, written as a plain letter, as the makam's note: nothing to mark."""
+    from composer.analysis.check import check
+
+    piece = _example("makam_hicaz_duyek")
+    path = tmp_path / "hicaz.musicxml"
+    piece.write(path)
+    xml = path.read_text(encoding="utf-8")
+    assert not ARROWS.search(xml)
+    assert not [f for f in check(str(path)).findings if f.severity == "error"]
