@@ -11,6 +11,7 @@ from theory.cycle import list_cycles, load_cycle
 from theory.scala import pack_tuning_to_scl
 
 from .. import grammar
+from ..grammar.instruments import gm_drums, load_instruments
 from ..models.corpus_index import build_shipped
 from ..models.ship import ship
 from ..score.errors import ComposerError
@@ -168,6 +169,14 @@ def cmd_cycles(args) -> int:
 def cmd_grammars(args) -> int:
     for kind in ("forms", "chords", "accompaniment", "schemes", "idioms"):
         print(f"{kind}: {', '.join(grammar.list_grammars(kind))}")
+    table = load_instruments()
+    print("instruments (General MIDI program, other names):")
+    for inst in sorted(table.values(), key=lambda i: (i.program, i.name)):
+        if inst.name != "percussion":
+            also = f" ({', '.join(a.replace('_', ' ') for a in inst.aliases)})" if inst.aliases else ""
+            print(f"  {inst.program:3d} {inst.name.replace('_', ' ')}{also}")
+    print("percussion (General MIDI keys, channel 10): "
+          + ", ".join(f"{k} {name}" for k, name in sorted(gm_drums().items())))
     return 0
 
 

@@ -75,6 +75,12 @@ def find_instrument(name: str) -> InstrumentDef:
     return index[key]
 
 
+def gm_drums() -> dict[int, str]:
+    """The General MIDI percussion keys and their names (`grammars/instruments.yaml`: `drums`)."""
+    doc = load_document((package_dir() / "instruments.yaml").read_bytes(), "grammars/instruments.yaml")
+    return {int(k): str(v) for k, v in (doc.data.get("drums") or {}).items()}
+
+
 def default_instrument(role: str) -> InstrumentDef:
     defaults = _instruments()[1]
     if role not in defaults:
