@@ -124,10 +124,12 @@ def _phrase_table(data: dict) -> tuple[dict[tuple[str, ...], Entry], list[tuple[
     """Phrase -> entry: instrument and cycle names first, then this file's words over them.
     Also returns the phrases this file defines twice (phrase, where)."""
     table: dict[tuple[str, ...], Entry] = {}
+    not_instruments = set(data["instruments"].get("not_words", ()))
     for inst in grammar.load_instruments().values():
         role = "percussion" if inst.roles == ("percussion",) else None
         for label in (inst.name, *inst.aliases):
-            table[phrase_of(label)] = Entry("instrument", {"instrument": inst.name, "role": role}, label)
+            if label not in not_instruments:
+                table[phrase_of(label)] = Entry("instrument", {"instrument": inst.name, "role": role}, label)
     excluded = set(data["cycles"]["not_words"])
     for cycle in all_cycles().values():
         for label in (cycle.name, *cycle.aliases):
