@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 
 from composer import compose
 from composer.formats.midi import midi_bytes, read_midi_notes
+from composer.formats.notation import percussion_display
 from composer.grammar.chords import load_chord_style, variant_for_key
 from theory import list_packs, load_pack
-from theory.cycle import load_cycle
+from theory.cycle import all_cycles, load_cycle
 
 WORLD = [p for p in EXAMPLES if "scale:" in p.read_text() and "pack: western" not in p.read_text()]
 TOLERANCE = 2.0
@@ -236,3 +237,20 @@ def test_every_default_cycle_of_every_mode_exists():
         for mode in load_pack(name).modes.values():
             for cycle in mode.cycles:
                 assert load_cycle(cycle).beats >= 1, (name, mode.name, cycle)
+
+
+def test_each_stroke_of_a_cycle_has_its_own_place_on_the_percussion_staff():
+    """A darbuka's dum and tak, a tabla's bols, gamelan's gongs: strokes on different GM keys are drawn on
+    different lines or with different noteheads, so a reader tells them apart."""
+    for cycle in all_cycles().values():
+        keys = sorted({k for s in cycle.strokes for k in s.keys})
+        shown = [percussion_display(k) for k in keys]
+        assert len(set(shown)) == len(shown), (cycle.name, dict(zip(keys, shown)))
+
+
+def test_a_stroke_struck_with_another_is_not_cut_to_nothing():
+    """The gong and the kenong on the lancaran's last beat both sound for the beat (a stroke lasted until
+    the next stroke in the list, the one struck with it: a 32nd note)."""
+    piece = compose(str(next(p for p in EXAMPLES if p.stem == "gamelan_lancaran_slendro")))
+    beat = piece.meter.unit
+    assert {n.duration for n in piece.part("percussion").notes} == {beat}

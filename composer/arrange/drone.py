@@ -47,8 +47,10 @@ def arrange_percussion(plan: Plan, part: PartSpec, cycle) -> list[Note]:
         if bar in plan.unmetered_bars:
             continue            # an alap or a taqsim: the drone alone, the cycle has not begun
         start = bar * meter.bar_quarters
-        for i, stroke in enumerate(strokes):
-            following = strokes[i + 1].offset if i + 1 < len(strokes) else meter.bar_quarters
+        for stroke in strokes:
+            # Until the next stroke of the cycle (not one struck with it: a gong and a kenong together), at
+            # most a beat.
+            following = next((s.offset for s in strokes if s.offset > stroke.offset), meter.bar_quarters)
             length = min(max(following - stroke.offset, Fraction(1, 8)), meter.unit)
             velocity = max(1, min(127, part.velocity + ACCENT_VELOCITY_OFFSETS.get(stroke.accent, 0)))
             for key in stroke.keys:
