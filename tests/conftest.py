@@ -6,6 +6,16 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 
+def edited_copy(tmp_path: Path, shipped: str, old: str, new: str) -> Path:
+    """A copy in `tmp_path` of one of partita's data files (a path from the checkout's root) with `old`
+    replaced by `new` (which must be there): a bad data file to load."""
+    text = (ROOT / shipped).read_text(encoding="utf-8")
+    assert old in text, (shipped, old)
+    path = tmp_path / Path(shipped).name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
 def run_cli(capsys, *argv) -> tuple[int, str, str]:
     """Run `partita ARGV...` in-process; return (exit code, stdout, stderr)."""
     from composer.cli.main import main

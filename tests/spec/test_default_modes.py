@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import edited_copy
 
 from composer import compose, load_spec
 from composer.cli.main import main
@@ -42,8 +43,6 @@ def test_the_cli_prints_the_notice(tmp_path, capsys):
 
 
 def test_a_default_naming_no_mode_of_the_pack_is_refused(tmp_path):
-    text = (ROOT / "theory" / "packs" / "gamelan.yaml").read_text(encoding="utf-8")
-    bad = tmp_path / "gamelan.yaml"
-    bad.write_text(text.replace("slendro: {mode: slendro_nem", "slendro: {mode: slendro_dawn"), encoding="utf-8")
+    bad = edited_copy(tmp_path, "theory/packs/gamelan.yaml", "slendro: {mode: slendro_nem", "slendro: {mode: slendro_dawn")
     with pytest.raises(DataFileError, match="names the mode 'slendro_dawn'"):
         load_pack_file(bad)

@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from conftest import edited_copy
 
 from composer import compose
 from composer.analysis.tradition import arudi_landings
@@ -86,8 +87,6 @@ def test_karvai_bar_holds_the_note_and_keeps_the_bar_whole():
 
 
 def test_an_arudi_outside_the_cycle_is_refused(tmp_path):
-    text = (ROOT / "theory" / "cycles" / "talas.yaml").read_text(encoding="utf-8")
-    bad = tmp_path / "talas.yaml"
-    bad.write_text(text.replace("    arudi: 5\n", "    arudi: 9\n"), encoding="utf-8")
+    bad = edited_copy(tmp_path, "theory/cycles/talas.yaml", "    arudi: 5\n", "    arudi: 9\n")
     with pytest.raises(DataFileError, match="arudi beat 9 lies outside 1..8"):
         load_cycles_file(bad)
