@@ -44,42 +44,32 @@ GAMELAN_CAP = 0.40          # no gamelan tone above this share
 ARUDI_RATE = 0.8            # phrases of a Carnatic tala with an arudi that rest there (a karvai on a rest note)
 DRONE_PACKS = ("hindustani", "carnatic")
 
+def cycle_spec(title: str, pack: str, mode: str, tonic: str, cycle: str, tempo: int, sections: tuple[str, str],
+               cycles: int, instrument: str, melody: str, drone: str | None = None) -> dict:
+    """A spec of two sections in a cycle: a melody, a drone where the tradition has one, and percussion."""
+    parts = [{"role": "melody", "instrument": instrument, "range": melody}]
+    parts += [{"role": "drone", "range": drone}] if drone else []
+    return {"title": title, "scale": {"pack": pack, "mode": mode, "tonic": tonic}, "cycle": cycle, "tempo": tempo,
+            "sections": [{"name": name, "cycles": cycles} for name in sections],
+            "parts": parts + [{"role": "percussion"}]}
+
+
 # Specs of our own: the modes the issue-18 audit found wanting, each in its own cycle.
 OWN_SPECS = {
-    "bhairav_teentaal": {"title": "Bhairav", "scale": {"pack": "hindustani", "mode": "bhairav", "tonic": "C#4"},
-                         "cycle": "teentaal", "tempo": 80,
-                         "sections": [{"name": "sthayi", "cycles": 8}, {"name": "antara", "cycles": 8}],
-                         "parts": [{"role": "melody", "instrument": "sitar", "range": "G#3-C#6"},
-                                   {"role": "drone", "range": "C#3-C#4"}, {"role": "percussion"}]},
-    "darbari_jhaptaal": {"title": "Darbari", "scale": {"pack": "hindustani", "mode": "darbari", "tonic": "C4"},
-                         "cycle": "jhaptaal", "tempo": 60,
-                         "sections": [{"name": "sthayi", "cycles": 8}, {"name": "antara", "cycles": 8}],
-                         "parts": [{"role": "melody", "instrument": "sitar", "range": "F3-C6"},
-                                   {"role": "drone", "range": "C3-C4"}, {"role": "percussion"}]},
-    "kalyani_adi": {"title": "Kalyani", "scale": {"pack": "carnatic", "mode": "kalyani", "tonic": "D4"},
-                    "cycle": "adi", "tempo": 90,
-                    "sections": [{"name": "pallavi", "cycles": 8}, {"name": "anupallavi", "cycles": 8}],
-                    "parts": [{"role": "melody", "instrument": "violin", "range": "A3-D6"},
-                              {"role": "drone", "range": "D3-D4"}, {"role": "percussion"}]},
-    "bayati_maqsum": {"title": "Bayati", "scale": {"pack": "arabic", "mode": "bayati", "tonic": "D4"},
-                      "cycle": "maqsum", "tempo": 100,
-                      "sections": [{"name": "A", "cycles": 8}, {"name": "B", "cycles": 8}],
-                      "parts": [{"role": "melody", "instrument": "violin", "range": "A3-D6"},
-                                {"role": "percussion"}]},
+    "bhairav_teentaal": cycle_spec("Bhairav", "hindustani", "bhairav", "C#4", "teentaal", 80, ("sthayi", "antara"),
+                                   8, "sitar", "G#3-C#6", "C#3-C#4"),
+    "darbari_jhaptaal": cycle_spec("Darbari", "hindustani", "darbari", "C4", "jhaptaal", 60, ("sthayi", "antara"),
+                                   8, "sitar", "F3-C6", "C3-C4"),
+    "kalyani_adi": cycle_spec("Kalyani", "carnatic", "kalyani", "D4", "adi", 90, ("pallavi", "anupallavi"),
+                              8, "violin", "A3-D6", "D3-D4"),
+    "bayati_maqsum": cycle_spec("Bayati", "arabic", "bayati", "D4", "maqsum", 100, ("A", "B"), 8, "violin", "A3-D6"),
     "shur": {"title": "Shur", "scale": {"pack": "persian", "mode": "shur", "tonic": "G4"}, "meter": "6/8",
              "tempo": 80, "sections": [{"name": "daramad", "bars": 8}, {"name": "gushe", "bars": 8}],
              "parts": [{"role": "melody", "instrument": "violin", "range": "D4-G6"}]},
-    "slendro_manyura_ladrang": {"title": "Manyura", "scale": {"pack": "gamelan", "mode": "slendro_manyura",
-                                                               "tonic": "D"},
-                                "cycle": "ladrang", "tempo": 100,
-                                "sections": [{"name": "ompak", "cycles": 4}, {"name": "ngelik", "cycles": 4}],
-                                "parts": [{"role": "melody", "instrument": "marimba", "range": "C4-D6"},
-                                          {"role": "percussion"}]},
-    "pelog_barang_lancaran": {"title": "Barang", "scale": {"pack": "gamelan", "mode": "pelog_barang", "tonic": "D"},
-                              "cycle": "lancaran", "tempo": 120,
-                              "sections": [{"name": "ompak", "cycles": 4}, {"name": "ngelik", "cycles": 4}],
-                              "parts": [{"role": "melody", "instrument": "marimba", "range": "C4-D6"},
-                                        {"role": "percussion"}]},
+    "slendro_manyura_ladrang": cycle_spec("Manyura", "gamelan", "slendro_manyura", "D", "ladrang", 100,
+                                          ("ompak", "ngelik"), 4, "marimba", "C4-D6"),
+    "pelog_barang_lancaran": cycle_spec("Barang", "gamelan", "pelog_barang", "D", "lancaran", 120,
+                                        ("ompak", "ngelik"), 4, "marimba", "C4-D6"),
 }
 
 
