@@ -95,6 +95,14 @@ else:   # pragma: no cover - PyYAML built without libyaml
     _FastLoader = _Loader
 
 
+class _DuplicateKey(DataFileError):
+    """A mapping names one key twice (YAML would keep the last silently)."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
 def _walk(node: yaml.Node, path: tuple, lines: dict, budget: list[int]) -> None:
     budget[0] -= 1
     if budget[0] < 0:
@@ -103,9 +111,15 @@ def _walk(node: yaml.Node, path: tuple, lines: dict, budget: list[int]) -> None:
         raise DataFileError(f"document is nested deeper than the limit of {MAX_YAML_DEPTH} levels")
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
-            lines[path + (key,)] = key_node.start_mark.line + 1
+            line = key_node.start_mark.line + 1
+            if key in seen and isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                where = ".".join(str(p) for p in path + (key,))
+                raise _DuplicateKey(line, f"key {where!r} is given twice (first at line {seen[key]}); keep one")
+            seen[key] = line
+            lines[path + (key,)] = line
             _walk(value_node, path + (key,), lines, budget)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
@@ -133,6 +147,8 @@ def load_yaml(text: str | bytes, source: str = "<string>", shipped: bool = False
             if node is not None:
                 try:
                     _walk(node, (), lines, [MAX_YAML_NODES])
+                except _DuplicateKey as exc:
+                    raise DataFileError(f"{source}:{exc.line}: invalid YAML: {exc}") from None
                 except DataFileError as exc:
                     raise DataFileError(f"{source}: {exc}") from None
                 data = loader.construct_document(node)

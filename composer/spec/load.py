@@ -67,13 +67,41 @@ def load_spec(spec: str | Path | dict, *, source: str | None = None) -> Spec:
     if not isinstance(doc.data, dict):
         raise SpecError([Problem(path=(), message="a spec must be a mapping of keys (title, key, meter, ...)",
                                  source=doc.source, received=type(doc.data).__name__)])
-    problems = validate(doc.data, spec_schema(), doc)
+    problems = validate(doc.data, spec_schema(), doc) + _control_characters(doc)
     checker = SpecChecker(doc)
     # Check the meaning of the keys whose shape is right, so that every problem is reported at once.
     spec_obj = _interpret(_without_invalid(doc.data, problems), checker, stem)
     if problems or checker.problems:
         raise SpecError(sorted(problems + checker.problems, key=lambda p: p.line or 0))
     return spec_obj
+
+
+# Text may hold line breaks and tabs (lyrics, notes); no other control character (an escape sequence would
+# reach a terminal through `explain`, and XML 1.0 cannot hold most of them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _control_characters(doc: YamlDocument) -> list[Problem]:
+    """A problem for every text value of the spec (or key) that holds a control character."""
+    out: list[Problem] = []
+
+    def walk(value, path: tuple) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(k, str):
+                    walk(k, path + (k,))
+                walk(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, path + (i,))
+        elif isinstance(value, str) and (m := _CONTROL.search(value)):
+            out.append(Problem(path=path, message=f"text holds the control character U+{ord(m.group()):04X}",
+                               source=doc.source, line=doc.line_of(path),
+                               received=ascii(value[:40]) + ("..." if len(value) > 40 else ""),
+                               accepted="printable text, line breaks and tabs"))
+
+    walk(doc.data, ())
+    return out
 
 
 def _without_invalid(data: dict, problems: list[Problem]) -> dict:

@@ -360,3 +360,26 @@ def test_dict_spec(tmp_path):
     with pytest.raises(SpecError) as info:
         load_spec({"title": "X", "tempo": "fast"})
     assert str(info.value.problems[0]).startswith("<dict>: tempo: expected number")
+
+
+@pytest.mark.parametrize("text, where", [
+    ('title: "x\\x01y"\nkey: C major\n', "title"),
+    ('title: "\\e[31mred"\nkey: C major\n', "title"),
+    ('key: C major\nparts:\n  - {role: melody, name: "fl\\x07ute"}\n', "parts.0.name"),
+])
+def test_control_characters_in_text_are_refused_naming_the_field(text, where):
+    """An escape sequence would reach a terminal through explain, and XML cannot hold most of them."""
+    with pytest.raises(SpecError) as info:
+        load_spec(text)
+    message = str(info.value)
+    assert "control character" in message and where.split(".")[0] in message
+    assert "\x1b" not in message and "\x01" not in message and "\x07" not in message
+
+
+def test_text_in_any_script_is_accepted():
+    assert load_spec('title: "Uşşak सितार 宫 🎵"\nkey: C major\n').title == "Uşşak सितार 宫 🎵"
+
+
+def test_a_key_given_twice_is_an_error_naming_both_lines():
+    with pytest.raises(SpecError, match=r"<string>:3: .*key 'title' is given twice \(first at line 1\)"):
+        load_spec("title: a\nkey: C major\ntitle: b\n")
