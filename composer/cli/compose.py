@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def cmd_explain(args) -> int:
         bar_text, _, beat_text = args.note.partition(":")
         try:
             bar, beat = int(bar_text), float(beat_text or 1)
+            if not math.isfinite(beat):
+                raise ValueError(beat_text)
         except ValueError:
             raise ComposerError(f"--note: cannot read {args.note!r} (accepted: BAR or BAR:BEAT, e.g. 5 or 5:2.5)") from None
         print(explain_note(piece, bar, beat, args.part))

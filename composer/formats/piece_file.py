@@ -452,6 +452,8 @@ def load_piece(path) -> PieceData:
         data = json.loads(text)
     except ValueError as exc:
         raise PieceFileError(f"{path}: not JSON ({exc})") from None
+    except RecursionError:
+        raise PieceFileError(f"{path}: JSON nested too deeply for a piece file (a piece nests a few levels)") from None
     return piece_from_dict(data, str(path))
 
 
