@@ -8,6 +8,7 @@ together with a map from each value's path (a tuple of keys and indices) to its
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,11 +173,32 @@ def load_yaml(text: str | bytes, source: str = "<string>", shipped: bool = False
     return YamlDocument(data=data, lines=lines, source=source)
 
 
+def read_regular_file(path: str | Path, limit: int, what: str = "file") -> bytes:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes: a device (/dev/zero), a FIFO
+    or a folder is refused before anything is read, and a file that grows while read stops at the limit."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: no such {what}") from None
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read the {what} ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, a pipe)"
+        raise DataFileError(f"{path}: {kind}, not a {what}")
+    if info.st_size > limit:
+        raise DataFileError(f"{path}: the {what} is {info.st_size} bytes, above the limit of {limit}")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read the {what} ({exc.strerror})") from None
+    if len(data) > limit:
+        raise DataFileError(f"{path}: the {what} is above the limit of {limit} bytes")
+    return data
+
+
 def read_yaml_file(path: str | Path, shipped: bool = False) -> YamlDocument:
     """A YAML file (`load_yaml`; `shipped`: one of partita's own)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot read ({exc.strerror})") from None
-    return load_yaml(raw, str(path), shipped)
+    return load_yaml(read_regular_file(path, MAX_YAML_BYTES, "YAML file"), str(path), shipped)

@@ -24,6 +24,7 @@ import math
 import re
 from pathlib import Path
 
+from .datafile import read_regular_file
 from .errors import DataFileError, ParseError
 from .tuning import Tuning
 
@@ -40,17 +41,7 @@ def _source_and_bytes(path_or_text) -> tuple[str, bytes]:
     if isinstance(path_or_text, str) and ("\n" in path_or_text or "\r" in path_or_text):
         return "<scl text>", path_or_text.encode("utf-8")
     path = Path(path_or_text)
-    try:
-        size = path.stat().st_size
-        if size > MAX_SCL_BYTES:
-            raise DataFileError(f"{path}: file is {size} bytes, above the limit of {MAX_SCL_BYTES} for a Scala file")
-        return str(path), path.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: no such Scala file") from None
-    except IsADirectoryError:
-        raise DataFileError(f"{path}: is a folder, not a Scala file") from None
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot read the Scala file ({exc.strerror})") from None
+    return str(path), read_regular_file(path, MAX_SCL_BYTES, "Scala file")
 
 
 def _decode(source: str, data: bytes) -> str:

@@ -22,7 +22,10 @@ from pathlib import Path
 
 from corpora.loader import cache_dir
 from theory import Chord, Key, Meter, Pitch, TheoryError
+from theory.datafile import read_regular_file
+from theory.errors import DataFileError
 from theory.pitch import Spelling, parse_spelling
+from theory.scala import MAX_SCL_BYTES
 
 from ..fill.result import FillResult
 from ..plan.planner import plan_piece
@@ -34,6 +37,7 @@ from ..score.piece import PieceData
 from ..score.seeds import MAX_SEED, plan_rng
 from ..spec.load import load_spec
 from .provenance import CARRIED_SETTINGS, PROVENANCE_FORMAT, partita_version
+from .reading import MAX_FILE_BYTES
 
 PIECE_FORMAT = "partita-piece"
 PIECE_FORMAT_VERSION = 1
@@ -399,10 +403,10 @@ def _scala_here(files, r: _Reader) -> dict:
     for name, text in files.items():
         if not isinstance(text, str):
             raise r.fail(f"scala[{name!r}]", "must be the text of a Scala file", type(text).__name__)
-        try:
-            if Path(name).read_text(encoding="utf-8") == text:
+        try:   # only a regular file of a Scala file's size is read (never a device, a pipe, a folder)
+            if read_regular_file(name, MAX_SCL_BYTES, "Scala file").decode("utf-8") == text:
                 continue
-        except (OSError, UnicodeDecodeError):
+        except (DataFileError, UnicodeDecodeError):
             pass
 
         copy = cache_dir() / "scala" / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}_{Path(name).name}"
@@ -442,12 +446,14 @@ def _replan(piece: PieceData, recorded: dict | None, written_by: str | None):
 def load_piece(path) -> PieceData:
     """Read a `.piece.json` file; raise PieceFileError naming the file and field for anything wrong."""
     path = Path(path)
+    if not path.exists():
+        raise PieceFileError(f"piece file not found: {path}")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PieceFileError(f"piece file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PieceFileError(f"cannot read the piece file {path} ({getattr(exc, 'strerror', None) or exc})") from None
+        text = read_regular_file(path, MAX_FILE_BYTES, "piece file").decode("utf-8")
+    except DataFileError as exc:
+        raise PieceFileError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise PieceFileError(f"cannot read the piece file {path} ({exc})") from None
     try:
         data = json.loads(text)
     except ValueError as exc:

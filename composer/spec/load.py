@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from theory import Key
-from theory.datafile import YamlDocument, load_yaml
+from theory.datafile import MAX_YAML_BYTES, YamlDocument, load_yaml, read_regular_file
 from theory.errors import DataFileError
 from theory.melody_rules import tradition_melody
 from theory.schema import Problem, validate
@@ -52,7 +52,10 @@ def load_spec(spec: str | Path | dict, *, source: str | None = None) -> Spec:
             try:
                 if not path.is_file():
                     raise SpecError([Problem(path=(), message="spec file not found", source=str(path))])
-                raw = path.read_bytes()
+                raw = read_regular_file(path, MAX_YAML_BYTES, "spec file")
+            except DataFileError as exc:    # above the size limit, or no longer a regular file
+                raise SpecError([Problem(path=(), message=str(exc).split(": ", 1)[-1], source=str(path)[:200])]) \
+                    from None
             except OSError as exc:  # a name too long, a file that cannot be read
                 raise SpecError([Problem(path=(), message=f"cannot read the spec file ({exc.strerror})",
                                          source=str(path)[:200])]) from None

@@ -273,7 +273,7 @@ def test_user_pack_default_tuning_must_exist(tmp_path):
 
 
 def test_missing_pack_file(tmp_path):
-    with pytest.raises(DataFileError, match="cannot read"):
+    with pytest.raises(DataFileError, match="nope.yaml: no such YAML file"):
         load_pack_file(tmp_path / "nope.yaml")
 
 
