@@ -338,3 +338,33 @@ def test_a_verbatim_corpus_tune_with_grace_notes_is_reported_copied_in_full(tmp_
     run = evaluate_files([str(path)], against="oneills1850")["pieces"][0]["originality"]
     assert run["tune"]["id"] == "oneills1850/0001-0050.abc#4"
     assert run["longest_copied_run"] == run["tune"]["notes"]
+
+
+def test_a_midi_file_naming_a_local_file_as_its_pack_never_reveals_it(tmp_path, monkeypatch):
+    """The provenance a MIDI file carries is data: a pack (or Scala file) it names by a path is not opened,
+    and nothing of such a file reaches the report, in text, JSON or HTML."""
+    import io
+
+    import mido
+
+    from composer.analysis.evaluate_html import report_html
+    from composer.evaluate import text_report
+    from composer.formats.midi import midi_bytes
+
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("pack: private\ntitle: SECRET-CONTENT-4711\n", encoding="utf-8")
+    piece = compose(str(ROOT / "examples" / "raga_yaman_teentaal.yaml"))
+    mid = mido.MidiFile(file=io.BytesIO(midi_bytes(piece)))
+    for track in mid.tracks:
+        for msg in track:
+            if msg.is_meta and msg.type == "text" and msg.text.startswith(MIDI_PREFIX):
+                carried = json.loads(msg.text[len(MIDI_PREFIX):])
+                carried["spec"]["scale"]["pack"] = secret.name        # beside the file, where evaluate runs
+                msg.text = MIDI_PREFIX + json.dumps(carried)
+    crafted = tmp_path / "crafted.mid"
+    mid.save(crafted)
+    monkeypatch.chdir(tmp_path)
+    result = evaluate_files([str(crafted)])
+    for text in (json.dumps(result), text_report(result), report_html(result)):
+        assert "SECRET-CONTENT" not in text and "private" not in text
+    assert "pack file" in result["pieces"][0]["spec_note"]

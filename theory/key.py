@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from .chord import Chord, chord_from_quality
 from .errors import ParseError, TheoryError
@@ -62,7 +63,10 @@ class Key:
         tonic = self.tonic.name + (f"{self.tonic_offset_cents:+g}c" if self.tonic_offset_cents else "")
         if self.pack == "western":
             return f"{tonic} {mode}"
-        tuning = f", {self.tuning}" if self.tuning and self.tuning != load_pack(self.pack).default_tuning else ""
+        tuning = self.tuning if self.tuning and self.tuning != load_pack(self.pack).default_tuning else None
+        if tuning and tuning.lower().endswith(".scl"):
+            tuning = Path(tuning).name      # a Scala file by its name: the same key wherever the file lies
+        tuning = f", {tuning}" if tuning else ""
         return f"{tonic} {mode} ({self.pack}{tuning})"
 
     @property

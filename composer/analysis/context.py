@@ -38,7 +38,7 @@ def replanned(carried: dict):
     """(spec, plan) of the provenance a file carries: its spec with the seed it was composed with, planned
     again (the plan is a pure function of the two). Raises ComposerError when that cannot be done here."""
     try:
-        spec = load_spec(carried["spec"])
+        spec = load_spec(carried["spec"], carried={})    # never a file named by the file's provenance
         spec = replace(spec, seed=int(carried.get("seed", spec.seed)))
     except (KeyError, TypeError, ValueError) as exc:
         raise ComposerError(f"the carried provenance is not a spec and seed ({exc})") from None

@@ -356,7 +356,7 @@ def piece_from_dict(data: dict, source: str = "<piece>", replan: bool = True) ->
         if not isinstance(raw, dict):
             raise r.fail("spec", "must be a spec mapping (or null)", type(raw).__name__)
         try:
-            piece.spec = load_spec(raw, source=data.get("spec_source") or source)
+            piece.spec = load_spec(raw, source=data.get("spec_source") or source, carried=r.tunings)
         except ComposerError as exc:
             piece.settings["plan_mismatch"] = f"its spec no longer loads: {exc}"
             # Written files still carry the spec, seed and settings, as the first ones did.
@@ -394,8 +394,8 @@ def _fill_of(piece: PieceData, recorded) -> "FillResult":
 
 
 def _scala_here(files, r: _Reader) -> dict:
-    """Scala files carried by a piece file, where they can be read here: the original path when it still
-    holds the same text, else a copy in partita's cache (named by its content)."""
+    """Scala files carried by a piece file (path named -> where its text is here): the original path when
+    it is still a regular file holding the same text, else a copy in partita's cache (named by content)."""
     if files is None:
         return {}
     files = r.get({"s": files}, "s", dict, "scala")
@@ -405,11 +405,12 @@ def _scala_here(files, r: _Reader) -> dict:
             raise r.fail(f"scala[{name!r}]", "must be the text of a Scala file", type(text).__name__)
         try:   # only a regular file of a Scala file's size is read (never a device, a pipe, a folder)
             if read_regular_file(name, MAX_SCL_BYTES, "Scala file").decode("utf-8") == text:
+                out[name] = name
                 continue
         except (DataFileError, UnicodeDecodeError):
             pass
 
-        copy = cache_dir() / "scala" / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}_{Path(name).name}"
+        copy = cache_dir() / "scala" / hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] / Path(name).name
         try:
             copy.parent.mkdir(parents=True, exist_ok=True)
             if not copy.exists():

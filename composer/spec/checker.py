@@ -11,10 +11,13 @@ from theory.schema import Problem
 class SpecChecker:
     """Collects the problems of one spec document, each placed at its line."""
 
-    def __init__(self, doc: YamlDocument):
+    def __init__(self, doc: YamlDocument, carried: dict | None = None):
         self.doc = doc
         self.problems: list[Problem] = []
         self.notices: list[str] = []      # how a value was read where it was not taken as written
+        # A spec carried inside a file (a piece file, a MIDI or MusicXML file's provenance): the Scala files
+        # it carries (path named in the spec -> a copy of the text here); no other named file is opened.
+        self.carried = carried
 
     def add(self, path: tuple, message: str, **kw: Any) -> None:
         self.problems.append(Problem(path=path, message=message, source=self.doc.source,

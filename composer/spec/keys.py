@@ -25,6 +25,11 @@ def read_key(data: dict, ck: SpecChecker) -> Key | None:
     if "scale" in data:
         s = data["scale"]
         if str(s["pack"]).lower().endswith((".yaml", ".yml")):
+            if ck.carried is not None:
+                ck.add(("scale", "pack"), "a spec carried inside a file names a pack file, which partita does "
+                                          "not open from a file (the pack is not carried in it)",
+                       received=ascii(str(s["pack"])[:60]), accepted=", ".join(list_packs()))
+                return None
             pack = _user_pack(s["pack"], ck)
             if pack is None:
                 return None
@@ -49,7 +54,16 @@ def read_key(data: dict, ck: SpecChecker) -> Key | None:
             return None
         tuning = s.get("tuning")
         if tuning is not None and tuning not in pack.tunings:
-            if tuning.lower().endswith(".scl"):
+            if tuning.lower().endswith(".scl") and ck.carried is not None:
+                # The Scala file the file carries, named as the spec names it or as its folder resolved it.
+                named = (tuning, str(Path(ck.doc.source).parent / tuning))
+                tuning = next((ck.carried[n] for n in named if n in ck.carried), None)
+                if tuning is None:
+                    ck.add(("scale", "tuning"), "a spec carried inside a file names a Scala file it does not "
+                                                "carry, which partita does not open from a file",
+                           received=ascii(str(s["tuning"])[:60]), accepted=", ".join(pack.tunings))
+                    return None
+            elif tuning.lower().endswith(".scl"):
                 tuning = _scala_path(tuning, ck)
                 if tuning is None:
                     return None

@@ -38,8 +38,12 @@ from .sections import read_sections
 from .timing import read_timing
 
 
-def load_spec(spec: str | Path | dict, *, source: str | None = None) -> Spec:
-    """Read a spec from a YAML file path, YAML text or a dict; raise SpecError listing every problem."""
+def load_spec(spec: str | Path | dict, *, source: str | None = None, carried: dict | None = None) -> Spec:
+    """Read a spec from a YAML file path, YAML text or a dict; raise SpecError listing every problem.
+
+    `carried`: the spec comes from inside a file (a piece file, the provenance of a MIDI or MusicXML file),
+    with these Scala files carried in it (path named -> a copy of its text here): the spec may name only
+    partita's own packs and those carried Scala files, never open a file by a path the file gives."""
     if isinstance(spec, dict):
         doc = YamlDocument(data=spec, lines={}, source=source or "<dict>")
         stem = stem_of_title(spec.get("title", "piece"))
@@ -71,7 +75,7 @@ def load_spec(spec: str | Path | dict, *, source: str | None = None) -> Spec:
         raise SpecError([Problem(path=(), message="a spec must be a mapping of keys (title, key, meter, ...)",
                                  source=doc.source, received=type(doc.data).__name__)])
     problems = validate(doc.data, spec_schema(), doc) + _control_characters(doc)
-    checker = SpecChecker(doc)
+    checker = SpecChecker(doc, carried)
     # Check the meaning of the keys whose shape is right, so that every problem is reported at once.
     spec_obj = _interpret(_without_invalid(doc.data, problems), checker, stem)
     if problems or checker.problems:
