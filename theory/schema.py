@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,17 @@ def format_path(path: tuple) -> str:
     return out or "(document)"
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 70, 70, 5, 4, 3
+
+
+def short_repr(value: Any, limit: int = 80) -> str:
+    """`value` as a short, escaped excerpt for an error message: never built in full (a 400 KB string
+    aliased a thousand times stays a few dozen characters)."""
+    shown = _SHORT.repr(value)
+    return shown if len(shown) < limit else shown[:limit - 3] + "..."
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, in words a person can act on."""
@@ -53,8 +65,7 @@ class Problem:
         text = f"{where}: {format_path(self.path)}: {self.message}"
         details = []
         if self.received is not None:
-            shown = repr(self.received)
-            details.append(f"received {shown if len(shown) < 80 else shown[:77] + '...'}")
+            details.append(f"received {short_repr(self.received)}")
         if self.accepted:
             details.append(f"accepted: {self.accepted}")
         if details:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
@@ -31,7 +32,7 @@ from ..fill.result import FillResult
 from ..plan.planner import plan_piece
 from ..score.errors import ComposerError
 from ..score.files import atomic_write_text
-from ..score.limits import MAX_BARS
+from ..score.limits import MAX_BARS, MAX_NOTES
 from ..score.notes import ChordEvent, Instrument, KeyChange, Lyric, Note, Ornament, Part
 from ..score.piece import PieceData
 from ..score.seeds import MAX_SEED, plan_rng
@@ -42,6 +43,10 @@ from .reading import MAX_FILE_BYTES
 PIECE_FORMAT = "partita-piece"
 PIECE_FORMAT_VERSION = 1
 PIECE_SUFFIX = ".piece.json"
+
+
+MAX_TITLE_CHARS = 200
+_FRACTION_TEXT = re.compile(r"\s*-?(\d{1,24}(/\d{1,24})?|\d{0,24}\.\d{1,24}([eE][-+]?\d{1,2})?|\d{1,24}[eE][-+]?\d{1,2})\s*")
 
 
 class PieceFileError(ComposerError):
@@ -216,8 +221,13 @@ class _Reader:
         return value
 
     def fraction(self, text, field: str) -> Fraction:
+        text = str(text)
+        # Checked before Fraction reads it: '1e-50000000' would build a number of fifty million digits.
+        if not _FRACTION_TEXT.fullmatch(text):
+            raise self.fail(field, "must be a number or a fraction such as '3/2' (at most 24 digits, an exponent "
+                                   "of at most 2 digits)", text)
         try:
-            return Fraction(str(text))
+            return Fraction(text)
         except (ValueError, ZeroDivisionError):
             raise self.fail(field, "must be a number or a fraction such as '3/2'", text) from None
 
@@ -319,8 +329,13 @@ def piece_from_dict(data: dict, source: str = "<piece>", replan: bool = True) ->
     length = bars * meter.bar_quarters
     seed = r.number(data, "seed", "seed", 0, MAX_SEED, integer=True)
     title = r.get(data, "title", str)
+    if len(title) > MAX_TITLE_CHARS:      # as a spec's: a title is copied into every file written
+        raise r.fail("title", f"is longer than {MAX_TITLE_CHARS} characters", title[:40] + "...")
     settings = dict(r.get(data, "settings", dict))
     parts = []
+    rows = [r.get(p, "notes", list, f"parts[{i}].notes") for i, p in enumerate(r.get(data, "parts", list))]
+    if sum(map(len, rows)) > MAX_NOTES:    # counted before a note is read: the limit a composed piece has
+        raise r.fail("parts", f"hold {sum(map(len, rows))} notes, above the limit of {MAX_NOTES}", "...")
     for i, p in enumerate(r.get(data, "parts", list)):
         field = f"parts[{i}]"
         inst = r.get(p, "instrument", dict, field + ".instrument")

@@ -296,6 +296,12 @@ BAD = [
     ("short row", _set(["parts", 0, "notes", 3], ["0", "1"]), "parts[0].notes[3]"),
     ("lyric not a mapping", lambda d: d["parts"][0]["notes"][3].append("la"), "parts[0].notes[3][4]"),
     ("tempo a word", _set(["tempo_bpm"], "fast"), "tempo_bpm"),
+    # Bounded work: a number read before Fraction builds it, a title as long as a spec's, the note limit.
+    ("fifty million digits", _set(["parts", 0, "notes", 3, 1], "1e-50000000"), "parts[0].notes[3][1]"),
+    ("a 50-digit numerator", _set(["parts", 0, "notes", 3, 0], "1" * 50 + "/2"), "parts[0].notes[3][0]"),
+    ("a title of 300 characters", _set(["title"], "t" * 300), "title"),
+    ("over the note limit", lambda d: d["parts"][0].__setitem__("notes", d["parts"][0]["notes"] * 4_000),
+     "above the limit of 200000"),
     ("no keys", _set(["keys"], []), "keys"),
     ("bad tonic", _set(["keys", 0, "key", "tonic"], "H"), "keys[0].key.tonic"),
     ("bad chord root", _set(["chords", 0, "chord", "root"], "Q"), "chords[0].chord.root"),
