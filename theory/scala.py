@@ -29,9 +29,11 @@ from .errors import DataFileError, ParseError
 from .tuning import Tuning
 
 MAX_SCL_BYTES = 1_000_000
+MAX_SCL_NOTES = 1024          # notes in one period (a melody's candidates grow with the square)
 MAX_RATIO_TERM = 2 ** 31 - 1
-_RATIO = re.compile(r"^(\d+)(?:/(\d+))?$")
-_CENTS = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
+# ASCII digits, as many as a term or a cents value can use (a 5000-digit term is no ratio to read).
+_RATIO = re.compile(r"^([0-9]{1,12})(?:/([0-9]{1,12}))?$")
+_CENTS = re.compile(r"^[+-]?([0-9]{1,12}\.[0-9]{0,12}|\.[0-9]{1,12})$")
 
 
 def _source_and_bytes(path_or_text) -> tuple[str, bytes]:
@@ -64,19 +66,20 @@ def _decode(source: str, data: bytes) -> str:
 
 def parse_scl_value(token: str) -> float:
     """One Scala pitch value -> cents: '701.955' (cents), '3/2' (ratio), '2' (= 2/1)."""
+    shown = repr(token[:40]) + ("..." if len(token) > 40 else "")     # an excerpt for the message
     if "." in token:
         if not _CENTS.match(token):
-            raise ParseError(f"cannot read {token!r} as cents (a value with a period, e.g. 701.955)")
+            raise ParseError(f"cannot read {shown} as cents (a value with a period, e.g. 701.955)")
         return float(token)
     if token.startswith("-"):
-        raise ParseError(f"ratio {token!r} is negative (accepted: a/b or n with positive integers)")
+        raise ParseError(f"ratio {shown} is negative (accepted: a/b or n with positive integers)")
     m = _RATIO.match(token)
     if not m:
-        raise ParseError(f"cannot read {token!r} as a ratio (accepted: a/b or n with positive integers, "
+        raise ParseError(f"cannot read {shown} as a ratio (accepted: a/b or n with positive integers, "
                          f"or cents with a period)")
     num, den = int(m.group(1)), int(m.group(2) or 1)
     if not (1 <= num <= MAX_RATIO_TERM and 1 <= den <= MAX_RATIO_TERM):
-        raise ParseError(f"ratio {token!r}: numerator and denominator must lie in 1..{MAX_RATIO_TERM}")
+        raise ParseError(f"ratio {shown}: numerator and denominator must lie in 1..{MAX_RATIO_TERM}")
     return 1200.0 * math.log2(num / den)
 
 
@@ -96,10 +99,13 @@ def read_scl(path_or_text, name: str | None = None) -> Tuning:
         raise DataFileError(f"{source}: line {lines[0][0] + 1}: missing the number of notes after the description")
     count_line, count_text = rest[0]
     token = count_text.split()[0] if count_text.split() else ""
-    if not token.isdigit():
+    if not re.fullmatch(r"[0-9]{1,6}", token):     # ASCII digits only ('²' is a digit to str.isdigit)
         raise DataFileError(f"{source}: line {count_line}: the number of notes must be a whole number >= 1, "
-                            f"received {count_text.strip()!r}")
+                            f"received {count_text.strip()[:40]!r}")
     count = int(token)
+    if count > MAX_SCL_NOTES:
+        raise DataFileError(f"{source}: line {count_line}: {count} notes, above the limit of {MAX_SCL_NOTES} "
+                            f"for a tuning")
     if count < 1:
         raise DataFileError(f"{source}: line {count_line}: 0 notes; a tuning needs at least its period "
                             f"(e.g. 2/1 or 1200.0)")

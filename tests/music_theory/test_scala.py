@@ -169,3 +169,20 @@ def test_binary_and_oversized_files(tmp_path):
         read_scl(tmp_path / "missing.scl")
     with pytest.raises(DataFileError, match="line 1: empty"):
         read_scl(b"")
+
+
+@pytest.mark.parametrize("count_line, words", [
+    (" ²", "whole number"),                    # a digit to str.isdigit, not to int
+    (" " + "9" * 5000, "whole number"),         # more digits than int() reads
+    (" 20000", "above the limit of 1024"),
+])
+def test_a_note_count_that_is_no_count_is_refused_in_one_line(count_line, words):
+    with pytest.raises(DataFileError, match=words) as info:
+        read_scl(f"! x.scl\nx\n{count_line}\n!\n 100.0\n")
+    assert len(str(info.value)) < 300
+
+
+def test_a_ratio_of_5000_digits_is_refused_with_an_excerpt():
+    with pytest.raises(DataFileError, match="cannot read") as info:
+        read_scl("! x.scl\nx\n 1\n " + "3" * 5000 + "/2\n")
+    assert len(str(info.value)) < 300
