@@ -1,9 +1,12 @@
 """What every command that writes a piece shares: the formats asked for, the files they become, writing them."""
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
-from ..formats.write import FORMATS, write_piece
+from ..formats.write import FORMATS, write_piece_set
 from ..score.errors import ComposerError, OutputExistsError
 
 DEFAULT_FORMATS = "mid,musicxml"
@@ -39,12 +42,32 @@ def output_targets(args, stem: str) -> list[Path]:
 
 
 def write_outputs(piece, targets: list[Path], args) -> None:
-    """Write the piece to each target, printing each path."""
+    """Write the piece to every target as one set (all of them or none; of two runs writing the same
+    names without --force one wins, the other exits 2), printing each path. SIGTERM during the writing
+    removes the temporary files, as an error does."""
     out = Path(args.output)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ComposerError(f"-o {out}: cannot create the folder ({exc.strerror})") from None
-    for target in targets:
-        write_piece(piece, target, force=bool(args.force), midi_tuning=args.midi_tuning)
-        print(target)
+    with _terminated_as_interrupt():
+        for written in write_piece_set(piece, targets, force=bool(args.force), midi_tuning=args.midi_tuning):
+            print(written)
+
+
+@contextmanager
+def _terminated_as_interrupt():
+    """SIGTERM raises KeyboardInterrupt while the block runs (in the main thread), so that the writing
+    cleans up after itself as it does on Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)

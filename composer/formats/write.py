@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..score.errors import RenderError
-from ..score.files import atomic_write
+from ..score.files import atomic_write, atomic_write_set
 from .audio import write_wav
 from .html import write_html
 from .midi import write_midi
@@ -56,5 +56,21 @@ def write_piece(piece, path, force: bool = False, **options) -> str:
     if writer is None:
         raise RenderError(f"cannot write {str(target)!r}: unknown extension {ext or '(none)'!r} "
                           f"(accepted: {', '.join(WRITERS)})")
+    return atomic_write(target, piece_writer(piece, target, **options), force=force)
+
+
+def piece_writer(piece, path, **options):
+    """A function that writes `piece` to a given (temporary) path in the format `path`'s extension names."""
+    ext = Path(path).suffix.lower()
+    writer = WRITERS.get(ext)
+    if writer is None:
+        raise RenderError(f"cannot write {str(path)!r}: unknown extension {ext or '(none)'!r} "
+                          f"(accepted: {', '.join(WRITERS)})")
     kwargs = _writer_kwargs(ext, options)
-    return atomic_write(target, lambda tmp: writer(piece, tmp, **kwargs), force=force)
+    return lambda tmp: writer(piece, tmp, **kwargs)
+
+
+def write_piece_set(piece, paths, force: bool = False, **options) -> list[str]:
+    """Write `piece` in every format `paths` name as one transaction (`score.files.atomic_write_set`): all
+    of them or none, never the files of two runs mixed."""
+    return atomic_write_set([(Path(p), piece_writer(piece, p, **options)) for p in paths], force=force)

@@ -206,7 +206,7 @@ def test_packs_show_unknown_pack_exits_2(capsys):
 def test_grammars_list(capsys):
     code, out, err = run_cli(capsys, "grammars", "list")
     assert code == 0, err
-    lines = dict(line.split(": ", 1) for line in out.splitlines())
+    lines = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line and not line.startswith(" "))
     forms = lines["forms"].split(", ")
     assert "rounded_binary" in forms and "aaba" in forms and "rondo" in forms
     assert "classical" in lines["chords"].split(", ")
