@@ -475,8 +475,27 @@ def load_piece(path) -> PieceData:
     except ValueError as exc:
         raise PieceFileError(f"{path}: not JSON ({exc})") from None
     except RecursionError:
-        raise PieceFileError(f"{path}: JSON nested too deeply for a piece file (a piece nests a few levels)") from None
+        data = None
+    if data is None or _depth(data) > MAX_PIECE_DEPTH:    # whether the decoder's recursion limit caught it or not
+        raise PieceFileError(f"{path}: JSON nested too deeply for a piece file (a piece nests a few levels; "
+                             f"the limit is {MAX_PIECE_DEPTH})")
     return piece_from_dict(data, str(path))
+
+
+MAX_PIECE_DEPTH = 32
+
+
+def _depth(data) -> int:
+    """How deeply lists and mappings nest in `data` (counted without recursion)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (list, dict)):
+            deepest = max(deepest, depth)
+            if deepest > MAX_PIECE_DEPTH:
+                return deepest
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
 
 
 def stem_of(path) -> str:
