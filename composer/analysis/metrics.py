@@ -167,35 +167,57 @@ def _bar_grid(line: Line) -> tuple[np.ndarray, np.ndarray, int]:
 
 def groove_consistency(line: Line) -> float | None:
     """1 minus the mean Hamming distance between neighbouring bars' onset patterns (on the 1/12
-    grid), over the bar length. Bars from the first full bar (a pickup is left out) to the last."""
+    grid), over the bar length. Bars from the first full bar (a pickup is left out) to the last.
+    Worked out from the bars that hold notes (an empty bar differs from a neighbour by that bar's
+    onsets), so that a file whose notes lie far apart costs no more than one whose notes are close."""
     if not len(line):
         return None
     bar, pos, bar_len = _bar_grid(line)
     keep = bar >= 0
     if not keep.any():
         return None
-    bar, pos = bar[keep], pos[keep]
-    n_bars = int(bar.max()) + 1
+    patterns: dict[int, set[int]] = {}
+    for b, p in zip(bar[keep].tolist(), pos[keep].tolist()):
+        patterns.setdefault(b, set()).add(p)
+    n_bars = max(patterns) + 1
     if n_bars < 2:
         return None
-    grid = np.zeros((n_bars, bar_len), dtype=bool)
-    grid[bar, pos] = True
-    return float(1.0 - (grid[1:] != grid[:-1]).sum(axis=1).mean() / bar_len)
+    distance = 0
+    for b, onsets in patterns.items():
+        if b + 1 < n_bars:
+            distance += len(onsets ^ patterns.get(b + 1, set()))
+        if b > 0 and b - 1 not in patterns:
+            distance += len(onsets)
+    return float(1.0 - distance / (n_bars - 1) / bar_len)
 
 
 def empty_beat_rate(line: Line) -> float | None:
     """The share of quarter-note beats, from the first onset to the last note's end, in which no
-    note sounds."""
+    note sounds. Counted from the notes' spans (beats b where a note starts before b + 1 and ends
+    after b), never from a beats-by-notes table, so that a long silence costs nothing."""
     if not len(line):
         return None
     start = math.floor(line.onset.min() + 1e-9)
     end = math.ceil((line.onset + line.duration).max() - 1e-9)
-    beats = np.arange(start, end)
-    if not len(beats):
+    if end <= start:
         return None
-    on, off = line.onset, line.onset + line.duration
-    sounding = ((on[None, :] < beats[:, None] + 1 - 1e-9) & (off[None, :] > beats[:, None] + 1e-9)).any(axis=1)
-    return float(1.0 - sounding.mean())
+    spans = []
+    for on, off in zip(line.onset.tolist(), (line.onset + line.duration).tolist()):
+        first = math.floor(on - 1.0) - 1               # then walk up to the first beat the note sounds in
+        while not on < first + 1 - 1e-9:
+            first += 1
+        last = math.ceil(off) + 1                      # and down to the last
+        while not off > last + 1e-9:
+            last -= 1
+        first, last = max(first, start), min(last, end - 1)
+        if first <= last:
+            spans.append((first, last))
+    sounding, reach = 0, start - 1
+    for first, last in sorted(spans):
+        if last > reach:
+            sounding += last - max(first, reach + 1) + 1
+            reach = last
+    return float(1.0 - sounding / (end - start))
 
 
 def bar_repetition_rate(line: Line) -> float | None:
