@@ -403,7 +403,12 @@ def detect_midi_tuning(data: bytes) -> str:
     return "bend" if bends else "none"
 
 
-def read_midi_notes(data: bytes, channels: bool = False) -> list[tuple]:
+def _midi_file(data) -> mido.MidiFile:
+    """A MIDI file's bytes parsed, or a parsed file as it is (parsing costs seconds for a large file)."""
+    return data if isinstance(data, mido.MidiFile) else mido.MidiFile(file=io.BytesIO(data))
+
+
+def read_midi_notes(data, channels: bool = False) -> list[tuple]:
     """Notes of a MIDI file as (track, onset_quarters, duration_quarters, cents, velocity).
 
     With `channels=True` each tuple gets the MIDI channel as a sixth item. Tracks are
@@ -412,9 +417,9 @@ def read_midi_notes(data: bytes, channels: bool = False) -> list[tuple]:
     Change for it) plus the channel's bend at the note-on, scaled by the bend range
     set with RPN 0 (2 semitones when none is set); either method, or both, is read
     without being told. Notes on the drum channel 9 are percussion: key x 100 cents.
-    Sorted by track, onset, cents.
+    Sorted by track, onset, cents. `data`: the file's bytes, or the file parsed by mido.
     """
-    mid = mido.MidiFile(file=io.BytesIO(data))
+    mid = _midi_file(data)
     tpq = mid.ticks_per_beat
     bend = [0] * 16
     bend_range = [float(BEND_RANGE_SEMITONES)] * 16
@@ -470,10 +475,11 @@ def read_midi_notes(data: bytes, channels: bool = False) -> list[tuple]:
     return out
 
 
-def read_midi_lyrics(data: bytes) -> list[tuple[int, float, str]]:
-    """`lyrics` meta events of a MIDI file as (track, onset_quarters, text), in track and time
-    order; text stored as UTF-8 is decoded, any other is kept as read (Latin-1)."""
-    mid = mido.MidiFile(file=io.BytesIO(data))
+def read_midi_lyrics(data) -> list[tuple[int, float, str]]:
+    """`lyrics` meta events of a MIDI file (its bytes, or the file parsed by mido) as (track,
+    onset_quarters, text), in track and time order; text stored as UTF-8 is decoded, any other is
+    kept as read (Latin-1)."""
+    mid = _midi_file(data)
     out = []
     for index, track in enumerate(mid.tracks):
         tick = 0

@@ -21,6 +21,7 @@ from .reading import (
     TEMPO_DECIMALS,
     bars_of,
     carried_settings,
+    check_extent,
     check_tempo,
     checked_pitch,
     instrument_of,
@@ -63,8 +64,9 @@ def _midi_meta(path: Path, mid) -> dict:
                 info["keys"].append((Fraction(tick, tpq),) + _midi_key_signature(path, msg.key))
             elif msg.type == "text" and msg.text.startswith(MIDI_PREFIX) and "provenance" not in info:
                 info["provenance"] = parse_provenance(msg.text)
-            elif msg.type == "track_name" and index not in info["names"] and msg.name.strip():
-                info["names"][index] = text_of_midi(msg.name.strip())
+            elif msg.type == "track_name" and index not in info["names"] and text_of_midi(msg.name).strip():
+                # Decoded before it is stripped: a UTF-8 byte read as Latin-1 can be a space (0x85, 0xA0).
+                info["names"][index] = text_of_midi(msg.name).strip()
             elif msg.type == "program_change":
                 info["programs"].setdefault((index, msg.channel), msg.program)
         info["length_ticks"] = max(info["length_ticks"], tick)
@@ -95,8 +97,11 @@ def read_midi(path) -> PieceData:
     mid = _parse_midi(path, data)
     tpq = mid.ticks_per_beat
     meta = _midi_meta(path, mid)
+    meter = meter_of(path, *meta["meter"][1:]) if meta["meter"] else Meter(4, 4)
+    check_extent(path, notes=sum(1 for track in mid.tracks for msg in track if msg.type == "note_on"),
+                 parts=len(mid.tracks), bars=bars_of(Fraction(meta["length_ticks"], tpq), meter))
     try:
-        raw = read_midi_notes(data, channels=True)
+        raw = read_midi_notes(mid, channels=True)
     except Exception as exc:  # noqa: BLE001 - whatever the bytes make the note reader raise, in one line
         raise read_error(path, f"corrupt MIDI note data ({reason_of(exc)})") from None
     # read_midi_notes gives quarters as floats of tick / tpq; round back to the exact tick.
@@ -120,8 +125,7 @@ def read_midi(path) -> PieceData:
         program = 0 if drums else meta["programs"].get((track, members[0][1]), 0)
         parts.append(Part(name=name, role=PERCUSSION_ROLE if drums else MELODY_ROLE,
                           instrument=instrument_of(name, program, notes), notes=notes))
-    _attach_midi_lyrics(path, data, tpq, grouped, parts)
-    meter = meter_of(path, *meta["meter"][1:]) if meta["meter"] else Meter(4, 4)
+    _attach_midi_lyrics(path, mid, tpq, grouped, parts)
     tempo = meta["tempo"][1] if meta["tempo"] else DEFAULT_MIDI_TEMPO_BPM
     last_end = max(n.end for p in parts for n in p.notes)
     length = max(Fraction(meta["length_ticks"], tpq), last_end)
@@ -130,7 +134,7 @@ def read_midi(path) -> PieceData:
                  chords=[], keys=key_changes(path, meta["keys"]), settings=carried_settings(meta.get("provenance")))
 
 
-def _attach_midi_lyrics(path: Path, data: bytes, tpq: int, grouped: dict, parts: list[Part]) -> None:
+def _attach_midi_lyrics(path: Path, data, tpq: int, grouped: dict, parts: list[Part]) -> None:
     """Put each `lyrics` event on the note of its track that starts at its tick (see the module docstring)."""
     try:
         events = read_midi_lyrics(data)
@@ -140,6 +144,7 @@ def _attach_midi_lyrics(path: Path, data: bytes, tpq: int, grouped: dict, parts:
         return
     by_track = {track: part for (track, drums), part in zip(sorted(grouped), parts) if not drums}
     continues: dict[int, bool] = {}
+    starting: dict[int, dict] = {}
     for track, onset_q, text in events:
         part = by_track.get(track)
         going_on = text.endswith("-") and len(text) > 1
@@ -150,10 +155,18 @@ def _attach_midi_lyrics(path: Path, data: bytes, tpq: int, grouped: dict, parts:
             continue
         offset = Fraction(round(onset_q * tpq), tpq)
         syllabic = ("middle" if before else "begin") if going_on else ("end" if before else "single")
-        for i, n in enumerate(part.notes):
-            if n.offset == offset and n.lyric is None:
-                part.notes[i] = _with_lyric(n, Lyric(shown.strip(), syllabic))
-                break
+        starts = starting.setdefault(track, _notes_by_offset(part))
+        i = next((i for i in starts.get(offset, ()) if part.notes[i].lyric is None), None)
+        if i is not None:
+            part.notes[i] = _with_lyric(part.notes[i], Lyric(shown.strip(), syllabic))
+
+
+def _notes_by_offset(part: Part) -> dict[Fraction, list[int]]:
+    """The indices of a part's notes by their offset, in order."""
+    out: dict[Fraction, list[int]] = {}
+    for i, n in enumerate(part.notes):
+        out.setdefault(n.offset, []).append(i)
+    return out
 
 
 def _with_lyric(n: Note, lyric: Lyric | None) -> Note:

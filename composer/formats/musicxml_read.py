@@ -24,6 +24,7 @@ from .reading import (
     MELODY_ROLE,
     bars_of,
     carried_settings,
+    check_extent,
     check_tempo,
     checked_pitch,
     instrument_of,
@@ -57,7 +58,11 @@ def _mxl_score_bytes(path: Path, data: bytes) -> bytes:
                                and n.lower().endswith((".xml", ".musicxml"))), None)
             if target not in names:
                 raise read_error(path, "the .mxl archive holds no MusicXML score")
-            return archive.read(target)
+            with archive.open(target) as member:    # never more than the limit, whatever the header says
+                score = member.read(MAX_MXL_UNCOMPRESSED_BYTES + 1)
+            if len(score) > MAX_MXL_UNCOMPRESSED_BYTES:
+                raise read_error(path, f"the .mxl archive unpacks to more than {MAX_MXL_UNCOMPRESSED_BYTES} bytes")
+            return score
     except ReadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, KeyError) as exc:
@@ -85,8 +90,16 @@ def _score_root(path: Path, data: bytes) -> ET.Element:
         raise read_error(path, "score-timewise MusicXML is not supported (accepted: score-partwise)")
     if root.tag != "score-partwise":
         raise read_error(path, f"not a MusicXML file (the root element is <{root.tag}>, expected <score-partwise>)")
-    if root.find("part") is None:
+    parts = root.findall("part")
+    if not parts:
         raise read_error(path, "the MusicXML holds no parts")
+    # Counted before music21 reads the score, which takes time growing with the square of a part's measures.
+    check_extent(path, notes=sum(1 for _ in root.iter("note")), parts=len(parts),
+                 bars=max(len(p.findall("measure")) for p in parts))
+    for signature in root.iter("time"):      # one partita cannot read is refused before music21 lays it out
+        beats, beat_type = signature.findtext("beats", ""), signature.findtext("beat-type", "")
+        if beats.strip().isdigit() and beat_type.strip().isdigit():
+            meter_of(path, int(beats), int(beat_type))
     return root
 
 
@@ -215,7 +228,16 @@ def read_musicxml_file(path: Path):
     score = _music21_score(path, root)
     if not score.parts:
         raise read_error(path, "the MusicXML holds no parts")
+    check_extent(path, bars=bars_of(Fraction(score.highestTime), _score_meter(path, score)))  # a long <forward>
     return root, score
+
+
+def _score_meter(path: Path, score) -> Meter:
+    """The score's first time signature (4/4 where it has none)."""
+    from music21 import meter as m21meter  # deferred: music21 takes about 0.5 s to import
+
+    signature = score.recurse().getElementsByClass(m21meter.TimeSignature).first()
+    return meter_of(path, signature.numerator, signature.denominator) if signature is not None else Meter(4, 4)
 
 
 def read_musicxml_score(path):
@@ -243,7 +265,6 @@ def read_musicxml(path) -> PieceData:
 
 
 def _piece_from_score(path: Path, score) -> PieceData:
-    from music21 import meter as m21meter  # deferred: music21 takes about 0.5 s to import
     from music21 import tempo as m21tempo  # deferred: music21 takes about 0.5 s to import
 
     keys = _percussion_keys()
@@ -251,13 +272,13 @@ def _piece_from_score(path: Path, score) -> PieceData:
     parts = [p for p in read if p is not None]
     if not parts:
         raise read_error(path, "the MusicXML holds no notes")
-    signature = score.recurse().getElementsByClass(m21meter.TimeSignature).first()
-    meter = meter_of(path, signature.numerator, signature.denominator) if signature is not None else Meter(4, 4)
+    meter = _score_meter(path, score)
     mark = score.recurse().getElementsByClass(m21tempo.MetronomeMark).first()
     bpm = mark.getQuarterBPM() if mark is not None and mark.number is not None else None
     tempo = check_tempo(path, bpm, "metronome mark") if bpm is not None else DEFAULT_MUSICXML_TEMPO_BPM
     last_end = max(n.end for p in parts for n in p.notes)
     length = max(Fraction(score.highestTime), last_end)
+    check_extent(path, notes=sum(len(p.notes) for p in parts), bars=bars_of(length, meter))
     title = (score.metadata.bestTitle if score.metadata is not None else None) or path.stem
     return PieceData(title=str(title), meter=meter, tempo_bpm=tempo, bars=bars_of(length, meter), parts=parts,
                  chords=[], keys=_m21_keys(path, score, read))

@@ -54,7 +54,7 @@ def parse_provenance(text: str) -> dict | None:
         text = text[len(MIDI_PREFIX):]
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):     # RecursionError: nested deeper than the decoder goes
         return None
     if not isinstance(data, dict) or not isinstance(data.get("spec"), dict) or data.get("format") != PROVENANCE_FORMAT:
         return None

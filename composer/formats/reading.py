@@ -9,10 +9,16 @@ from theory import Key, Meter, Pitch, TheoryError
 from theory.key import MAJOR_TONICS_BY_FIFTHS, MINOR_TONICS_BY_FIFTHS
 
 from ..score.errors import ReadError
+from ..score.limits import MAX_BARS, MAX_NOTES
 from ..score.notes import Instrument, KeyChange, Note
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_MXL_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_MXL_UNCOMPRESSED_BYTES = MAX_FILE_BYTES     # a compressed score unpacks to no more than a plain one
+# A file is read as far as partita composes: every piece it writes reads back, and nothing longer does, so
+# that no analysis meets more notes or bars than composing makes.
+MAX_READ_NOTES = MAX_NOTES
+MAX_READ_BARS = MAX_BARS
+MAX_READ_PARTS = 64
 MIDI_EXTENSIONS = (".mid", ".midi")
 MUSICXML_EXTENSIONS = (".musicxml", ".xml", ".mxl")
 DEFAULT_MIDI_TEMPO_BPM = 120.0
@@ -99,6 +105,17 @@ def instrument_of(name: str, program: int, notes: list[Note]) -> Instrument:
 
 def bars_of(length: Fraction, meter: Meter) -> int:
     return max(1, math.ceil(length / meter.bar_quarters))
+
+
+def check_extent(path: Path, notes: int | None = None, parts: int | None = None, bars: int | None = None) -> None:
+    """Refuse a file with more notes, parts or bars than partita reads (checked before the costly step
+    where the count is known early, and again on what was read)."""
+    for count, limit, what in ((notes, MAX_READ_NOTES, "notes"), (parts, MAX_READ_PARTS, "parts"),
+                               (bars, MAX_READ_BARS, "bars")):
+        if count is not None and count > limit:
+            raise read_error(path, f"the file holds {count} {what}, above the limit of {limit} {what} "
+                                   f"(the most partita composes)" if what != "parts" else
+                                   f"the file holds {count} parts, above the limit of {limit} parts")
 
 
 def key_changes(path: Path, changes: list[tuple[Fraction, int, bool]]) -> list[KeyChange]:
