@@ -25,18 +25,27 @@ def atomic_write(path, fill, force: bool = False) -> str:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"cannot create the folder {str(folder)!r} for {str(target)!r} ({exc.strerror})") from None
-    tmp = _temporary(target, folder)
+    _refuse_folder(target)
+    tmp = None
     try:
+        tmp = _temporary(target, folder)
         fill(tmp)
         os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    except OSError as exc:      # a full disk, a file-size limit, a name too long, no permission
+        raise RenderError(f"cannot write {str(target)!r} ({exc.strerror or exc})") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
     return str(target)
+
+
+def _refuse_folder(target: Path) -> None:
+    if target.is_dir():
+        raise RenderError(f"cannot write {str(target)!r}: a folder has that name (--force replaces files only)")
 
 
 def atomic_write_text(path, text: str, force: bool = False) -> str:
@@ -47,9 +56,12 @@ def atomic_write_text(path, text: str, force: bool = False) -> str:
 _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp(\.[^.]*)?$")
 
 
+_TEMPORARY_NAME_CHARS = 100   # of the target's name in a temporary's: it must fit where the target's fits
+
+
 def _temporary(target: Path, folder: Path) -> str:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=f".tmp{target.suffix.lower()}",
-                               dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:_TEMPORARY_NAME_CHARS]}.{os.getpid()}.",
+                               suffix=f".tmp{target.suffix.lower()[:_TEMPORARY_NAME_CHARS]}", dir=folder)
     os.close(fd)
     return tmp
 
@@ -97,7 +109,10 @@ def atomic_write_set(jobs, force: bool = False) -> list[str]:
         except OSError as exc:
             raise RenderError(f"cannot create the folder {str(folder)!r} ({exc.strerror})") from None
         remove_stale_temporaries(folder)
+    for path, _ in jobs:
+        _refuse_folder(Path(path))
     claimed: list[Path] = []
+    target = None
     try:
         for path, fill in jobs:
             target = Path(path)
@@ -111,13 +126,15 @@ def atomic_write_set(jobs, force: bool = False) -> list[str]:
             else:
                 _claim(tmp, target)
             claimed.append(target)
-    except BaseException:
+    except BaseException as exc:
         if not force:
-            for target in claimed:      # only what this run created: the set is all or nothing
+            for done in claimed:        # only what this run created: the set is all or nothing
                 try:
-                    os.unlink(target)
+                    os.unlink(done)
                 except OSError:
                     pass
+        if isinstance(exc, OSError):    # a full disk, a file-size limit, a name too long, no permission
+            raise RenderError(f"cannot write {str(target)!r} ({exc.strerror or exc})") from None
         raise
     finally:
         for tmp, _ in written:
