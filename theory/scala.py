@@ -12,6 +12,11 @@ The format (Manuel Op de Coul, huygens-fokker.org/scala/scl_format.html):
   normally the octave (``2/1`` or ``1200.0``), but it may be a stretched one such as
   ``1208.0`` or a tritave.
 
+A Scala file carried inside another file (a piece file keeps the text of its tuning, so that it
+renders alone) is kept in memory by `carry_scl`, under a name `carried:<sha256 prefix>/<file
+name>` that a `Key`'s tuning uses like a path: it is never written to disk, and a path named
+inside a file is never opened.
+
 `read_scl` gives a `Tuning` whose name is the description, whose degrees are 0 plus all
 pitches but the last, and whose period is the last pitch. Values must rise and be
 positive. A malformed file (wrong count, a value that is not a number, a negative or
@@ -20,9 +25,10 @@ the file and the line.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from .datafile import read_regular_file
 from .errors import DataFileError, ParseError
@@ -36,12 +42,42 @@ _RATIO = re.compile(r"^([0-9]{1,12})(?:/([0-9]{1,12}))?$")
 _CENTS = re.compile(r"^[+-]?([0-9]{1,12}\.[0-9]{0,12}|\.[0-9]{1,12})$")
 
 
+CARRIED_PREFIX = "carried:"
+_CARRIED: dict[str, bytes] = {}
+
+
+def carry_scl(name: str, text: str) -> str:
+    """Keep the text of a Scala file carried inside another file, checked as any Scala file is (a
+    DataFileError names `name` for anything wrong), and return the name a Key's tuning gives it:
+    'carried:<first 16 hex digits of its sha256>/<file name>'. Nothing is read from or written to disk."""
+    shown = PurePath(str(name)).name[:120] or "tuning.scl"
+    data = text.encode("utf-8", errors="replace")
+    try:
+        read_scl(data, name=shown)      # checked as any Scala file; the Tuning is read again where a key uses it
+    except DataFileError as exc:
+        raise DataFileError(str(exc).replace("<scl bytes>", f"the carried Scala file {shown!r}", 1)) from None
+    ident = f"{CARRIED_PREFIX}{hashlib.sha256(data).hexdigest()[:16]}/{shown}"
+    _CARRIED[ident] = data
+    return ident
+
+
+def scl_text(path_or_name) -> str:
+    """The text of a Scala file: one carried (`carry_scl`) or a regular file of at most MAX_SCL_BYTES."""
+    return _decode(*_source_and_bytes(path_or_name))
+
+
 def _source_and_bytes(path_or_text) -> tuple[str, bytes]:
-    """A Path, a str path (no newline) or bytes read from one; a str holding newlines is the text."""
+    """A Path, a str path (no newline) or bytes read from one; a str holding newlines is the text; a
+    carried Scala file by its name."""
     if isinstance(path_or_text, (bytes, bytearray)):
         return "<scl bytes>", bytes(path_or_text)
     if isinstance(path_or_text, str) and ("\n" in path_or_text or "\r" in path_or_text):
         return "<scl text>", path_or_text.encode("utf-8")
+    if isinstance(path_or_text, str) and path_or_text.startswith(CARRIED_PREFIX):
+        if path_or_text not in _CARRIED:
+            raise DataFileError(f"{path_or_text}: a carried Scala file is known only to the process that read "
+                                f"the file carrying it")
+        return PurePath(path_or_text).name, _CARRIED[path_or_text]
     path = Path(path_or_text)
     return str(path), read_regular_file(path, MAX_SCL_BYTES, "Scala file")
 

@@ -21,12 +21,12 @@ from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
-from corpora.loader import cache_dir
 from theory import Chord, Key, Meter, Pitch, TheoryError
 from theory.datafile import read_regular_file
 from theory.errors import DataFileError
 from theory.pitch import Spelling, parse_spelling
-from theory.scala import MAX_SCL_BYTES
+from theory.scala import MAX_SCL_BYTES, carry_scl, scl_text
+from theory.schema import short_repr
 
 from ..fill.result import FillResult
 from ..plan.planner import plan_piece
@@ -46,6 +46,7 @@ PIECE_SUFFIX = ".piece.json"
 
 
 MAX_TITLE_CHARS = 200
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 _FRACTION_TEXT = re.compile(r"\s*-?(\d{1,24}(/\d{1,24})?|\d{0,24}\.\d{1,24}([eE][-+]?\d{1,2})?|\d{1,24}[eE][-+]?\d{1,2})\s*")
 
 
@@ -131,8 +132,8 @@ def _scala_files(piece: PieceData) -> dict:
     for key in [k.key for k in piece.keys] + [c.key for c in piece.chords]:
         if key.tuning and key.tuning.lower().endswith(".scl") and key.tuning not in out:
             try:
-                out[key.tuning] = Path(key.tuning).read_text(encoding="utf-8")
-            except OSError:
+                out[key.tuning] = scl_text(key.tuning)
+            except DataFileError:
                 pass
     return out
 
@@ -207,8 +208,18 @@ class _Reader:
         self.tunings = tunings or {}      # a Scala path in the file -> the path of its text here
 
     def fail(self, field: str, message: str, received=None) -> PieceFileError:
-        got = f", received {received!r}"[:120] if received is not None else ""
+        got = f", received {short_repr(received)}" if received is not None else ""
         return PieceFileError(f"{self.source}: field {field!r}: {message}{got}")
+
+    def text(self, data: dict, name: str, field: str) -> str:
+        """A title, a name or a syllable: one line of printable text, as in a spec."""
+        value = self.get(data, name, str, field)
+        if len(value) > MAX_TITLE_CHARS:      # as a spec's: a title is copied into every file written
+            raise self.fail(field, f"is longer than {MAX_TITLE_CHARS} characters", value[:40] + "...")
+        if m := _UNPRINTABLE.search(value):
+            raise self.fail(field, f"holds U+{ord(m.group()):04X}, a control character, a line break or a lone "
+                                   f"surrogate (text of one printable line is accepted)", value[:40])
+        return value
 
     def get(self, data: dict, name: str, kind, field: str | None = None):
         field = field or name
@@ -281,7 +292,8 @@ class _Reader:
         lyric = ornament = None
         if len(row) >= 5 and row[4] is not None:
             lyric_data = self.get({"l": row[4]}, "l", dict, field + "[4]")
-            lyric = Lyric(str(lyric_data.get("text", "")), str(lyric_data.get("syllabic", "single")),
+            lyric = Lyric(self.text({"text": "", **lyric_data}, "text", field + "[4].text"),
+                          str(lyric_data.get("syllabic", "single")),
                           bool(lyric_data.get("extend", False)))
         if len(row) == 6:
             ornament = self.ornament(row[5], field + "[5]")
@@ -328,9 +340,7 @@ def piece_from_dict(data: dict, source: str = "<piece>", replan: bool = True) ->
     bars = r.number(data, "bars", "bars", 1, MAX_BARS, integer=True)
     length = bars * meter.bar_quarters
     seed = r.number(data, "seed", "seed", 0, MAX_SEED, integer=True)
-    title = r.get(data, "title", str)
-    if len(title) > MAX_TITLE_CHARS:      # as a spec's: a title is copied into every file written
-        raise r.fail("title", f"is longer than {MAX_TITLE_CHARS} characters", title[:40] + "...")
+    title = r.text(data, "title", "title")
     settings = dict(r.get(data, "settings", dict))
     parts = []
     rows = [r.get(p, "notes", list, f"parts[{i}].notes") for i, p in enumerate(r.get(data, "parts", list))]
@@ -339,7 +349,7 @@ def piece_from_dict(data: dict, source: str = "<piece>", replan: bool = True) ->
     for i, p in enumerate(r.get(data, "parts", list)):
         field = f"parts[{i}]"
         inst = r.get(p, "instrument", dict, field + ".instrument")
-        instrument = Instrument(str(inst.get("name", "")),
+        instrument = Instrument(r.text({"name": "", **inst}, "name", field + ".instrument.name"),
                                 r.number(inst, "program", field + ".instrument.program", 0, 127, integer=True),
                                 Pitch(float(r.number(inst, "low", field + ".instrument.low", 0, 12800))),
                                 Pitch(float(r.number(inst, "high", field + ".instrument.high", 0, 12800))))
@@ -347,13 +357,17 @@ def piece_from_dict(data: dict, source: str = "<piece>", replan: bool = True) ->
         late = next((j for j, n in enumerate(notes) if n.end > length), None)
         if late is not None:
             raise r.fail(f"{field}.notes[{late}]", f"ends after the piece's {bars} bars", _note(notes[late])[:2])
-        parts.append(Part(r.get(p, "name", str, field + ".name"), r.get(p, "role", str, field + ".role"),
+        parts.append(Part(r.text(p, "name", field + ".name"), r.text(p, "role", field + ".role"),
                           instrument, notes))
     keys = [KeyChange(r.fraction(r.get(k, "offset", (str, int), f"keys[{i}].offset"), f"keys[{i}].offset"),
                       r.key(r.get(k, "key", dict, f"keys[{i}].key"), f"keys[{i}].key"))
             for i, k in enumerate(r.get(data, "keys", list))]
     if not keys:
         raise r.fail("keys", "needs at least one key", [])
+    outside = next((i for i, k in enumerate(keys) if not 0 <= k.offset < length), None)
+    if outside is not None:
+        raise r.fail(f"keys[{outside}].offset", f"must lie within the piece's {bars} bars (0 to {length} quarters)",
+                     str(keys[outside].offset))
     chords = []
     for i, c in enumerate(r.get(data, "chords", list)):
         field = f"chords[{i}]"
@@ -409,31 +423,22 @@ def _fill_of(piece: PieceData, recorded) -> "FillResult":
 
 
 def _scala_here(files, r: _Reader) -> dict:
-    """Scala files carried by a piece file (path named -> where its text is here): the original path when
-    it is still a regular file holding the same text, else a copy in partita's cache (named by content)."""
+    """Scala files carried by a piece file (path named -> the name `theory.scala.carry_scl` keeps its text
+    under, in memory): a path named inside a file is never opened, and nothing is written to disk."""
     if files is None:
         return {}
     files = r.get({"s": files}, "s", dict, "scala")
     out = {}
     for name, text in files.items():
+        field = f"scala[{short_repr(name)}]"
         if not isinstance(text, str):
-            raise r.fail(f"scala[{name!r}]", "must be the text of a Scala file", type(text).__name__)
-        try:   # only a regular file of a Scala file's size is read (never a device, a pipe, a folder)
-            if read_regular_file(name, MAX_SCL_BYTES, "Scala file").decode("utf-8") == text:
-                out[name] = name
-                continue
-        except (DataFileError, UnicodeDecodeError):
-            pass
-
-        copy = cache_dir() / "scala" / hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] / Path(name).name
+            raise r.fail(field, "must be the text of a Scala file", type(text).__name__)
+        if len(text) > MAX_SCL_BYTES:
+            raise r.fail(field, f"the Scala text is {len(text)} characters, above the limit of {MAX_SCL_BYTES}")
         try:
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            if not copy.exists():
-                copy.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise PieceFileError(f"{r.source}: cannot keep the Scala file {name!r} it carries "
-                                 f"({exc.strerror}) in {copy.parent}") from None
-        out[name] = str(copy)
+            out[name] = carry_scl(name, text)
+        except DataFileError as exc:
+            raise r.fail(field, f"is not a Scala file ({exc})") from None
     return out
 
 

@@ -4,7 +4,7 @@ section keys as key names or relations.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from theory import Key, Meter, TheoryError
 from theory.cycle import Cycle, list_cycles, load_cycle
@@ -57,7 +57,9 @@ def read_key(data: dict, ck: SpecChecker) -> Key | None:
             if tuning.lower().endswith(".scl") and ck.carried is not None:
                 # The Scala file the file carries, named as the spec names it or as its folder resolved it.
                 named = (tuning, str(Path(ck.doc.source).parent / tuning))
-                tuning = next((ck.carried[n] for n in named if n in ck.carried), None)
+                same_name = [v for n, v in ck.carried.items() if PurePath(n).name == PurePath(tuning).name]
+                tuning = next((ck.carried[n] for n in named if n in ck.carried),
+                              same_name[0] if len(same_name) == 1 else None)   # a file saved again names it so
                 if tuning is None:
                     ck.add(("scale", "tuning"), "a spec carried inside a file names a Scala file it does not "
                                                 "carry, which partita does not open from a file",

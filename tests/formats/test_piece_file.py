@@ -474,3 +474,19 @@ def test_render_needs_nothing_but_the_piece_file(capsys, tmp_path):
     code, out, err = run_cli(capsys, "render", path, "-o", tmp_path / "out", "--formats", "mid")
     assert (code, err) == (0, "")
     assert (tmp_path / "out" / "ratios.mid").read_bytes() == expected
+
+
+def test_a_carried_scala_file_is_kept_in_memory_and_a_piece_saved_again_still_renders(tmp_path, monkeypatch):
+    # The Scala text a piece file carries is read from the file, never from the path it names, and nothing
+    # goes to partita's cache; a piece saved again from a loaded one carries the same text.
+    monkeypatch.setenv("PARTITA_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "ratios.scl").write_text(SCALA, encoding="utf-8")
+    (tmp_path / "ratios.yaml").write_text(SCALA_SPEC, encoding="utf-8")
+    piece = compose(tmp_path / "ratios.yaml", seed=2, filler="rules")
+    first = piece.save(tmp_path / "first.piece.json")
+    (tmp_path / "ratios.scl").write_text(SCALA.replace("8/7", "9/8"), encoding="utf-8")   # changed since
+    loaded = Piece.load(first)
+    again = Piece.load(loaded.save(tmp_path / "again.piece.json"))
+    assert midi_bytes(again) == midi_bytes(loaded) == midi_bytes(piece)
+    assert str(loaded.keys[0].key) == str(piece.keys[0].key)          # named by the file name, as before
+    assert not (tmp_path / "cache").exists()
