@@ -12,6 +12,7 @@ from .errors import ComposerError
 
 MAX_BARS = 1024              # bars (or cycles) in a whole piece, repeats included
 MAX_NOTES = 200_000          # notes in a whole piece, all parts
+MAX_PITCHED_PARTS = 15       # parts that are not percussion: a MIDI file's 16 channels less the drum channel
 DEFAULT_TIME_BUDGET_S = 60.0  # seconds compose may take before it stops with an error
 
 

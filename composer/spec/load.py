@@ -84,12 +84,16 @@ def load_spec(spec: str | Path | dict, *, source: str | None = None, carried: di
 
 
 # Text may hold line breaks and tabs (lyrics, notes); no other control character (an escape sequence would
-# reach a terminal through `explain`, and XML 1.0 cannot hold most of them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# reach a terminal through `explain`, and XML 1.0 cannot hold most of them), and no lone surrogate (half of
+# a pair that YAML's "\ud83c" escapes can give, which no file can encode). A title or a name is one line.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
+_ONE_LINE_KEYS = ("title", "name")
 
 
 def _control_characters(doc: YamlDocument) -> list[Problem]:
-    """A problem for every text value of the spec (or key) that holds a control character."""
+    """A problem for every text value of the spec (or key) that holds a control character, a lone
+    surrogate, or (a title or a name) a line break."""
     out: list[Problem] = []
 
     def walk(value, path: tuple) -> None:
@@ -101,11 +105,19 @@ def _control_characters(doc: YamlDocument) -> list[Problem]:
         elif isinstance(value, list):
             for i, v in enumerate(value):
                 walk(v, path + (i,))
-        elif isinstance(value, str) and (m := _CONTROL.search(value)):
-            out.append(Problem(path=path, message=f"text holds the control character U+{ord(m.group()):04X}",
+        elif isinstance(value, str):
+            one_line = bool(path) and path[-1] in _ONE_LINE_KEYS
+            m = _CONTROL.search(value) or (_LINE_BREAK.search(value) if one_line else None)
+            if m is None:
+                return
+            code = f"U+{ord(m.group()):04X}"
+            message = (f"text holds the lone surrogate {code} (half of a UTF-16 pair; write the character itself)"
+                       if "\ud800" <= m.group() <= "\udfff" else f"text holds the line break {code}, in text of one "
+                       f"line" if _LINE_BREAK.match(m.group()) else f"text holds the control character {code}")
+            out.append(Problem(path=path, message=message,
                                source=doc.source, line=doc.line_of(path),
                                received=ascii(value[:40]) + ("..." if len(value) > 40 else ""),
-                               accepted="printable text, line breaks and tabs"))
+                               accepted="printable text" + ("" if one_line else ", line breaks and tabs")))
 
     walk(doc.data, ())
     return out

@@ -10,6 +10,7 @@ from theory.cycle import Cycle
 
 from .. import grammar
 from ..score.errors import ComposerError, LyricsError
+from ..score.limits import MAX_PITCHED_PARTS
 from ..text.lyrics import parse_lyrics
 from .checker import SpecChecker, check_name
 from .model import DEFAULT_RANGES, DEFAULT_VELOCITY, PartSpec
@@ -46,6 +47,11 @@ def read_parts(items: list, ck: SpecChecker, given: bool, meter: Meter | None, h
 def _read_parts(items: list, ck: SpecChecker, given: bool, meter: Meter | None, harmony: str = "functional",
                 cycle: Cycle | None = None):
     used_names: dict[str, int] = {}
+    pitched = [p.get("role") for p in items if p.get("role") != "percussion"]
+    if len(pitched) > MAX_PITCHED_PARTS:
+        ck.add(("parts",), f"at most {MAX_PITCHED_PARTS} parts that are not percussion (a MIDI file has "
+               f"{MAX_PITCHED_PARTS} channels for them beside the drum channel)", received=f"{len(pitched)} parts",
+               accepted=f"1 to {MAX_PITCHED_PARTS} parts, and any number of percussion parts")
     if given and not any(p.get("role") == "melody" for p in items):
         ck.add(("parts",), "a spec needs at least one part with role 'melody'",
                received=[p.get("role") for p in items], accepted="melody, bass, chords")
