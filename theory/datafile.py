@@ -50,8 +50,11 @@ class _ReadableScalars:
             return super().construct_object(node, deep)
         except (ValueError, KeyError, TypeError, OverflowError) as exc:
             kind = str(node.tag).rsplit(":", 1)[-1]
+            text = str(node.value)
+            # Python's own message for a long integer suggests a call that a spec's writer cannot make.
+            reason = f"a number of {len(text)} digits" if "int_max_str_digits" in str(exc) else str(exc)
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {str(node.value)[:40]!r} as {kind} ({exc}); quote it to give text",
+                None, None, f"cannot read {text[:40]!r} as {kind} ({reason}); quote it to give text",
                 node.start_mark) from None
 
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
+
+from theory.datafile import read_regular_file
+from theory.errors import DataFileError
 
 from ..score.errors import ComposerError
 from .check_input import EPS, _voices, read_score
 
 GIVEN_RULE = "given-voice"
+MAX_EXERCISE_BYTES = 100_000       # an exercise.json is a few hundred bytes
 
 
 @dataclass(frozen=True)
@@ -28,10 +32,17 @@ def read_exercise(path) -> ExerciseFile:
     """The key, the rule set and the given voices of an exercise.json (and its exercise.musicxml)."""
     p = Path(path)
     try:
-        info = json.loads(p.read_text(encoding="utf-8"))
+        info = json.loads(read_regular_file(p, MAX_EXERCISE_BYTES, "exercise file").decode("utf-8"))
         key, rules, score_name = info["key"], info["rules"], info["files"]["exercise"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ComposerError(f"--exercise {path}: not an exercise.json that partita exercise wrote ({exc})") from None
+    except DataFileError as exc:
+        raise ComposerError(f"--exercise: {exc}") from None
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)[:120]
+        raise ComposerError(f"--exercise {path}: not an exercise.json that partita exercise wrote ({reason})") from None
+    # The score is the exercise's own, beside it: a name, never a path that leads elsewhere.
+    if not isinstance(score_name, str) or PurePath(score_name).name != score_name or score_name in ("", ".", ".."):
+        raise ComposerError(f"--exercise {path}: its score must be a file beside it, named without a folder "
+                            f"(received {str(score_name)[:60]!r})")
     score = read_score(p.parent / score_name)
     given = tuple((v.part_name, tuple((n.onset, n.cents, n.name) for n in v.notes)) for v in _voices(score))
     return ExerciseFile(str(key), str(rules), given)

@@ -70,11 +70,11 @@ def cmd_refill(args) -> int:
 def cmd_explain(args) -> int:
     piece = compose(args.spec, seed=args.seed, filler=args.filler, temperature=args.temperature, top_p=args.top_p,
                     max_copied_run=args.max_copied_run)
-    if args.note:
+    if args.note is not None:
         bar_text, _, beat_text = args.note.partition(":")
         try:
             bar, beat = int(bar_text), float(beat_text or 1)
-            if not math.isfinite(beat):
+            if not math.isfinite(beat) or beat < 1:       # beats are counted from 1
                 raise ValueError(beat_text)
         except ValueError:
             raise ComposerError(f"--note: cannot read {args.note!r} (accepted: BAR or BAR:BEAT, e.g. 5 or 5:2.5)") from None
