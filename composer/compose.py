@@ -34,7 +34,7 @@ from .spec.model import Spec
 
 
 def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str = DEFAULT_FILLER,
-            time_budget_s: float | None = DEFAULT_TIME_BUDGET_S, temperature: float = 1.0,
+            time_budget_s: float | Budget | None = DEFAULT_TIME_BUDGET_S, temperature: float = 1.0,
             top_p: float = 0.95, max_copied_run: int | None = None) -> Piece:
     """Compose a piece from a spec (a YAML path, YAML text, a dict or a loaded `Spec`).
 
@@ -42,12 +42,13 @@ def compose(spec: str | Path | dict | Spec, seed: int | None = None, filler: str
     `filler` chooses what writes the melodies: 'neural' (the trained rhythm and melody models, whose
     choices are masked by the hard constraints) or 'rules' (hand weights under the same constraints).
     `temperature` and `top_p` shape the neural filler's draws (lower: safer, more predictable).
-    `time_budget_s` bounds the time compose may take (None: no bound); past it, LimitError.
+    `time_budget_s` bounds the time compose may take (None: no bound); past it, LimitError. A `Budget`
+    given instead is shared with what comes after (the command line's budget covers writing the files).
     `max_copied_run` overrides the spec's `constraints.max_copied_run` (default 16 notes; 0: off): a
     melody slot that copies a run that long from a tune of the models' training corpora is drawn
     again. `piece.originality` reports the longest copied run.
     """
-    budget = Budget(time_budget_s)
+    budget = time_budget_s if isinstance(time_budget_s, Budget) else Budget(time_budget_s)
     if filler not in FILLERS:
         raise ComposerError(f"unknown filler {filler!r} (accepted: {', '.join(FILLERS)})")
     sampling = sampling_settings(temperature, top_p)

@@ -15,6 +15,7 @@ from ..plan.explain import explain_json
 from ..prompt import prompt_to_spec
 from ..score.errors import ComposerError, OutputExistsError
 from ..score.files import atomic_write_text
+from ..score.limits import Budget
 from ..spec.model import stem_of_title
 from .outputs import output_targets, write_outputs
 
@@ -33,14 +34,15 @@ def cmd_compose(args) -> int:
         print(chosen.yaml_text().rstrip("\n"))
     else:
         targets = output_targets(args, Path(args.spec).stem)
-    piece = compose(spec, seed=args.seed, filler=args.filler, time_budget_s=args.time_budget,
+    budget = Budget(args.time_budget)         # composing and writing the files
+    piece = compose(spec, seed=args.seed, filler=args.filler, time_budget_s=budget,
                     temperature=args.temperature, top_p=args.top_p, max_copied_run=args.max_copied_run)
     for notice in getattr(piece.spec, "notices", ()):
         print(f"note: {notice}", file=sys.stderr)
     if spec_file is not None:
         Path(args.output).mkdir(parents=True, exist_ok=True)
         print(atomic_write_text(spec_file, chosen.yaml_text(), force=bool(args.force)))
-    write_outputs(piece, targets, args)
+    write_outputs(piece, targets, args, budget=budget)
     return 0
 
 

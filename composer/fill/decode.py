@@ -41,10 +41,8 @@ def step_ok(key, a: float, b: float, max_leap_semitones: int, a_chord=None, b_ch
 
 def _chord_sounding(plan: Plan, offset, before: bool = False):
     """The chord (a theory Chord) sounding at `offset`, or just before it; None where none does."""
-    for event in plan.chords:
-        if (event.offset < offset <= event.end) if before else (event.offset <= offset < event.end):
-            return event.chord
-    return None
+    event = plan.chord_spans.at(offset, closed_right=before)
+    return event.chord if event is not None else None
 
 
 def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: float | None, rng: np.random.Generator,

@@ -84,12 +84,11 @@ def ornament_melody(plan: Plan, notes: list[Note], seed: int, part_index: int) -
     """The melody's notes with their ornaments, and a line per kind saying where (none in a Western key)."""
     rng = np.random.default_rng([seed, ORNAMENT_STREAM, part_index])
     kinds = ornament_kinds()
-    keys = [(p.offset(plan.meter), p.end(plan.meter), p.key) for p in plan.phrases]
     out: list[Note] = []
     counts: dict[str, int] = {}
     ordered = sorted(notes, key=lambda n: n.offset)
     for i, note in enumerate(ordered):
-        key = next((k for a, b, k in keys if a <= note.offset < b), plan.home_key)
+        key = plan.phrase_keys.at(note.offset, plan.home_key)
         following = ordered[i + 1] if i + 1 < len(ordered) and ordered[i + 1].offset == note.end else None
         chosen = None
         for rule in ornament_rules(key.pack) if key.pack != "western" else ():

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..score.errors import RenderError
 from ..score.files import atomic_write, atomic_write_set
+from ..score.limits import Budget
 from .audio import write_wav
 from .html import write_html
 from .midi import write_midi
@@ -70,7 +71,19 @@ def piece_writer(piece, path, **options):
     return lambda tmp: writer(piece, tmp, **kwargs)
 
 
-def write_piece_set(piece, paths, force: bool = False, **options) -> list[str]:
+def write_piece_set(piece, paths, force: bool = False, budget: Budget | None = None, **options) -> list[str]:
     """Write `piece` in every format `paths` name as one transaction (`score.files.atomic_write_set`): all
-    of them or none, never the files of two runs mixed."""
-    return atomic_write_set([(Path(p), piece_writer(piece, p, **options)) for p in paths], force=force)
+    of them or none, never the files of two runs mixed. With a `budget` (`score.limits.Budget`), each
+    format is written only while the budget lasts, and the set is claimed only if it lasted: past it,
+    LimitError and nothing written."""
+    def timed(path: Path):
+        fill = piece_writer(piece, path, **options)
+
+        def run(tmp):
+            budget.check(f"before writing {path.name}")
+            fill(tmp)
+            budget.check(f"after writing {path.name}")
+        return run
+
+    return atomic_write_set([(Path(p), timed(Path(p)) if budget is not None else piece_writer(piece, p, **options))
+                             for p in paths], force=force)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import cached_property
 
 from theory import Key, Meter
 
 from ..score.notes import ChordEvent
+from ..score.timeline import SpanIndex
 from .form import Motif
 from .keygraph import Modulation
 
@@ -114,6 +116,16 @@ class Plan:
     @property
     def chords(self) -> list[ChordEvent]:
         return [c for p in self.phrases for c in p.chords]
+
+    @cached_property
+    def chord_spans(self) -> SpanIndex:
+        """The chords as spans of time: `chord_spans.at(offset)` is the chord event sounding there."""
+        return SpanIndex([(c.offset, c.end, c) for c in self.chords])
+
+    @cached_property
+    def phrase_keys(self) -> SpanIndex:
+        """The phrases' keys as spans of time: `phrase_keys.at(offset, home_key)`."""
+        return SpanIndex([(p.offset(self.meter), p.end(self.meter), p.key) for p in self.phrases])
 
     @property
     def modulations(self) -> list[Modulation]:

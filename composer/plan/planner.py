@@ -98,7 +98,7 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
     prev_key: Key | None = None
     prev_chord: str | None = None
     notes: list[str] = list(spec.notices)
-    check_bars(sum(p[0] for d in section_defs for p in d.phrases))
+    check_bars(sum(p[0] for d in section_defs for p in d.phrases), sum(p.role != "percussion" for p in spec.parts))
     last_section = section_defs[-1] if section_defs else None
     table = grammar.load_schemes(grammar.load_idiom(spec.idiom).schemes if spec.idiom else "folk")
     final_bar = sum(p[0] for d in section_defs for p in d.phrases) - 1

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from theory.pitch import Pitch
 
 from .. import grammar
+from ..score.limits import MAX_PITCHED_PARTS
 from ..spec.model import DEFAULT_RANGES
 from .words import ROLES_BY_POLICY, Vocabulary
 
 __all__ = ["Instrumentation", "choose_parts"]
 
 ROLE_ORDER = ("melody", "chords", "bass", "drone", "percussion")
-MAX_PARTS = 16
+MAX_PARTS = MAX_PITCHED_PARTS   # a spec takes no more parts that are not percussion
 MIN_SPAN_SEMITONES = 19    # an octave and a fifth: room for a melody, a chord voicing or a bass line
 
 

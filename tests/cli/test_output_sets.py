@@ -71,3 +71,17 @@ def test_the_next_run_removes_what_a_killed_run_left(tmp_path):
     assert _temporaries(out)                     # SIGKILL cannot be caught: the temporary files stay
     assert _compose(out, 1, formats="mid").wait(timeout=600) == 0
     assert _temporaries(out) == []
+
+
+def test_a_budget_spent_while_writing_writes_nothing(tmp_path):
+    # The command line's time budget covers writing the files: past it, LimitError, and no file of the set.
+    from composer import compose
+    from composer.formats.write import write_piece_set
+    from composer.score.limits import Budget, LimitError
+
+    piece = compose(SPEC, seed=0)
+    budget = Budget(1.0)
+    budget.start -= 2.0                          # as if composing had taken two seconds of the one
+    with pytest.raises(LimitError, match="before writing minuet_in_g.mid"):
+        write_piece_set(piece, [tmp_path / "minuet_in_g.mid", tmp_path / "minuet_in_g.musicxml"], budget=budget)
+    assert list(tmp_path.iterdir()) == []

@@ -353,6 +353,13 @@ def _(d, b):
     return compose_argv(write(d, "long.yaml", spec), d)
 
 
+@case("compose-1024-bars-of-five-parts", LIMITS, words=("5120", "4096"))
+def _(d, b):
+    spec = spec_with().split("parts:")[0].replace("form: period\n", "") + "sections:\n" + "".join(
+        f"  - {{name: s{i}, bars: 256}}\n" for i in range(4)) + "parts:\n" + _parts(5)
+    return compose_argv(write(d, "wide.yaml", spec), d)
+
+
 @case("compose-the-longest-spec-with-a-short-time-budget", LIMITS, words=("time budget",))
 def _(d, b):
     spec = spec_with().replace("form: period\n", "") + "sections:\n" + "".join(
