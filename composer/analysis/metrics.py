@@ -9,6 +9,7 @@ the plan (chord tones, key fidelity, form, constraints) take the piece with its 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -397,9 +398,10 @@ def constraint_satisfaction(piece, plan, slots) -> dict:
         if part is None or (plan.harmony == "heterophony" and index > min(by_part)):
             continue
         notes = part.sorted_notes()
+        onsets = [n.offset for n in notes]
         previous = None
         for slot in part_slots:
-            inside = [n for n in notes if slot.start <= n.offset < slot.end]
+            inside = notes[bisect_left(onsets, slot.start):bisect_left(onsets, slot.end)]
             if not inside:
                 continue
             positions = [Position(n.offset, n.duration, piece.chord_at(n.offset), meter.strength(n.offset % bar_q))
@@ -423,10 +425,12 @@ def constraint_satisfaction(piece, plan, slots) -> dict:
                                    piece.chord_at(previous.offset), piece.chord_at(n.offset)):
                         failed.append(f"{name} {where(n.offset)}: max leap or scale movement")
                 previous = n
+        filled: dict[int, Fraction] = {}
+        for n in notes:
+            filled[int(n.offset // bar_q)] = filled.get(int(n.offset // bar_q), Fraction(0)) + n.duration
         for b in range(plan.bars):
             checks += 1
-            in_bar = [n for n in notes if b * bar_q <= n.offset < (b + 1) * bar_q]
-            if sum(n.duration for n in in_bar) != bar_q:
+            if filled.get(b, 0) != bar_q:
                 failed.append(f"{name} bar {b + 1}: the bar's notes do not fill it exactly")
     return {"checks": checks, "violations": len(failed),
             "rate": round(1.0 - len(failed) / checks, 6) if checks else None, "first_violations": failed[:10]}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from theory import Key, Meter
 
 from .notes import ChordEvent, KeyChange, Part, key_at
+from .timeline import SpanIndex
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..fill.result import FillResult
@@ -55,7 +56,10 @@ class PieceData:
         return key_at(self.keys, offset)
 
     def chord_at(self, offset: Fraction) -> ChordEvent | None:
-        for event in self.chords:
-            if event.offset <= offset < event.end:
-                return event
-        return None
+        """The chord event sounding at `offset` (the first that does), or None."""
+        chords = self.chords
+        cached = self.__dict__.get("_chord_spans")    # rebuilt when the list is replaced or grows
+        if cached is None or cached[0] is not chords or cached[1] != len(chords):
+            cached = (chords, len(chords), SpanIndex([(c.offset, c.end, c) for c in chords]))
+            self.__dict__["_chord_spans"] = cached
+        return cached[2].at(offset)
