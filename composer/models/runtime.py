@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .spec import model_config
 from .weights import WeightsError, load_safetensors
 
 WEIGHTS_PACKAGE = "composer.models"
@@ -104,7 +105,30 @@ def load_model(kind: str, path: str | None = None) -> GRUModel:
     if manifest["config"].get("kind") != kind:
         raise WeightsError(f"{path or entry['file']}: holds a {manifest['config'].get('kind')!r} model, "
                            f"expected {kind!r}")
+    check_shapes(str(path or entry["file"]), kind, arrays, manifest["config"])
     return GRUModel(arrays, manifest)
+
+
+def check_shapes(where: str, kind: str, arrays: dict, cfg: dict) -> None:
+    """Refuse weights whose configuration is not this version's vocabulary and conditions, or whose tensors
+    have other shapes than that configuration gives (weights and manifest changed together, consistently,
+    would otherwise fail deep inside a compose)."""
+    try:
+        expected = model_config(kind, int(cfg["embed"]), int(cfg["hidden"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise WeightsError(f"{where}: the configuration lacks its sizes ({exc})") from None
+    for name in ("vocabulary_version", "n_out", "n_prev", "bos", "conditions"):
+        if cfg.get(name) != expected[name]:
+            raise WeightsError(f"{where}: configuration {name} is {str(cfg.get(name))[:80]}, this version of "
+                               f"partita needs {str(expected[name])[:80]}; train the model again")
+    e, h, n_out, n_prev = expected["embed"], expected["hidden"], expected["n_out"], expected["n_prev"]
+    shapes = {"gru.weight_ih_l0": (3 * h, e), "gru.weight_hh_l0": (3 * h, h), "gru.bias_ih_l0": (3 * h,),
+              "gru.bias_hh_l0": (3 * h,), "prev.weight": (n_prev, e), "out.weight": (n_out, h), "out.bias": (n_out,),
+              **{f"conds.{k}.weight": (n, e) for k, n in expected["conditions"].items()}}
+    for name, shape in shapes.items():
+        got = tuple(np.shape(arrays[name])) if name in arrays else None
+        if got != shape:
+            raise WeightsError(f"{where}: tensor {name} has shape {got}, expected {shape}")
 
 
 @dataclass(frozen=True)

@@ -277,6 +277,28 @@ def test_weights_that_match_their_manifest_but_not_the_index_are_refused(shipped
         load_safetensors(path, expected_sha256="abc")
 
 
+@pytest.mark.parametrize("tamper", ["fewer pitches", "a wider hidden layer in one tensor", "a condition dropped"])
+def test_weights_and_manifest_changed_together_to_a_wrong_shape_are_refused_on_loading(shipped_copy, tamper):
+    # Consistent with each other (the manifest lists the tensors as they are), wrong for this version:
+    # refused when loaded, with the tensor or setting named, not an internal error inside a compose.
+    path = shipped_copy / "melody.safetensors"
+    arrays, manifest = load_safetensors(path)
+    config = dict(manifest["config"])
+    if tamper == "fewer pitches":
+        arrays["out.weight"], arrays["out.bias"] = arrays["out.weight"][:-1], arrays["out.bias"][:-1]
+        config["n_out"] -= 1
+    elif tamper == "a wider hidden layer in one tensor":
+        arrays["gru.weight_hh_l0"] = np.zeros((arrays["gru.weight_hh_l0"].shape[0], 300), dtype=np.float32)
+    else:
+        del arrays["conds.mode.weight"]
+        config["conditions"] = {k: v for k, v in config["conditions"].items() if k != "mode"}
+    save_safetensors(arrays, path, config=config, **{k: manifest[k] for k in
+                                                     ("vocabulary_version", "corpus", "licence", "command")})
+    load_safetensors(path)                       # the file and its manifest agree
+    with pytest.raises(WeightsError, match="n_out|gru.weight_hh_l0|conditions"):
+        load_model("melody", str(path))
+
+
 def test_truncated_weights_are_refused(shipped_copy):
     path = shipped_copy / "rhythm.safetensors"
     path.write_bytes(path.read_bytes()[:-100])
