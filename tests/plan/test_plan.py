@@ -141,3 +141,29 @@ def test_every_example_plans_the_bars_its_form_asks_for():
         spec = load_spec(path)
         p = plan_piece(spec, np.random.default_rng([0, 0]))
         assert p.bars == sum(s.bars for s in p.sections) == sum(ph.bars for ph in p.phrases)
+
+
+def test_the_key_graph_path_is_the_one_networkx_finds_for_every_pair_of_keys():
+    # The key graph's Dijkstra is partita's own (networkx takes a third of a cold compose to import); the
+    # keys a modulation passes through must stay those networkx chose, ties included.
+    nx = pytest.importorskip("networkx")
+    from composer.plan.keygraph import key_data, key_graph, shortest_path
+
+    reference = nx.Graph()           # built as partita built it with networkx, from grammars/keys.yaml
+    edges = key_data()["edges"]
+    for pc in range(12):
+        for family in ("major", "minor"):
+            reference.add_node((pc, family))
+    for pc in range(12):
+        for family in ("major", "minor"):
+            for name in ("dominant", "subdominant"):
+                reference.add_edge((pc, family), ((pc + edges[name]["semitones"]) % 12, family),
+                                   distance=edges[name]["distance"])
+        reference.add_edge((pc, "major"), ((pc + 9) % 12, "minor"), distance=edges["relative"]["distance"])
+        reference.add_edge((pc, "major"), (pc, "minor"), distance=edges["parallel"]["distance"])
+    graph = key_graph()
+    assert reference.number_of_edges() == sum(map(len, graph.values())) // 2 == 48
+    for source in graph:
+        for target in graph:
+            assert shortest_path(graph, source, target) == nx.shortest_path(reference, source, target,
+                                                                             weight="distance"), (source, target)
