@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import io
+import math
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
 from fractions import Fraction
 from pathlib import Path
 
-from theory import Meter
+from theory import Meter, Pitch
 
 from ..score.errors import ReadError
 from ..score.notes import KeyChange, Lyric, Note, Part
@@ -22,6 +23,7 @@ from .reading import (
     DEFAULT_VELOCITY,
     MAX_MXL_UNCOMPRESSED_BYTES,
     MELODY_ROLE,
+    MIDI_KEYS,
     bars_of,
     carried_settings,
     check_extent,
@@ -229,7 +231,24 @@ def read_musicxml_file(path: Path):
     if not score.parts:
         raise read_error(path, "the MusicXML holds no parts")
     check_extent(path, bars=bars_of(Fraction(score.highestTime), _score_meter(path, score)))  # a long <forward>
+    _check_pitches(path, score)
     return root, score
+
+
+def _check_pitches(path: Path, score) -> None:
+    """Refuse a pitched note outside MIDI keys 0-127 here, where `check` and `evaluate` both read the file,
+    so that they accept and refuse the same files."""
+    from music21 import note  # deferred: music21 takes about 0.5 s to import
+
+    for index, part in enumerate(score.parts):
+        for element in part.recurse().notes:
+            for head in _heads(element):
+                if isinstance(head, note.Unpitched) or getattr(head, "pitch", None) is None:
+                    continue
+                cents = head.pitch.ps * 100.0
+                if not (math.isfinite(cents) and Pitch(cents).nearest_midi in MIDI_KEYS):   # named only when wrong
+                    checked_pitch(path, cents, f"part {index + 1}, note at quarter "
+                                               f"{Fraction(element.getOffsetInHierarchy(score))}")
 
 
 def _score_meter(path: Path, score) -> Meter:

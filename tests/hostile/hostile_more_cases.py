@@ -353,6 +353,12 @@ def _(d, b):
     return compose_argv(write(d, "long.yaml", spec), d)
 
 
+for _command in ("evaluate", "check"):
+    # The two read MusicXML through one reader: a note above MIDI key 127 is refused by both, not graded by one.
+    case(f"{_command}-a-musicxml-note-above-midi-key-127", LIMITS, words=("outside MIDI keys",))(
+        lambda d, b, c=_command: [c, write(d, "high.musicxml", musicxml(one_measure(xml_note(octave=11) * 4)))])
+
+
 @case("compose-1024-bars-of-five-parts", LIMITS, words=("5120", "4096"))
 def _(d, b):
     spec = spec_with().split("parts:")[0].replace("form: period\n", "") + "sections:\n" + "".join(
