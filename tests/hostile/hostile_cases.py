@@ -64,6 +64,11 @@ def piece_variant(d: Path, b: Base, name: str = "odd.piece.json", **changes) -> 
     return write_json(d, name, data)
 
 
+def scale_spec(d: Path, name: str, scale: str) -> str:
+    """The small spec with `scale` (YAML flow text) instead of its key, written as `name`."""
+    return write(d, name, spec_with(scale=scale).replace("key: D major\n", ""))
+
+
 def render_argv(piece: str, d: Path, formats: str = "mid,musicxml") -> list[str]:
     return ["render", piece, "-o", str(d / "out"), "--formats", formats]
 
@@ -124,57 +129,49 @@ def _(d, b):
 
 @case("spec-scala-tuning-named-dev-zero", BOUNDED, words=("/dev/zero",))
 def _(d, b):
-    return compose_argv(write(d, "zero.yaml", spec_with(scale="{pack: western, mode: major, tuning: /dev/zero}")
-                              .replace("key: D major\n", "")), d)
+    return compose_argv(scale_spec(d, "zero.yaml", "{pack: western, mode: major, tuning: /dev/zero}"), d)
 
 
 @case("spec-scala-tuning-named-a-fifo", BOUNDED, words=("tuning",))
 def _(d, b):
     fifo(d, "pipe.scl")
-    return compose_argv(write(d, "pipe.yaml", spec_with(scale="{pack: western, mode: major, tuning: pipe.scl}")
-                              .replace("key: D major\n", "")), d)
+    return compose_argv(scale_spec(d, "pipe.yaml", "{pack: western, mode: major, tuning: pipe.scl}"), d)
 
 
 @case("spec-scala-tuning-named-a-folder", BOUNDED, words=("tuning",))
 def _(d, b):
     (d / "folder.scl").mkdir()
-    return compose_argv(write(d, "dir.yaml", spec_with(scale="{pack: western, mode: major, tuning: folder.scl}")
-                              .replace("key: D major\n", "")), d)
+    return compose_argv(scale_spec(d, "dir.yaml", "{pack: western, mode: major, tuning: folder.scl}"), d)
 
 
 @case("spec-scala-file-of-30mb", BOUNDED, words=("tuning",))
 def _(d, b):
     write(d, "huge.scl", "! huge\n" + "!" * 30_000_000 + "\n5\n240.0\n480.0\n720.0\n960.0\n2/1\n")
-    return compose_argv(write(d, "huge.yaml", spec_with(scale="{pack: western, mode: major, tuning: huge.scl}")
-                              .replace("key: D major\n", "")), d)
+    return compose_argv(scale_spec(d, "huge.yaml", "{pack: western, mode: major, tuning: huge.scl}"), d)
 
 
 @case("spec-user-pack-named-dev-zero", BOUNDED, words=("pack",))
 def _(d, b):
-    return compose_argv(write(d, "pz.yaml", spec_with(scale="{pack: /dev/zero, mode: major}")
-                              .replace("key: D major\n", "")), d)
+    return compose_argv(scale_spec(d, "pz.yaml", "{pack: /dev/zero, mode: major}"), d)
 
 
 @case("spec-user-pack-named-a-fifo", BOUNDED, words=("pack",))
 def _(d, b):
     fifo(d, "pack.yaml")
-    return compose_argv(write(d, "pf.yaml", spec_with(scale="{pack: pack.yaml, mode: major}")
-                              .replace("key: D major\n", "")), d)
+    return compose_argv(scale_spec(d, "pf.yaml", "{pack: pack.yaml, mode: major}"), d)
 
 
 @case("spec-user-pack-with-20000-notes-in-a-mode", BOUNDED, words=("pack",))
 def _(d, b):
     notes = ", ".join(f"{i / 20:.2f}" for i in range(20_000))
     write(d, "wide.yaml", "name: wide\nmodes:\n  m:\n    notes: [" + notes + "]\n")
-    return compose_argv(write(d, "pw.yaml", spec_with(scale="{pack: wide.yaml, mode: m}")
-                              .replace("key: D major\n", "")), d)
+    return compose_argv(scale_spec(d, "pw.yaml", "{pack: wide.yaml, mode: m}"), d)
 
 
 @case("spec-user-pack-of-2mb", BOUNDED, words=("pack",))
 def _(d, b):
     write(d, "big_pack.yaml", "# " + "p" * 2_000_000 + "\nname: big\n")
-    return compose_argv(write(d, "pb.yaml", spec_with(scale="{pack: big_pack.yaml, mode: m}")
-                              .replace("key: D major\n", "")), d)
+    return compose_argv(scale_spec(d, "pb.yaml", "{pack: big_pack.yaml, mode: m}"), d)
 
 
 @case("explain-a-spec-named-dev-zero", BOUNDED)
