@@ -17,6 +17,7 @@ from theory.written import nearest_degree
 
 from ..formats.musicxml_read import read_musicxml_file
 from ..formats.provenance import PROVENANCE_FIELD, parse_provenance
+from ..formats.reading import MIDI_EXTENSIONS, MUSICXML_EXTENSIONS
 from ..score import errors
 from ..score.errors import ComposerError
 
@@ -88,6 +89,9 @@ def read_score_and_provenance(path):
         raise _read_error(f"{path}: no such file")
     if not p.is_file():
         raise _read_error(f"{path}: not a file")
+    if p.suffix.lower() in MIDI_EXTENSIONS:     # a MIDI file has no spelling, beams or voices to check
+        raise _read_error(f"{path}: check reads MusicXML ({', '.join(MUSICXML_EXTENSIONS)}); write the piece "
+                          f"as MusicXML (`partita render` for a piece file) or export it from your notation program")
     from music21 import stream  # deferred: music21 takes about 0.5 s to import
 
 

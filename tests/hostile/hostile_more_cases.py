@@ -359,6 +359,11 @@ for _command in ("evaluate", "check"):
         lambda d, b, c=_command: [c, write(d, "high.musicxml", musicxml(one_measure(xml_note(octave=11) * 4)))])
 
 
+@case("check-a-midi-file", LIMITS, words=("check reads MusicXML",))
+def _(d, b):
+    return ["check", str(b.mid)]
+
+
 @case("compose-1024-bars-of-five-parts", LIMITS, words=("5120", "4096"))
 def _(d, b):
     spec = spec_with().split("parts:")[0].replace("form: period\n", "") + "sections:\n" + "".join(
