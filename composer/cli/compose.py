@@ -14,7 +14,6 @@ from ..formats.piece_file import load_piece, stem_of
 from ..plan.explain import explain_json
 from ..prompt import prompt_to_spec
 from ..score.errors import ComposerError, OutputExistsError
-from ..score.files import atomic_write_text
 from ..score.limits import Budget
 from ..spec.model import stem_of_title
 from .outputs import output_targets, write_outputs
@@ -39,10 +38,9 @@ def cmd_compose(args) -> int:
                     temperature=args.temperature, top_p=args.top_p, max_copied_run=args.max_copied_run)
     for notice in getattr(piece.spec, "notices", ()):
         print(f"note: {notice}", file=sys.stderr)
-    if spec_file is not None:
-        Path(args.output).mkdir(parents=True, exist_ok=True)
-        print(atomic_write_text(spec_file, chosen.yaml_text(), force=bool(args.force)))
-    write_outputs(piece, targets, args, budget=budget)
+    # The spec a prompt chose is one file of the set: written with the music or not at all.
+    extra = [(spec_file, lambda tmp: Path(tmp).write_text(chosen.yaml_text(), encoding="utf-8"))] if spec_file else []
+    write_outputs(piece, targets, args, budget=budget, extra=extra)
     return 0
 
 

@@ -41,17 +41,18 @@ def output_targets(args, stem: str) -> list[Path]:
     return targets
 
 
-def write_outputs(piece, targets: list[Path], args, budget=None) -> None:
+def write_outputs(piece, targets: list[Path], args, budget=None, extra=()) -> None:
     """Write the piece to every target as one set (all of them or none; of two runs writing the same
     names without --force one wins, the other exits 2), printing each path. SIGTERM during the writing
-    removes the temporary files, as an error does. A `budget` (compose's) covers the writing too."""
+    removes the temporary files, as an error does. A `budget` (compose's) covers the writing too; `extra`
+    (path, fill) jobs join the set (the spec a prompt chose), written first."""
     out = Path(args.output)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ComposerError(f"-o {out}: cannot create the folder ({exc.strerror})") from None
     with _terminated_as_interrupt():
-        for written in write_piece_set(piece, targets, force=bool(args.force), budget=budget,
+        for written in write_piece_set(piece, targets, force=bool(args.force), budget=budget, extra=extra,
                                        midi_tuning=args.midi_tuning):
             print(written)
 

@@ -71,11 +71,12 @@ def piece_writer(piece, path, **options):
     return lambda tmp: writer(piece, tmp, **kwargs)
 
 
-def write_piece_set(piece, paths, force: bool = False, budget: Budget | None = None, **options) -> list[str]:
+def write_piece_set(piece, paths, force: bool = False, budget: Budget | None = None, extra=(),
+                    **options) -> list[str]:
     """Write `piece` in every format `paths` name as one transaction (`score.files.atomic_write_set`): all
     of them or none, never the files of two runs mixed. With a `budget` (`score.limits.Budget`), each
     format is written only while the budget lasts, and the set is claimed only if it lasted: past it,
-    LimitError and nothing written."""
+    LimitError and nothing written. `extra`: (path, fill) jobs of other files that belong to the set."""
     def timed(path: Path):
         fill = piece_writer(piece, path, **options)
 
@@ -85,5 +86,6 @@ def write_piece_set(piece, paths, force: bool = False, budget: Budget | None = N
             budget.check(f"after writing {path.name}")
         return run
 
-    return atomic_write_set([(Path(p), timed(Path(p)) if budget is not None else piece_writer(piece, p, **options))
+    return atomic_write_set([(Path(p), fill) for p, fill in extra] +
+                            [(Path(p), timed(Path(p)) if budget is not None else piece_writer(piece, p, **options))
                              for p in paths], force=force)

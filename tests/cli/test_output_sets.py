@@ -85,3 +85,19 @@ def test_a_budget_spent_while_writing_writes_nothing(tmp_path):
     with pytest.raises(LimitError, match="before writing minuet_in_g.mid"):
         write_piece_set(piece, [tmp_path / "minuet_in_g.mid", tmp_path / "minuet_in_g.musicxml"], budget=budget)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_spec_a_prompt_chose_is_written_with_the_music_or_not_at_all(tmp_path, capsys):
+    from composer.cli.main import main
+
+    out = tmp_path / "out"
+    assert main(["compose", "--prompt", "slow waltz in D minor for strings", "-o", str(out)]) == 0
+    written = sorted(p.name for p in out.iterdir())
+    assert [n.rsplit(".", 1)[1] for n in written] == ["mid", "musicxml", "yaml"]
+    # Again into a folder where the MusicXML is taken: nothing of the set is written, the spec neither.
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / written[1]).write_text("mine\n")
+    assert main(["compose", "--prompt", "slow waltz in D minor for strings", "-o", str(again)]) == 2
+    assert sorted(p.name for p in again.iterdir()) == [written[1]]
+    assert (again / written[1]).read_text() == "mine\n"
