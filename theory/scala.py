@@ -50,7 +50,9 @@ def carry_scl(name: str, text: str) -> str:
     """Keep the text of a Scala file carried inside another file, checked as any Scala file is (a
     DataFileError names `name` for anything wrong), and return the name a Key's tuning gives it:
     'carried:<first 16 hex digits of its sha256>/<file name>'. Nothing is read from or written to disk."""
-    shown = PurePath(str(name)).name[:120] or "tuning.scl"
+    # The file's own name, printable and ending .scl (a key takes a tuning ending .scl for a Scala file).
+    shown = "".join(c if c.isprintable() and c != "/" else "_" for c in PurePath(str(name)).name[:120]) or "tuning"
+    shown = shown if shown.lower().endswith(".scl") else shown + ".scl"
     data = text.encode("utf-8", errors="replace")
     try:
         read_scl(data, name=shown)      # checked as any Scala file; the Tuning is read again where a key uses it
