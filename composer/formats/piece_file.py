@@ -35,6 +35,7 @@ from ..score.files import atomic_write_text
 from ..score.limits import MAX_BARS, MAX_NOTES
 from ..score.notes import ChordEvent, Instrument, KeyChange, Lyric, Note, Ornament, Part
 from ..score.piece import PieceData
+from ..score.printable import unprintable
 from ..score.seeds import MAX_SEED, plan_rng
 from ..spec.load import load_spec
 from .provenance import CARRIED_SETTINGS, PROVENANCE_FORMAT, partita_version
@@ -46,7 +47,6 @@ PIECE_SUFFIX = ".piece.json"
 
 
 MAX_TITLE_CHARS = 200
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 _FRACTION_TEXT = re.compile(r"\s*-?(\d{1,24}(/\d{1,24})?|\d{0,24}\.\d{1,24}([eE][-+]?\d{1,2})?|\d{1,24}[eE][-+]?\d{1,2})\s*")
 
 
@@ -216,7 +216,8 @@ class _Reader:
         value = self.get(data, name, str, field)
         if len(value) > MAX_TITLE_CHARS:      # as a spec's: a title is copied into every file written
             raise self.fail(field, f"is longer than {MAX_TITLE_CHARS} characters", value[:40] + "...")
-        if m := _UNPRINTABLE.search(value):
+        m = unprintable(value) or re.search("\t", value)      # a tab too: one line, as written
+        if m:
             raise self.fail(field, f"holds U+{ord(m.group()):04X}, a control character, a line break or a lone "
                                    f"surrogate (text of one printable line is accepted)", value[:40])
         return value

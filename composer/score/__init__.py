@@ -1,7 +1,7 @@
 """The value types every stage builds and reads, and the small facts they all share.
 
 Notes, parts, chords and key changes (`notes`), the piece's data (`piece`), a note's place in its
-bar (`rhythm`), errors (`errors`), limits on work (`limits`), seeds and the random streams drawn
+bar (`rhythm`), errors (`errors`), limits on work (`limits`), the text accepted (`printable`), seeds and the random streams drawn
 from them (`seeds`), atomic file writing (`files`). Imports nothing else of composer.
 """
 from .errors import (

@@ -21,6 +21,7 @@ from theory.schema import Problem, validate
 from .. import grammar
 from ..models.corpus_index import DEFAULT_MAX_COPIED_RUN, MIN_MAX_COPIED_RUN
 from ..score.errors import ComposerError, SpecError
+from ..score.printable import LINE_BREAK, unprintable
 from .checker import SpecChecker, check_name
 from .keys import read_key, read_meter
 from .model import (
@@ -83,12 +84,7 @@ def load_spec(spec: str | Path | dict, *, source: str | None = None, carried: di
     return spec_obj
 
 
-# Text may hold line breaks and tabs (lyrics, notes); no other control character (an escape sequence would
-# reach a terminal through `explain`, and XML 1.0 cannot hold most of them), and no lone surrogate (half of
-# a pair that YAML's "\ud83c" escapes can give, which no file can encode). A title or a name is one line.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
-_ONE_LINE_KEYS = ("title", "name")
+_ONE_LINE_KEYS = ("title", "name")       # one line of text (score.printable); the rest may hold several
 
 
 def _control_characters(doc: YamlDocument) -> list[Problem]:
@@ -107,13 +103,13 @@ def _control_characters(doc: YamlDocument) -> list[Problem]:
                 walk(v, path + (i,))
         elif isinstance(value, str):
             one_line = bool(path) and path[-1] in _ONE_LINE_KEYS
-            m = _CONTROL.search(value) or (_LINE_BREAK.search(value) if one_line else None)
+            m = unprintable(value, one_line)
             if m is None:
                 return
             code = f"U+{ord(m.group()):04X}"
             message = (f"text holds the lone surrogate {code} (half of a UTF-16 pair; write the character itself)"
                        if "\ud800" <= m.group() <= "\udfff" else f"text holds the line break {code}, in text of one "
-                       f"line" if _LINE_BREAK.match(m.group()) else f"text holds the control character {code}")
+                       f"line" if LINE_BREAK.match(m.group()) else f"text holds the control character {code}")
             out.append(Problem(path=path, message=message,
                                source=doc.source, line=doc.line_of(path),
                                received=ascii(value[:40]) + ("..." if len(value) > 40 else ""),
