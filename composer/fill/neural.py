@@ -113,6 +113,8 @@ class _RhythmChain:
         self.bar_q = V.as_q(meter.bar_quarters)
         self.unit_q = V.as_q(meter.unit)
         self.cadence_starts = _cadence_starts(meter, self.bar_q, min(self.unit_q, self.bar_q))
+        # The piece's last note comes to rest: from a strong beat to the barline, half the bar or more.
+        self.closing_starts = frozenset(p for p in self.cadence_starts if 2 * (self.bar_q - p) >= self.bar_q)
         # A phrase before the piece's last arrives on a strong beat and may lead on into the next one.
         self.arrivals = _strong_starts(meter, self.bar_q) if slot.lead_in else None
         self.least = V.as_q(cadence_length(meter))
@@ -128,8 +130,6 @@ class _RhythmChain:
         self.forced = None if self.done else self._forced(0)
 
     def _forced(self, b: int) -> list[int] | None:
-        if self.slot.is_last and b == self.bars - 1:
-            return [self.bar_q]
         for m in self.slot.motifs:
             for k in range(m.bars):
                 src, dst = m.from_bar + k, m.to_bar + k
@@ -144,7 +144,7 @@ class _RhythmChain:
             return allowed
         if self.b == self.bars - 1 and self.arrivals is not None:
             return self._arrival_mask(allowed)
-        finals = self.cadence_starts if self.b == self.bars - 1 else None
+        finals = (self.closing_starts if self.slot.is_last else self.cadence_starts) if self.b == self.bars - 1 else None
         reach = _reach(self.bar_q, self.durations, self.lo, self.hi, finals)
         if self.k == 0 and self.pos == 0 and not reach[0, 0]:
             # The notes-per-bar request cannot fill this bar with these durations: any count will do.
@@ -319,6 +319,8 @@ def melody_sampler(plan, slot, problem, previous: float | None, rng, model: GRUM
             allowed = feasible[t] if prev_choice is None else feasible[t] & edge_at(problem.edges, t - 1)[prev_choice]
             choice = guide.choose(t, chain, allowed) if guide is not None else None
             if choice is None:
+                if guide is not None:
+                    allowed = guide.lead(t, chain, allowed, feasible, problem.edges)
                 shaped = guide.weights(t, chain) if guide is not None else None
                 choice = masked_sample(logits[0], tokens, allowed, rng, sampling,
                                        extra if shaped is None else extra * shaped)

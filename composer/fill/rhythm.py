@@ -280,19 +280,18 @@ def idiom_rhythm(idiom, meter: Meter, bars: int, rng: np.random.Generator, first
     """Rhythm for bars first_bar..bars-1 of a phrase in an idiom (`grammar.Idiom`): each bar drawn from the
     idiom's bar rhythms, learned from its tunes. A phrase's last bar lands its cadence on a strong beat: a
     bar that comes to rest (`comes_to_rest`: the piece's last, no lead-in after it) is one of the idiom's
-    cadence bars whose last note lasts a beat or more, so the tune comes to rest (else one long note);
+    cadence bars whose last note comes to rest (`_rests`: a beat or more on a strong beat, or a compound
+    meter's last beat group, a slip jig's closing dotted quarter), as its tunes do (else one long note);
     another section's last bar (`closes_section`) is one of
     its cadence bars, and a phrase inside a section any of its bars, that hold a cadence note (a note on a
     strong beat lasting a quarter, or the beat, or more: `constraints.arrival_index`), the notes after it
     leading on into the next phrase, as the tunes do."""
-    grid = grid_of(meter)
-    fits = [(d, w) for d, w in idiom.bars if all((x / grid).denominator == 1 for x in d)]
+    fits = [(d, w) for d, w in idiom.bars if writable(d)]
     if comes_to_rest:
-        closes = [(d, w) for d, w in idiom.cadence
-                  if d[-1] >= meter.unit and meter.strength(meter.bar_quarters - d[-1]) >= 0.5]
+        closes = [(d, w) for d, w in idiom.cadence if writable(d) and _rests(d, meter)]
     else:
         closes = [(d, w) for d, w in (idiom.cadence if closes_section else fits + list(idiom.cadence))
-                  if _arrives(d, meter)]
+                  if writable(d) and _arrives(d, meter)]
     out: list[list[RhythmNote]] = [[] for _ in range(bars)]
     for b in range(first_bar, bars):
         table = closes if b == bars - 1 else fits
@@ -307,6 +306,38 @@ def idiom_rhythm(idiom, meter: Meter, bars: int, rng: np.random.Generator, first
             at += d
         out[b] = bar
     return out
+
+
+def _dyadic(x: Fraction) -> bool:
+    return x.denominator & (x.denominator - 1) == 0
+
+
+def writable(durations) -> bool:
+    """Whether a bar of these durations can be written in common notation: every note a plain or dotted value,
+    or a triplet value (2/3 of one) in a complete group of triplets that starts where a plain note could
+    (each run of triplet values spans a plain value from a plain offset)."""
+    at, run_start = Fraction(0), None
+    for d in durations:
+        if not _dyadic(d):
+            if not _dyadic(d * Fraction(3, 2)):
+                return False
+            if run_start is None:
+                run_start = at
+        at += d
+        if run_start is not None and _dyadic(at):
+            run_start = None if _dyadic(at - run_start) else run_start
+    return run_start is None
+
+
+def _rests(durations, meter: Meter) -> bool:
+    """Whether a bar of these durations comes to rest: its last note, a beat or more, starts on a strong beat
+    (metrical strength 0.5 or more), or, in a compound meter, fills the bar's last beat group (a slip jig's
+    closing dotted quarter on its third beat)."""
+    last = durations[-1]
+    start = meter.bar_quarters - last
+    if last >= meter.unit and meter.strength(start) >= 0.5:
+        return True
+    return meter.is_compound and start == meter.group_offsets[-1]
 
 
 def _arrives(durations, meter: Meter) -> bool:

@@ -561,8 +561,11 @@ def _check_rhythm(piece):
         last_bar = [n for n in notes if phrase.end(meter) - bar <= n.offset < phrase.end(meter)]
         assert any(is_arrival(meter, meter.strength(n.offset % bar), n.duration) for n in last_bar), \
             (phrase.index, last_bar)
-    # The piece ends on a note held from the last bar's downbeat to its end.
-    assert notes[-1].offset == (piece.plan.bars - 1) * bar and notes[-1].duration == bar, notes[-1]
+    # The piece comes to rest on its last note: held from a strong beat of the last bar to the barline, half
+    # the bar or more (a whole bar, or a jig's closing dotted quarter, a reel's closing half note).
+    last = notes[-1]
+    assert last.end == piece.plan.bars * bar and 2 * last.duration >= bar, last
+    assert meter.strength(last.offset % bar) >= 0.5, last
     return notes
 
 
