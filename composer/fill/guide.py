@@ -23,6 +23,7 @@ import numpy as np
 
 from theory.melody_rules import melody_rules
 
+from ..plan.feasibility import edge_at
 from ..plan.model import BarMotif, Plan
 from ..score.notes import Note
 from ..score.rhythm import RhythmNote
@@ -115,6 +116,24 @@ class LineGuide:
                 factor = np.where(back, rules.recovery_weight, 1.0)
                 out = factor if out is None else out * factor
         return out
+
+    def lead(self, t: int, chain: list[int], mask: np.ndarray, feasible: np.ndarray, edges) -> np.ndarray:
+        """`mask` (the notes allowed at position t) narrowed to those from which the next position's return can
+        be taken (its wished pitch allowed there and joined to this note), when any are: a return is led into,
+        as a player steers toward a phrase they know is coming. Unchanged when the next note wishes nothing,
+        its wish hangs on this very note, or no allowed note leads to it."""
+        nxt = t + 1
+        entry = self.wishes[nxt] if nxt < len(self.wishes) else None
+        if entry is None or nxt >= feasible.shape[0] or (isinstance(entry[2], int) and entry[2] >= t):
+            return mask
+        target = self.wish(nxt, chain)
+        if target is None:
+            return mask
+        hits = np.flatnonzero((np.abs(self.cents - target) < 0.5) & feasible[nxt])
+        if not hits.size:
+            return mask
+        led = mask & edge_at(edges, t)[:, hits[0]]
+        return led if led.any() else mask
 
     def wish(self, t: int, chain: list[int]) -> float | None:
         entry = self.wishes[t] if t < len(self.wishes) else None

@@ -104,6 +104,8 @@ def sample_chain(feasible: np.ndarray, edges: np.ndarray, rng: np.random.Generat
                 out.append(guided)
                 prev = guided
                 continue
+            if guide is not None:
+                mask = guide.lead(t, out, mask, feasible, edges)
             w = np.where(mask, 1.0, 0.0)
             if unary_weights is not None:
                 w = w * unary_weights[t]
