@@ -124,3 +124,21 @@ def test_the_melodic_shape_rules_are_data_checked_against_their_schema(tmp_path)
     broken.write_text(RULES_PATH.read_text(encoding="utf-8").replace("weight: 3.0", "weight: 0.5"), encoding="utf-8")
     with pytest.raises(DataFileError, match="weight"):
         read_checked(broken, SCHEMA_PATH)
+
+
+def test_a_reel_has_its_triplets_and_every_idiom_ends_at_rest_as_its_tunes_do():
+    """A fiddler's reel turns on a triplet now and then (the learned vocabulary has them); a slip jig ends on a
+    dotted quarter on its third beat, a jig on its second, a reel on a half note: never one held bar of 9/8."""
+    triplets = 0
+    for seed in range(6):
+        reel = compose({"title": "r", "key": "D major", "idiom": "reel", "form": "binary", "seed": seed})
+        triplets += sum(d == Fraction(1, 3) for bar in bar_rhythms(reel) for d in bar)
+    assert triplets >= 3
+    for name, meter in (("slip_jig", "9/8"), ("jig", "6/8"), ("reel", "4/4")):
+        for seed in range(4):
+            piece = compose({"title": "t", "key": "G major", "idiom": name, "meter": meter, "form": "binary",
+                             "seed": seed})
+            last = bar_rhythms(piece)[-1]
+            start = piece.meter.bar_quarters - last[-1]
+            assert len(last) > 1 or name != "slip_jig", (name, seed, last)
+            assert start in piece.meter.group_offsets and last[-1] >= Fraction(1), (name, seed, last)
