@@ -6,7 +6,7 @@
 
 The package is layered; each subpackage imports only those below it (docs/architecture.md):
 score, grammar, models, text, spec, prompt, plan, fill, arrange, formats, analysis, edit, and at
-the top `compose`, the `Piece` facade, `evaluate`, `lessons` and the `cli`.
+the top `compose`, the `Piece` facade, `evaluate`, `lessons`, `batch` and the `cli`.
 """
 from .compose import compose
 from .piece import ChordEvent, Instrument, KeyChange, Note, Part, Piece

@@ -16,8 +16,9 @@ COMPOSER = ROOT / "composer"
 
 # composer's subpackages and top-level modules, lowest first: each may import only itself and those before it.
 LAYERS = ("score", "grammar", "models", "text", "spec", "prompt", "plan", "fill", "arrange", "formats", "analysis",
-          "edit", "piece", "compose", "evaluate", "exercises", "lessons", "cli", "__main__", "")
-HEAVY = ("music21", "verovio", "torch", "networkx")     # networkx: 0.13 s (a scale's movement graph, a chord graph)
+          "edit", "piece", "compose", "evaluate", "exercises", "lessons", "batch", "cli", "__main__", "")
+HEAVY = ("music21", "verovio", "torch", "networkx", "ray")   # networkx: 0.13 s (a scale's movement graph, a chord graph)
+HEAVY += ("concurrent",)     # concurrent.futures' process pool: multiprocessing, 10 ms that only a batch needs
 # composer modules that import a heavy dependency at their top: importing them is deferred like the dependency.
 HEAVY_MODULES = ("composer.formats.musicxml", "composer.models.net", "composer.models.train")
 MAX_TOP_MODULES = 12

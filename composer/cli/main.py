@@ -12,6 +12,7 @@ from theory import TheoryError
 
 from ..exercises import KINDS as EXERCISE_KINDS
 from ..score.errors import ComposerError, SpecError, UnsatisfiableError
+from .batch import batch_arguments, cmd_batch
 from .compose import cmd_compose, cmd_explain, cmd_morph, cmd_refill, cmd_render
 from .data import DEFAULT_TRAIN_CORPUS, cmd_corpora, cmd_cycles, cmd_grammars, cmd_packs, cmd_schema, cmd_train
 from .outputs import output_arguments
@@ -74,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--note", metavar="BAR[:BEAT]", help="explain the melody note at this bar (and beat)")
     _filler_arguments(p)
     p.add_argument("--part", help="the melody part for --note (default: the first)")
+
+    batch_arguments(sub)
 
     p = sub.add_parser("train", help="train the rhythm or melody model on a corpus (CPU, fixed seed)")
     p.add_argument("kind", choices=["rhythm", "melody"], help="which model")
@@ -207,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"compose": cmd_compose, "render": cmd_render, "refill": cmd_refill, "morph": cmd_morph,
                 "explain": cmd_explain, "packs": cmd_packs, "grammars": cmd_grammars, "cycles": cmd_cycles,
                 "schema": cmd_schema, "lessons": cmd_lessons, "check": cmd_check, "exercise": cmd_exercise, "train": cmd_train,
-                "corpora": cmd_corpora, "evaluate": cmd_evaluate}
+                "corpora": cmd_corpora, "evaluate": cmd_evaluate, "batch": cmd_batch}
     try:
         return handlers[args.command](args)
     except SpecError as exc:
