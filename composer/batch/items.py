@@ -50,11 +50,12 @@ class BatchItem:
 
     name: str                                   # the stem of its files: spec stem, variation, seed
     stem: str
-    source: str                                 # the spec file (relative paths in the spec are read from there)
+    source: str                                 # the spec file, as named (in the manifest and the annotations)
     spec: dict                                  # the spec as composed (the variation applied)
     variation: tuple[tuple[str, object], ...]
     seed: int
     digest: str
+    folder: str = "."                           # the spec file's folder, absolute: a path the spec names is read there
 
     def label(self) -> dict:
         """The item as the manifest and the annotations name it."""
@@ -215,7 +216,8 @@ def expand(paths, seeds: list[int] | None, vary: list[tuple[str, list]], setting
                 continue
             for seed in seeds if seeds else [loaded.seed]:
                 items.append(BatchItem(item_name(path.stem, variation, seed), path.stem, str(path), varied, variation,
-                                       seed, digest_of(spec_bytes, varied, seed, settings, version)))
+                                       seed, digest_of(spec_bytes, varied, seed, settings, version),
+                                       str(path.resolve().parent)))
     twice = sorted(n for n, count in Counter(i.name for i in items).items() if count > 1)
     if twice:
         raise BatchError(f"two items would write the same files ({twice[0]}): two specs share a file name")

@@ -67,7 +67,9 @@ def run_group(items: list[BatchItem], settings: Settings) -> list[ItemResult]:
 
 
 def _files(item: BatchItem, settings: Settings) -> tuple[tuple[str, bytes], ...]:
-    spec = load_spec(item.spec, source=item.source)
+    # Read as if from the spec's own file (by its absolute path: a worker may run in another folder), so that a
+    # Scala file the spec names is found beside it, as `partita compose` finds it.
+    spec = load_spec(item.spec, source=str(Path(item.folder) / Path(item.source).name))
     budget = Budget(settings.time_budget_s)
     piece = compose(spec, seed=item.seed, filler=settings.filler, time_budget_s=budget)
     with tempfile.TemporaryDirectory(prefix="partita-batch-") as tmp:

@@ -140,3 +140,11 @@ def test_settings_are_part_of_the_digest():
     plain = plan_batch([MINUET], seeds="0")[0][0]
     annotated = plan_batch([MINUET], seeds="0", settings=Settings(annotations=True))[0][0]
     assert plain.name == annotated.name and plain.digest != annotated.digest
+
+
+def test_an_item_is_byte_for_byte_what_partita_compose_writes_for_its_spec_and_seed(tmp_path, capsys):
+    assert run_cli(capsys, "batch", MINUET, "-o", tmp_path / "batch", "--seeds", "3", "--quiet")[0] == 0
+    assert run_cli(capsys, "compose", MINUET, "--seed", 3, "-o", tmp_path / "one")[0] == 0
+    for ext in ("mid", "musicxml"):
+        assert (tmp_path / "batch" / f"minuet_in_g__seed3.{ext}").read_bytes() == \
+            (tmp_path / "one" / f"minuet_in_g.{ext}").read_bytes(), ext
