@@ -89,10 +89,14 @@ def _ray(groups, settings: Settings, workers: int | None, address: str | None) -
     started = not ray.is_initialized()
     if started:
         options = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
-        if address:
-            ray.init(address=address, **options)
-        else:
-            ray.init(num_cpus=workers or default_workers(), **options)
+        try:
+            if address:
+                ray.init(address=address, **options)
+            else:
+                ray.init(num_cpus=workers or default_workers(), **options)
+        except Exception as exc:  # noqa: BLE001 - Ray raises ConnectionError, RuntimeError, ValueError ...
+            where = f"join the Ray cluster at {address}" if address else "start a local Ray instance"
+            raise BatchError(f"--engine ray: cannot {where} ({' '.join(str(exc).split())[:300]})") from None
     try:
         remote = ray.remote(run_group)
         slots = int(ray.cluster_resources().get("CPU", 1))
