@@ -110,8 +110,8 @@ def bass_states(event: ChordEvent, low: float, high: float) -> list[tuple[float,
 def upper_states(chord: Chord, low: float, high: float) -> tuple[tuple[float, ...], ...]:
     """Voicings of a chord in [low, high], ascending: three different chord tones within a twelfth (a
     seventh chord keeps its third and seventh); then two-voice ones (the third with the root, or with
-    the seventh), for where three do not fit under the melody; last, no voice at all (a rest), for where
-    no chord tone fits."""
+    the seventh, or a triad's third with its fifth, the bass holding the root), for where three do not fit
+    under the melody; last, no voice at all (a rest), for where no two chord tones fit."""
     pcs = list(chord.pitch_classes_cents)
     third = pcs[1] if len(pcs) > 1 else pcs[0]
     sets = [tuple(pcs[:3])] if len(pcs) <= 3 else [(pcs[0], pcs[1], pcs[3]), (pcs[1], pcs[2], pcs[3])]
@@ -121,7 +121,7 @@ def upper_states(chord: Chord, low: float, high: float) -> tuple[tuple[float, ..
             ordered = tuple(sorted(combo))
             if len(set(ordered)) == len(ordered) and ordered[-1] - ordered[0] <= MAX_SPAN:
                 found.add(ordered)
-    pairs = {(pcs[0], third)} | ({(third, pcs[3])} if len(pcs) > 3 else set())
+    pairs = {(pcs[0], third)} | ({(third, pcs[3])} if len(pcs) > 3 else {(third, pcs[2])} if len(pcs) == 3 else set())
     for a, b in pairs:
         for combo in itertools.product(octaves(a, low, high), octaves(b, low, high)):
             ordered = tuple(sorted(combo))

@@ -19,7 +19,9 @@ from random_specs import specs
 from composer import compose, grammar, load_spec
 from composer.analysis.check import analyse_score, check
 from composer.analysis.texture import allowed_by_style, texture_report
+from composer.arrange.voicing import upper_states
 from composer.formats.musicxml import to_music21
+from theory import Key
 
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml")
                   if load_spec(p).harmony == "functional")
@@ -251,3 +253,16 @@ def test_the_rules_the_arrangement_obeys_are_rules_its_style_is_marked_by():
         book = books["chorale"] if name == "chorale" else books[grammar.load_chord_style(name).rule_set]
         assert {r for r in HARD_RULES if not book.keeps(r)} == set(), (name, book.name)
         assert all(book.keeps(r.rule) for r in book.relax), (name, book.name)
+
+
+def test_under_a_low_melody_the_accompaniment_thins_to_a_dyad_before_it_falls_silent():
+    """Where three chord tones do not fit under the melody, the chord's third and fifth still may (the bass has
+    the root): the accompaniment of the Harbour Reel plays F#3-A3 under its final D4 instead of resting."""
+    d_major = Key.parse("D major").chord("I")
+    states = upper_states(d_major, load_spec({"title": "t"}).parts[1].low.cents, 7400.0)
+    assert (5400.0, 5700.0) in states                     # F#3 and A3, the third and the fifth
+    piece = compose(ROOT / "examples" / "reel_in_d.yaml")
+    last_bar = (piece.bars - 1) * piece.meter.bar_quarters
+    under = [n for n in piece.part("chords").notes if n.offset >= last_bar]
+    melody_low = min(n.pitch.cents for n in piece.part("melody").notes if n.offset >= last_bar)
+    assert under and all(n.pitch.cents < melody_low for n in under)
