@@ -92,12 +92,12 @@ def run_batch(specs, output, seeds=None, vary=(), settings: Settings = Settings(
         print(f"error: {bad}", file=stream)
     if not items:
         raise BatchError("nothing to compose: every combination was refused" if invalid else "nothing to compose")
+    if folder.exists() and not folder.is_dir():
+        raise BatchError(f"-o {folder}: a file is there, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BatchError(f"-o {folder}: cannot create the folder ({exc.strerror})") from None
-    if not folder.is_dir():
-        raise BatchError(f"-o {folder}: not a folder")
     for stale in folder.glob(".*.partial"):       # a file a killed run was writing: never renamed into place
         stale.unlink(missing_ok=True)
     report = BatchReport(invalid=invalid)

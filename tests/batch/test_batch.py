@@ -109,6 +109,9 @@ def test_a_bad_request_is_one_error_line_and_nothing_is_written(tmp_path, capsys
     assert not (tmp_path / "out" / "manifest.jsonl").exists()
     code, _, err = run_cli(capsys, "batch", tmp_path / "nowhere", "-o", tmp_path / "out")
     assert code == 2 and "no such spec file or folder" in err
+    (tmp_path / "afile").write_text("kept", encoding="utf-8")
+    code, _, err = run_cli(capsys, "batch", MINUET, "-o", tmp_path / "afile")
+    assert code == 2 and "not a folder" in err and (tmp_path / "afile").read_text(encoding="utf-8") == "kept"
 
 
 def files_of(results):
