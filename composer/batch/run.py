@@ -49,7 +49,8 @@ def compose_many(specs, seeds=None, vary=(), engine: str = "local", workers: int
     items, invalid = plan_batch(specs, seeds, vary, settings)
     if invalid:
         raise BatchError("\n".join(str(i) for i in invalid))
-    yield from _results([i for i in items if i.name not in set(skip)], settings, engine, workers, address)
+    skipped = set(skip)
+    yield from _results([i for i in items if i.name not in skipped], settings, engine, workers, address)
 
 
 def _results(items: list[BatchItem], settings: Settings, engine: str, workers: int | None,

@@ -174,6 +174,11 @@ def _train_streams(corpus) -> tuple[dict[str, list], float]:
     feats = [line_features(t) for t in tunes]
     streams = {"dur": [f.dur for f in feats], "pitch": [f.pitch for f in feats]}
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, lengths=np.array([len(f) for f in feats]), dur=np.concatenate(streams["dur"]),
-             pitch=np.concatenate(streams["pitch"]))
+    # Written beside its name and renamed into place: the workers of a batch may fit the baseline at once,
+    # and none may read a half-written file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    with open(tmp, "wb") as fh:
+        np.savez(fh, lengths=np.array([len(f) for f in feats]), dur=np.concatenate(streams["dur"]),
+                 pitch=np.concatenate(streams["pitch"]))
+    os.replace(tmp, path)
     return streams, center
