@@ -11,6 +11,7 @@ from corpora.progress import Progress
 
 from ..formats.provenance import partita_version
 from ..formats.write import FORMATS
+from ..score.seeds import check_seed
 from .engines import check_engine, default_workers, group_size, groups_of, run_groups
 from .items import BatchError, BatchItem, Invalid, Settings, expand, parse_seeds, parse_vary
 from .manifest import ManifestWriter, is_done, line_of, read_manifest, write_files
@@ -26,7 +27,7 @@ def plan_batch(specs, seeds=None, vary=(), settings: Settings = Settings()) -> t
     if isinstance(seeds, str):
         seeds = parse_seeds(seeds)
     elif seeds is not None:
-        seeds = parse_seeds(",".join(str(int(s)) for s in seeds)) if seeds else None
+        seeds = list(dict.fromkeys(check_seed(int(s)) for s in seeds)) or None
     vary = list(vary)
     if vary and isinstance(vary[0], str):
         vary = parse_vary(vary)
@@ -117,8 +118,7 @@ def run_batch(specs, output, seeds=None, vary=(), settings: Settings = Settings(
                 report.written += 1
             else:
                 report.failed.append(result.item.name)
-                print(f"\nerror: {result.item.name}: {result.error}" if progress else
-                      f"error: {result.item.name}: {result.error}", file=stream)
+                print(("\n" if progress else "") + f"error: {result.item.name}: {result.error}", file=stream)
             writer.write(line_of(result))
             elapsed = time.perf_counter() - start
             bar.update(1, f"{(report.written + len(report.failed)) / max(elapsed, 1e-9):.1f} items/s")
