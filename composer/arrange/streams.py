@@ -20,6 +20,7 @@ import numpy as np
 
 from theory.voice_leading import FAMILY_RULES, contrary_family, hidden_family, parallel_family, voice_leading_rules
 
+from ..score.arrays import union_sorted
 from ..score.notes import Note
 
 EPS = 1e-6
@@ -95,7 +96,7 @@ def texture_findings(voices: list[Voice], rules: set[str] | None = None, among: 
             if among is not None and a.name not in among and b.name not in among:
                 continue
             outer, adjacent, upper = i == 0 and j == n - 1, j == i + 1, j < n - 1 and n >= 3
-            times = np.union1d(a.starts, b.starts)
+            times = union_sorted(a.starts, b.starts)
             ia, ib = a.sounding(times), b.sounding(times)
             both = (ia >= 0) & (ib >= 0)
             index = np.flatnonzero(both)

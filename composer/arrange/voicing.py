@@ -21,6 +21,7 @@ import numpy as np
 from theory import Chord, Pitch
 from theory.voice_leading import consecutive_family, hidden_family, perfect_family, voice_leading_rules
 
+from ..score.arrays import distinct_sorted, union_sorted
 from ..score.notes import ChordEvent, Note
 from .streams import Voice
 
@@ -265,7 +266,7 @@ def gather(pairs) -> Terms:
     chords) is tested for consecutive octaves only ('octaves')."""
     terms = Terms({}, {})
     for a, b, relations in pairs:
-        times = np.union1d(a.starts, b.starts)
+        times = union_sorted(a.starts, b.starts)
         ia, ib = a.sounding(times), b.sounding(times)
         both = (ia >= 0) & (ib >= 0)
         ia, ib = ia[both], ib[both]
@@ -366,7 +367,7 @@ def _summed(owner: np.ndarray, costs: np.ndarray, chords: int) -> np.ndarray:
     out = np.zeros((chords, *costs.shape[1:]))
     if len(owner):
         order = np.argsort(owner, kind="stable")
-        owners, first = np.unique(owner[order], return_index=True)
+        owners, first = distinct_sorted(owner[order])
         out[owners] = np.add.reduceat(costs[order], first, axis=0)
     return out
 

@@ -12,7 +12,6 @@ from ..edit.refill import refill
 from ..fill.reasons import explain_note
 from ..formats.piece_file import load_piece, stem_of
 from ..plan.explain import explain_json
-from ..prompt import prompt_to_spec
 from ..score.errors import ComposerError, OutputExistsError
 from ..score.limits import Budget
 from ..spec.model import stem_of_title
@@ -24,6 +23,8 @@ def cmd_compose(args) -> int:
         raise ComposerError("compose: give a spec file or --prompt \"...\" (one of the two)")
     spec, spec_file = args.spec, None
     if args.prompt is not None:
+        from ..prompt import prompt_to_spec  # deferred: words -> spec, 9 ms that only --prompt needs
+
         chosen = prompt_to_spec(args.prompt)
         stem = stem_of_title(chosen.spec.get("title", "piece"))[:60]
         spec, spec_file = chosen.spec, Path(args.output) / f"{stem}.yaml"

@@ -18,8 +18,6 @@ from ..score.errors import ComposerError
 from ..score.files import atomic_write_text
 from ..spec.model import spec_schema
 
-DEFAULT_TRAIN_CORPUS = "oneills1850,ryansMammoth"
-
 
 def cmd_train(args) -> int:
     try:
