@@ -1,4 +1,4 @@
-"""Standard MIDI files, written directly with mido.
+"""Standard MIDI files, written directly (`smf`), read back with mido.
 
 A type-1 file at 480 ticks per quarter: track 0 is the conductor (title, tempo,
 meter, key signatures); each part gets its own track. Two ways to keep microtones
@@ -46,7 +46,7 @@ Lyrics: each note with a `Lyric` gets a `lyrics` meta event at its onset on its 
 just before the note-on: the syllable's text, followed by '-' when the word goes on (syllabic
 begin or middle), as karaoke files write them ("hap-", "py"). The text is stored as UTF-8
 bytes (the standard leaves the encoding open; mido reads them back as Latin-1 characters,
-`read_midi_lyrics` decodes them). An extender is not written.
+`read_midi_lyrics` decodes them); so are the title and the track names. An extender is not written.
 
 `read_midi_notes` reads both methods back (bends per channel with their RPN range,
 MTS retunings per key); `detect_midi_tuning` says which one a file uses.
@@ -57,12 +57,11 @@ import io
 from fractions import Fraction
 from pathlib import Path
 
-import mido
-
 from theory.key import MAJOR_TONICS_BY_FIFTHS, MINOR_TONICS_BY_FIFTHS
 
 from ..score.errors import RenderError
 from ..score.piece import PieceData
+from . import smf
 from .notation import PERCUSSION_ROLE
 from .provenance import MIDI_PREFIX, provenance_text
 
@@ -95,13 +94,6 @@ def to_ticks(quarters: Fraction, what: str = "time") -> int:
     return ticks
 
 
-def _channel_message(kind: str, **fields) -> mido.Message:
-    """A mido channel message built without mido's per-field checks (the callers check ranges)."""
-    msg = mido.Message.__new__(mido.Message)
-    vars(msg).update(type=kind, time=0, **fields)
-    return msg
-
-
 def bend_value(bend_cents: float) -> int:
     """Cents of bend -> pitchwheel value for a range of BEND_RANGE_SEMITONES."""
     value = round(bend_cents / (BEND_RANGE_SEMITONES * 100.0) * 8192)
@@ -123,34 +115,25 @@ def mido_key_name(key) -> str:
     return MAJOR_TONICS_BY_FIFTHS[fifths + 7]
 
 
-def _with_deltas(events: list[tuple[int, mido.Message]], end_tick: int) -> mido.MidiTrack:
-    track = mido.MidiTrack()
-    now = 0
-    for tick, msg in events:
-        vars(msg)["time"] = tick - now  # ticks are non-negative ints by construction
-        now = tick
-        track.append(msg)
-    track.append(mido.MetaMessage("end_of_track", time=max(0, end_tick - now)))
-    return track
+# A key signature's name -> (sharps or minus flats, minor): the Key Signature meta event's two bytes.
+KEY_SIGNATURES = {**{name: (i - 7, False) for i, name in enumerate(MAJOR_TONICS_BY_FIFTHS)},
+                  **{name + "m": (i - 7, True) for i, name in enumerate(MINOR_TONICS_BY_FIFTHS)}}
 
 
-def _conductor_track(piece: PieceData, end_tick: int) -> mido.MidiTrack:
+def _conductor_track(piece: PieceData, end_tick: int) -> bytes:
     meter = piece.meter
-    events = [
-        (0, mido.MetaMessage("track_name", name=midi_text(piece.title))),
-        (0, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(piece.tempo_bpm))),
-        (0, mido.MetaMessage("time_signature", numerator=meter.numerator, denominator=meter.denominator)),
-    ]
+    events = [(0, smf.track_name(piece.title)), (0, smf.tempo(piece.tempo_bpm)),
+              (0, smf.time_signature(meter.numerator, meter.denominator))]
     carried = provenance_text(piece)
     if carried is not None:
-        events.append((0, mido.MetaMessage("text", text=MIDI_PREFIX + carried)))
+        events.append((0, smf.text(MIDI_PREFIX + carried)))
     last = None
     for change in sorted(piece.keys, key=lambda c: c.offset):
         name = mido_key_name(change.key)
         if name != last:
-            events.append((to_ticks(change.offset, "key change offset"), mido.MetaMessage("key_signature", key=name)))
+            events.append((to_ticks(change.offset, "key change offset"), smf.key_signature(*KEY_SIGNATURES[name])))
             last = name
-    return _with_deltas(events, end_tick)
+    return smf.track_chunk(events, end_tick)
 
 
 def mts_frequency_data(cents: float) -> tuple[int, int, int]:
@@ -164,10 +147,10 @@ def mts_frequency_data(cents: float) -> tuple[int, int, int]:
     return semitone, fraction >> 7, fraction & 0x7F
 
 
-def mts_sysex(key: int, cents: float, program: int = MTS_PROGRAM) -> mido.Message:
+def mts_sysex(key: int, cents: float, program: int = MTS_PROGRAM) -> bytes:
     """A real-time Single Note Tuning Change retuning one key to `cents` (see the module docstring)."""
     xx, yy, zz = mts_frequency_data(cents)
-    return mido.Message("sysex", data=(0x7F, MTS_DEVICE, 0x08, 0x02, program, 1, key, xx, yy, zz))
+    return smf.sysex((0x7F, MTS_DEVICE, 0x08, 0x02, program, 1, key, xx, yy, zz))
 
 
 def _note_events(piece: PieceData) -> list[tuple]:
@@ -190,16 +173,16 @@ def _note_events(piece: PieceData) -> list[tuple]:
     return raw
 
 
-def _header(part, channels: list[int], tuning: str = "bend") -> list[tuple[int, mido.Message]]:
+def _header(part, channels: list[int], tuning: str = "bend") -> list[tuple[int, bytes]]:
     """A part's track head: its name, and on each of its channels its program, the bend range, and with
     MTS the tuning bank and program the channel plays."""
-    events: list[tuple[int, mido.Message]] = [(0, mido.MetaMessage("track_name", name=midi_text(part.name)))]
+    events: list[tuple[int, bytes]] = [(0, smf.track_name(part.name))]
     if part.role == PERCUSSION_ROLE:
         return events
     for ch in channels:
-        events.append((0, mido.Message("program_change", channel=ch, program=part.instrument.program)))
+        events.append((0, smf.program_change(ch, part.instrument.program)))
         for control, value in _RPN_BEND_RANGE + (_RPN_TUNING if tuning == "mts" else ()):
-            events.append((0, mido.Message("control_change", channel=ch, control=control, value=value)))
+            events.append((0, smf.control_change(ch, control, value)))
     return events
 
 
@@ -214,14 +197,14 @@ def _assign_bend_channels(piece: PieceData, raw: list[tuple], homes: dict[int, i
     body: dict[int, list] = {i: [] for i in range(len(piece.parts))}
     for tick, kind, index, key, value, velocity, _cents, note_id in raw:
         if index not in homes:  # percussion
-            msg_kind = "note_on" if kind == _ON else "note_off"
-            body[index].append((tick, _channel_message(msg_kind, channel=DRUM_CHANNEL, note=key, velocity=velocity)))
+            event = smf.note_on(DRUM_CHANNEL, key, velocity) if kind == _ON else smf.note_off(DRUM_CHANNEL, key)
+            body[index].append((tick, event))
             continue
         if kind == _OFF:
             ch = note_channel.pop((index, note_id))
             sounding[ch] -= 1
             bending.discard(ch)
-            body[index].append((tick, _channel_message("note_off", channel=ch, note=key, velocity=0)))
+            body[index].append((tick, smf.note_off(ch, key)))
             continue
         chans = [c for c in part_channels[index] if c not in bending]
         ornament = piece.parts[index].notes[note_id].ornament
@@ -238,17 +221,17 @@ def _assign_bend_channels(piece: PieceData, raw: list[tuple], homes: dict[int, i
             ch = pool.pop(0)
             part_channels[index].append(ch)
         if bend[ch] != value:
-            body[index].append((tick, _channel_message("pitchwheel", channel=ch, pitch=value)))
+            body[index].append((tick, smf.pitchwheel(ch, value)))
             bend[ch] = value
         sounding[ch] += 1
         note_channel[(index, note_id)] = ch
-        body[index].append((tick, _channel_message("note_on", channel=ch, note=key, velocity=velocity)))
+        body[index].append((tick, smf.note_on(ch, key, velocity)))
         if ornament is not None:
             bending.add(ch)
             note = piece.parts[index].notes[note_id]
             for at, curve_value in ornament_bends(ornament, tick, tick + to_ticks(note.duration), key):
                 if curve_value != bend[ch]:
-                    body[index].append((at, _channel_message("pitchwheel", channel=ch, pitch=curve_value)))
+                    body[index].append((at, smf.pitchwheel(ch, curve_value)))
                     bend[ch] = curve_value
     return part_channels, body
 
@@ -276,15 +259,15 @@ def _assign_mts_keys(piece: PieceData, raw: list[tuple], homes: dict[int, int]):
     body: dict[int, list] = {i: [] for i in range(len(piece.parts))}
     for tick, kind, index, key, _value, velocity, cents, note_id in raw:
         if index not in homes:
-            msg_kind = "note_on" if kind == _ON else "note_off"
-            body[index].append((tick, _channel_message(msg_kind, channel=DRUM_CHANNEL, note=key, velocity=velocity)))
+            event = smf.note_on(DRUM_CHANNEL, key, velocity) if kind == _ON else smf.note_off(DRUM_CHANNEL, key)
+            body[index].append((tick, event))
             continue
         ch = homes[index]
         if kind == _OFF:
             used = note_key.pop((index, note_id))
             busy[used] -= 1
             released[used] = (tick, index)
-            body[index].append((tick, _channel_message("note_off", channel=ch, note=used, velocity=0)))
+            body[index].append((tick, smf.note_off(ch, used)))
             continue
         wanted = mts_frequency_data(cents)
 
@@ -310,18 +293,13 @@ def _assign_mts_keys(piece: PieceData, raw: list[tuple], homes: dict[int, int]):
             tuning[used] = wanted
         busy[used] += 1
         note_key[(index, note_id)] = used
-        body[index].append((tick, _channel_message("note_on", channel=ch, note=used, velocity=velocity)))
+        body[index].append((tick, smf.note_on(ch, used, velocity)))
     return {i: [homes[i]] for i in homes}, body
 
 
-def midi_text(text: str) -> str:
-    """Text for a MIDI meta event, stored as UTF-8: mido writes each character as one byte (Latin-1), so
-    the UTF-8 bytes go in as characters; any title, part name or lyric (Uşşak, सितार, 宫) is kept."""
-    return text.encode("utf-8").decode("latin-1")
-
-
 def text_of_midi(text: str) -> str:
-    """The inverse of `midi_text`: text stored as UTF-8 is decoded, any other is kept as read (Latin-1)."""
+    """Text of a meta event as mido reads it (a character per byte, Latin-1): text stored as UTF-8, as
+    partita writes it, is decoded; any other is kept as read."""
     try:
         return text.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
@@ -333,15 +311,10 @@ def lyric_event_text(lyric) -> str:
     return lyric.text + ("-" if lyric.syllabic in ("begin", "middle") else "")
 
 
-def _lyric_events(part) -> list[tuple[int, mido.MetaMessage]]:
+def _lyric_events(part) -> list[tuple[int, bytes]]:
     """A `lyrics` meta event at each sung syllable's onset (text as UTF-8 bytes, see the module docstring)."""
-    out = []
-    for note in part.sorted_notes():
-        if note.lyric is None:
-            continue
-        text = midi_text(lyric_event_text(note.lyric))
-        out.append((to_ticks(note.offset, f"part {part.name!r}: note offset"), mido.MetaMessage("lyrics", text=text)))
-    return out
+    return [(to_ticks(note.offset, f"part {part.name!r}: note offset"), smf.lyrics(lyric_event_text(note.lyric)))
+            for note in part.sorted_notes() if note.lyric is not None]
 
 
 def midi_bytes(piece: PieceData, tuning: str = "bend") -> bytes:
@@ -360,16 +333,13 @@ def midi_bytes(piece: PieceData, tuning: str = "bend") -> bytes:
     part_channels, body = assign(piece, raw, homes)
     # A channel selects the tuning program only where a key is retuned (a 12-EDO piece's file is the same
     # by either method).
-    retuned = any(msg.type == "sysex" for events in body.values() for _, msg in events)
-    mid = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER)
-    mid.tracks.append(_conductor_track(piece, end_tick))
+    retuned = any(event[0] == smf.SYSEX for events in body.values() for _, event in events)
+    tracks = [_conductor_track(piece, end_tick)]
     for index, part in enumerate(piece.parts):
         timed = sorted(_lyric_events(part) + body[index], key=lambda e: e[0])  # stable: a lyric before its note
         events = _header(part, part_channels.get(index, []), "mts" if retuned else "bend") + timed
-        mid.tracks.append(_with_deltas(events, end_tick))
-    buffer = io.BytesIO()
-    mid.save(file=buffer)
-    return buffer.getvalue()
+        tracks.append(smf.track_chunk(events, end_tick))
+    return smf.file_bytes(tracks, TICKS_PER_QUARTER)
 
 
 def write_midi(piece: PieceData, path, tuning: str = "bend") -> str:
@@ -393,7 +363,7 @@ def _mts_retunings(msg) -> list[tuple[int, float | None]]:
 
 def detect_midi_tuning(data: bytes) -> str:
     """How a MIDI file keeps microtones: "mts" (tuning SysEx), "bend" (pitchwheel) or "none"."""
-    mid = mido.MidiFile(file=io.BytesIO(data))
+    mid = _midi_file(data)
     bends = False
     for track in mid.tracks:
         for msg in track:
@@ -403,8 +373,10 @@ def detect_midi_tuning(data: bytes) -> str:
     return "bend" if bends else "none"
 
 
-def _midi_file(data) -> mido.MidiFile:
-    """A MIDI file's bytes parsed, or a parsed file as it is (parsing costs seconds for a large file)."""
+def _midi_file(data):
+    """A MIDI file's bytes parsed by mido, or a parsed file as it is (parsing costs seconds for a large file)."""
+    import mido  # deferred: 25 ms of a cold start, and writing a file does not need it (`smf`)
+
     return data if isinstance(data, mido.MidiFile) else mido.MidiFile(file=io.BytesIO(data))
 
 

@@ -5,8 +5,6 @@ import io
 from fractions import Fraction
 from pathlib import Path
 
-import mido
-
 from theory import Meter
 from theory.key import MAJOR_TONICS_BY_FIFTHS, MINOR_TONICS_BY_FIFTHS
 
@@ -76,6 +74,8 @@ def _midi_meta(path: Path, mid) -> dict:
 def _parse_midi(path: Path, data: bytes):
     if not data.startswith(b"MThd"):
         raise read_error(path, "not a MIDI file (it does not start with the 'MThd' header)")
+    import mido  # deferred: 25 ms of a cold start that only reading a MIDI file needs
+
     try:
         mid = mido.MidiFile(file=io.BytesIO(data))
     except EOFError:

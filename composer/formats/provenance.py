@@ -10,7 +10,8 @@ everything that needs no spec.
 from __future__ import annotations
 
 import json
-from importlib.metadata import PackageNotFoundError, version
+
+from ..version import VERSION
 
 PROVENANCE_FIELD = "partita-provenance"
 MIDI_PREFIX = PROVENANCE_FIELD + ":"
@@ -19,10 +20,7 @@ CARRIED_SETTINGS = ("filler", "temperature", "top_p", "max_copied_run", "edits")
 
 
 def partita_version() -> str:
-    try:
-        return version("partita")
-    except PackageNotFoundError:
-        return "unknown"
+    return VERSION
 
 
 def provenance(piece) -> dict | None:

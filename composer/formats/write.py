@@ -1,4 +1,4 @@
-"""Writing pieces to files, chosen by extension: MIDI (mido), MusicXML (music21), SVG notation
+"""Writing pieces to files, chosen by extension: MIDI (`smf`), MusicXML (music21), SVG notation
 (verovio), WAV audio (a numpy synth), an HTML report, and the piece file (`.piece.json`: the piece
 with its plan, spec, seed and versions, which `partita render` and `partita refill` read).
 

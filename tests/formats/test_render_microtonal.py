@@ -197,9 +197,7 @@ def test_twelve_edo_piece_is_unchanged():
 # --- MIDI: MIDI Tuning Standard ------------------------------------------------------------------
 
 def test_mts_sysex_format():
-    msg = mts_sysex(60, 6050.0)
-    raw = bytes(msg.bytes())
-    assert raw == bytes([0xF0, 0x7F, 0x7F, 0x08, 0x02, 0x00, 0x01, 60, 60, 0x40, 0x00, 0xF7])
+    assert mts_sysex(60, 6050.0) == bytes([0xF0, 0x7F, 0x7F, 0x08, 0x02, 0x00, 0x01, 60, 60, 0x40, 0x00, 0xF7])
     assert mts_frequency_data(6000.0) == (60, 0, 0)
     xx, yy, zz = mts_frequency_data(TURKISH)
     assert xx == 60 and ((yy << 7) | zz) / 16384 * 100 == pytest.approx(3 * COMMA, abs=0.01)
