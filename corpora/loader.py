@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from theory.cache import cache_dir
+
 from .errors import CorpusError
 from .extract import EXTRACTOR_VERSION, Line, extract_score
 from .manifest import Manifest, load_manifest
@@ -82,13 +84,6 @@ class Corpus:
 
     def note_count(self) -> int:
         return int(sum(len(t) for t in self._tunes))
-
-
-def cache_dir() -> Path:
-    if os.environ.get("PARTITA_CACHE"):
-        return Path(os.environ["PARTITA_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "partita"
 
 
 def music21_corpus_root() -> Path:

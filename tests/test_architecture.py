@@ -15,12 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 COMPOSER = ROOT / "composer"
 
 # composer's subpackages and top-level modules, lowest first: each may import only itself and those before it.
-LAYERS = ("score", "grammar", "models", "text", "spec", "prompt", "plan", "fill", "arrange", "formats", "analysis",
+LAYERS = ("version", "score", "grammar", "models", "text", "spec", "prompt", "plan", "fill", "arrange", "formats", "analysis",
           "edit", "piece", "compose", "evaluate", "exercises", "lessons", "batch", "cli", "__main__", "")
 HEAVY = ("music21", "verovio", "torch", "networkx", "ray")   # networkx: 0.13 s (a scale's movement graph, a chord graph)
 HEAVY += ("concurrent",)     # concurrent.futures' process pool: multiprocessing, 10 ms that only a batch needs
+HEAVY += ("mido",)           # 25 ms (importlib.metadata, packaging, socket): only reading a MIDI file needs it
 # composer modules that import a heavy dependency at their top: importing them is deferred like the dependency.
 HEAVY_MODULES = ("composer.formats.musicxml", "composer.models.net", "composer.models.train")
+HEAVY_MODULES += ("composer.prompt",)   # words -> spec: its vocabulary and grammar, 9 ms that only --prompt needs
 MAX_TOP_MODULES = 12
 MAX_LINES = 600
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from .datafile import read_yaml_file
@@ -19,8 +18,8 @@ from .meter import Meter
 from .pack import normalise_name
 from .schema import load_schema, validate
 
-CYCLES_DIR = Path(str(resources.files("theory") / "cycles"))
-SCHEMA_PATH = Path(str(resources.files("theory") / "schemas" / "cycles.schema.json"))
+CYCLES_DIR = Path(__file__).resolve().parent / "cycles"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "cycles.schema.json"
 
 
 @dataclass(frozen=True)

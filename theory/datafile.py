@@ -7,19 +7,20 @@ together with a map from each value's path (a tuple of keys and indices) to its
 """
 from __future__ import annotations
 
-import re
+import hashlib
+import importlib.util
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .cache import read_cached, write_cached
 from .errors import DataFileError
 
 MAX_YAML_BYTES = 1_000_000
 MAX_YAML_NODES = 200_000
 MAX_YAML_DEPTH = 50
+USER_DOCUMENTS_KEPT = 256      # a user's specs and files parsed: the cache keeps the latest so many
 
 Path_ = tuple  # a path into a document: keys and list indices
 
@@ -29,6 +30,7 @@ class YamlDocument:
     data: Any
     lines: dict[tuple, int]
     source: str
+    digest: str | None = None      # a shipped file's content hash: its schema check is cached under it
 
     def line_of(self, path: tuple) -> int | None:
         """The line of `path`, or of its closest ancestor that has one."""
@@ -39,95 +41,6 @@ class YamlDocument:
             if not path:
                 return None
             path = path[:-1]
-
-
-class _ReadableScalars:
-    """Turns a scalar that its tag cannot read (``2001-13-45``, ``!!int abc``) into a YAML error at
-    that line."""
-
-    def construct_object(self, node, deep=False):
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, KeyError, TypeError, OverflowError) as exc:
-            kind = str(node.tag).rsplit(":", 1)[-1]
-            text = str(node.value)
-            # Python's own message for a long integer suggests a call that a spec's writer cannot make.
-            reason = f"a number of {len(text)} digits" if "int_max_str_digits" in str(exc) else str(exc)
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {text[:40]!r} as {kind} ({reason}); quote it to give text",
-                node.start_mark) from None
-
-
-class _Loader(_ReadableScalars, yaml.SafeLoader):
-    """SafeLoader that refuses deep nesting while scanning (PyYAML's scanner slows down
-    quadratically with flow depth and its composer recurses), and reads scalars as
-    `_ReadableScalars` does."""
-
-    def _deeper(self) -> None:
-        if self.flow_level + len(self.indents) >= MAX_YAML_DEPTH:
-            raise yaml.scanner.ScannerError(None, None, f"document is nested deeper than the limit of "
-                                            f"{MAX_YAML_DEPTH} levels", self.get_mark())
-
-    def fetch_flow_collection_start(self, TokenClass):
-        self._deeper()
-        return super().fetch_flow_collection_start(TokenClass)
-
-    def add_indent(self, column):
-        if self.indent < column:
-            self._deeper()
-        return super().add_indent(column)
-
-
-# YAML 1.2 booleans only: YAML 1.1 also reads on/off/yes/no (any case) as booleans, which turns
-# a key such as `on:` (the note a jins starts on) into True. Here they stay text.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                              list("tTfF"))
-
-
-if getattr(yaml, "__with_libyaml__", False):
-    class _FastLoader(_ReadableScalars, yaml.CSafeLoader):
-        """The same reading as `_Loader` through libyaml, for the files partita ships (packs, grammars,
-        rules): about ten times faster, without `_Loader`'s scanning guards, which a file a user
-        gives keeps."""
-
-    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-else:   # pragma: no cover - PyYAML built without libyaml
-    _FastLoader = _Loader
-
-
-class _DuplicateKey(DataFileError):
-    """A mapping names one key twice (YAML would keep the last silently)."""
-
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line = line
-
-
-def _walk(node: yaml.Node, path: tuple, lines: dict, budget: list[int]) -> None:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise DataFileError(f"document has more than {MAX_YAML_NODES} nodes (alias expansion?)")
-    if len(path) > MAX_YAML_DEPTH:
-        raise DataFileError(f"document is nested deeper than the limit of {MAX_YAML_DEPTH} levels")
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
-            line = key_node.start_mark.line + 1
-            if key in seen and isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                where = ".".join(str(p) for p in path + (key,))
-                raise _DuplicateKey(line, f"key {where!r} is given twice (first at line {seen[key]}); keep one")
-            seen[key] = line
-            lines[path + (key,)] = line
-            _walk(value_node, path + (key,), lines, budget)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines, budget)
 
 
 def load_yaml(text: str | bytes, source: str = "<string>", shipped: bool = False) -> YamlDocument:
@@ -141,39 +54,30 @@ def load_yaml(text: str | bytes, source: str = "<string>", shipped: bool = False
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DataFileError(f"{source}: not UTF-8 text (byte {exc.start}: {text[exc.start:exc.start + 1]!r})") from None
-    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
+    raw = text.encode("utf-8")
+    if len(raw) > MAX_YAML_BYTES:
         raise DataFileError(f"{source}: document is above the limit of {MAX_YAML_BYTES} bytes")
-    try:
-        loader = (_FastLoader if shipped else _Loader)(text)
-        try:
-            node = loader.get_single_node()
-            lines: dict[tuple, int] = {}
-            if node is not None:
-                try:
-                    _walk(node, (), lines, [MAX_YAML_NODES])
-                except _DuplicateKey as exc:
-                    raise DataFileError(f"{source}:{exc.line}: invalid YAML: {exc}") from None
-                except DataFileError as exc:
-                    raise DataFileError(f"{source}: {exc}") from None
-                data = loader.construct_document(node)
-            else:
-                data = None
-        finally:
-            loader.dispose()
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
-        line = text[:exc.position].count("\n") + 1 if isinstance(text, str) else None
-        where = f"{source}:{line}" if line else source
-        raise DataFileError(f"{where}: invalid YAML: character {chr(exc.character)!r} (#x{exc.character:04x}) "
-                            f"is not allowed; {exc.reason}") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{source}:{mark.line + 1}" if mark else source
-        raise DataFileError(f"{where}: invalid YAML: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise DataFileError(f"{source}: invalid YAML: {exc}") from None
-    except RecursionError:
-        raise DataFileError(f"{source}: YAML nested too deeply") from None
-    return YamlDocument(data=data, lines=lines, source=source)
+    # A document is parsed once per content: later processes read the data and lines from the cache (and
+    # do not import PyYAML, 12 ms of a cold start). A shipped file's digest also keys its schema check.
+    kind = "yaml" if shipped else "yaml-user"
+    key = hashlib.blake2b(raw, digest_size=20).hexdigest()
+    cached = read_cached(kind, key)
+    if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], dict):
+        return YamlDocument(data=cached[0], lines=cached[1], source=source, digest=key if shipped else None)
+    from .yaml_reader import parse  # deferred: PyYAML and its loaders, needed only on a cache miss
+
+    data, lines = parse(text, source, shipped, MAX_YAML_NODES, MAX_YAML_DEPTH)
+    write_cached(kind, key, (data, lines), keep=None if shipped else USER_DOCUMENTS_KEPT)
+    return YamlDocument(data=data, lines=lines, source=source, digest=key if shipped else None)
+
+
+def package_folder(package: str) -> Path:
+    """The folder of an installed package, where partita keeps its data files (packs, grammars, weights,
+    indexes) as plain files. `importlib.resources` would give the same path, for 5 ms of a cold start."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise DataFileError(f"package {package!r} is not installed as a folder")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def read_regular_file(path: str | Path, limit: int, what: str = "file") -> bytes:

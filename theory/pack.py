@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from .datafile import read_yaml_file
@@ -20,8 +19,8 @@ from .scale import DOWN, UP, Scale
 from .schema import load_schema, validate
 from .tuning import Tuning
 
-PACKS_DIR = Path(str(resources.files("theory") / "packs"))
-SCHEMA_PATH = Path(str(resources.files("theory") / "schemas" / "pack.schema.json"))
+PACKS_DIR = Path(__file__).resolve().parent / "packs"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "pack.schema.json"
 _OCTAVE_MARKS = re.compile(r"^([.'\u02cc]*)(.*?)([.'^\u02c8]*)$")
 
 

@@ -8,6 +8,7 @@ and what is accepted, with a did-you-mean for misspelt keys and names.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import read_cached, write_cached
 from .datafile import YamlDocument, read_yaml_file
 from .errors import DataFileError, did_you_mean
 
@@ -211,9 +213,18 @@ def _range_text(schema: dict) -> str:
 
 
 def validate(value: Any, schema: dict, doc: YamlDocument | None = None, source: str | None = None) -> list[Problem]:
-    """All problems of `value` against `schema` (empty when valid)."""
+    """All problems of `value` against `schema` (empty when valid). A shipped document found valid
+    against the same schema by an earlier process is not walked again."""
+    key = None
+    if doc is not None and doc.digest and value is doc.data:
+        shape = hashlib.blake2b(json.dumps(schema, sort_keys=True).encode(), digest_size=20).hexdigest()
+        key = f"{doc.digest}-{shape}"
+        if read_cached("valid", key) is True:
+            return []
     checker = SchemaChecker(schema, doc, source)
     checker.check(value, schema)
+    if key and not checker.problems:
+        write_cached("valid", key, True)
     return checker.problems
 
 

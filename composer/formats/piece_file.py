@@ -18,11 +18,10 @@ import json
 import math
 import re
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 
 from theory import Chord, Key, Meter, Pitch, TheoryError
-from theory.datafile import read_regular_file
+from theory.datafile import package_folder, read_regular_file
 from theory.errors import DataFileError
 from theory.pitch import Spelling, parse_spelling
 from theory.scala import MAX_SCL_BYTES, carry_scl, scl_text
@@ -108,7 +107,7 @@ def _plan_summary(plan) -> dict | None:
 def _model_versions() -> dict:
     """The sha256 of each shipped weight file, from its manifest (what the neural filler ran with)."""
     out = {}
-    folder = resources.files("composer.models") / "weights"
+    folder = package_folder("composer.models") / "weights"
     for name in ("rhythm", "melody"):
         try:
             manifest = json.loads((folder / f"{name}.safetensors.json").read_text(encoding="utf-8"))

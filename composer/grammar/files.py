@@ -3,13 +3,12 @@ schema; the messages name the file, the line and the field.
 """
 from __future__ import annotations
 
-import importlib.resources
 import json
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from theory.datafile import YamlDocument, load_yaml, read_yaml_file
+from theory.datafile import YamlDocument, load_yaml, package_folder, read_yaml_file
 from theory.errors import TheoryError, did_you_mean
 from theory.schema import format_path, validate
 
@@ -34,7 +33,7 @@ def unknown(kind: str, received: str, accepted, also=()) -> GrammarError:
 
 
 def package_dir():
-    return importlib.resources.files("grammars")
+    return package_folder("grammars")
 
 
 @lru_cache(maxsize=None)

@@ -22,16 +22,19 @@ among those (its percentile), and the guard's default threshold comes from it: s
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from corpora import CorpusError, load_corpus
+from theory.cache import read_cached, read_cached_array, write_cached, write_cached_array
+from theory.datafile import package_folder
 
 from ..score.errors import ComposerError
 
@@ -46,6 +49,7 @@ DEFAULT_INDEX = "oneills1850+ryansMammoth"   # the corpora the shipped models we
 DEFAULT_MAX_COPIED_RUN = 16       # notes; see docs/evaluation.md for the calibration behind it
 MIN_MAX_COPIED_RUN = 4
 _BASE = np.uint64(0x100000001B3)
+HASH_VERSION = 1          # window_hashes' definition (mix, base): cached tables are keyed by it
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -160,7 +164,7 @@ class CorpusIndex:
     """Every tune of one or more corpora as tokens, with lookups of runs of any length."""
 
     def __init__(self, name: str, corpus_id: str, tokens: np.ndarray, starts: np.ndarray, tune_ids, titles,
-                 calibration: dict | None = None):
+                 calibration: dict | None = None, digest: str | None = None):
         self.name, self.corpus_id = name, corpus_id
         self.tokens = np.asarray(tokens, dtype=np.int64)
         self.starts = np.asarray(starts, dtype=np.int64)          # token offset of each tune, plus the end
@@ -168,6 +172,7 @@ class CorpusIndex:
         self.tune_of = np.repeat(np.arange(len(self.tune_ids), dtype=np.int32), np.diff(self.starts))
         self.calibration = calibration
         self._tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.digest = digest       # what its cached tables are keyed by: its files' hash, else its tokens'
 
     @property
     def max_tokens(self) -> int:
@@ -179,18 +184,32 @@ class CorpusIndex:
     def table(self, length: int) -> tuple[np.ndarray, np.ndarray]:
         """(sorted hashes, their window starts) of every window of `length` tokens inside one tune."""
         if length not in self._tables:
-            h = window_hashes(self.tokens, length)
-            if len(h):
-                valid = self.tune_of[:len(h)] == self.tune_of[length - 1:]
-                pos = np.flatnonzero(valid)
-                h = h[pos]
-                order = np.argsort(h, kind="stable")
-                self._tables[length] = (h[order], pos[order])
-            else:
-                self._tables[length] = (h, np.zeros(0, dtype=np.int64))
+            self._tables[length] = self._cached_table(length)
             if len(self._tables) > 16:
                 self._tables.pop(next(iter(self._tables)))
         return self._tables[length]
+
+    def _cached_table(self, length: int) -> tuple[np.ndarray, np.ndarray]:
+        """table(length), read from partita's cache when an earlier process sorted it (34 ms for the
+        shipped index), else sorted now and kept there."""
+        if self.digest is None:
+            digest = hashlib.blake2b(self.tokens.tobytes(), digest_size=20)
+            digest.update(self.starts.tobytes())
+            self.digest = digest.hexdigest()
+        key = f"{self.digest}-h{HASH_VERSION}-w{length}"
+        stored = read_cached_array("index-tables", key)
+        if stored is not None and stored.dtype == np.uint64 and stored.ndim == 2 and stored.shape[0] == 2:
+            return stored[0], stored[1].astype(np.int64)
+        h = window_hashes(self.tokens, length)
+        if not len(h):
+            return h, np.zeros(0, dtype=np.int64)
+        valid = self.tune_of[:len(h)] == self.tune_of[length - 1:]
+        pos = np.flatnonzero(valid)
+        h = h[pos]
+        order = np.argsort(h, kind="stable")
+        table = (h[order], pos[order].astype(np.int64))
+        write_cached_array("index-tables", key, np.stack([table[0], table[1].astype(np.uint64)]))
+        return table
 
     def hits(self, tokens: np.ndarray, length: int) -> list[tuple[int, int]]:
         """(query start, corpus start) of every window of `length` tokens of the query found in a
@@ -280,20 +299,36 @@ def index_from_corpus(corpus) -> CorpusIndex:
 
 
 def _read_index(path: Path, name: str) -> CorpusIndex:
+    """A shipped index file, read from partita's cache when an earlier process unpacked the same bytes
+    (its tokens are compressed, its titles JSON: 15 ms of a cold compose)."""
     try:
-        with np.load(path, allow_pickle=False) as data:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise OriginalityError(f"{path}: not a readable originality index ({exc.strerror})") from None
+    key = hashlib.blake2b(raw, digest_size=20).hexdigest()
+    meta, packed = read_cached("index-meta", key), read_cached_array("index-arrays", key)
+    if isinstance(meta, dict) and packed is not None and packed.dtype == np.int64 and packed.ndim == 1:
+        count = int(packed[0])
+        return CorpusIndex(meta["name"], meta["corpus_id"], packed[1 + count:], packed[1:1 + count],
+                           meta["tune_ids"], meta["titles"], digest=key)
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
             if int(data["format"]) != INDEX_FORMAT:
                 raise OriginalityError(f"{path}: index format {int(data['format'])}, this partita reads "
                                        f"{INDEX_FORMAT}; rebuild it with `partita corpora index {name}`")
             meta = json.loads(str(data["meta"]))
-            return CorpusIndex(meta["name"], meta["corpus_id"], data["tokens"], data["starts"], meta["tune_ids"],
-                               meta["titles"])
+            index = CorpusIndex(meta["name"], meta["corpus_id"], data["tokens"], data["starts"], meta["tune_ids"],
+                                meta["titles"], digest=key)
     except (OSError, ValueError, KeyError) as exc:
         raise OriginalityError(f"{path}: not a readable originality index ({exc})") from None
+    write_cached("index-meta", key, {"name": index.name, "corpus_id": index.corpus_id, "tune_ids": index.tune_ids,
+                                     "titles": index.titles})
+    write_cached_array("index-arrays", key, np.concatenate(([len(index.starts)], index.starts, index.tokens)))
+    return index
 
 
 def index_dir() -> Path:
-    return Path(str(resources.files(INDEX_PACKAGE).joinpath(INDEX_FOLDER)))
+    return package_folder(INDEX_PACKAGE) / INDEX_FOLDER
 
 
 def shipped_indexes() -> list[str]:
@@ -308,9 +343,12 @@ def calibrations() -> dict:
 def combine(indexes: list[CorpusIndex], name: str) -> CorpusIndex:
     offsets = np.cumsum([0] + [len(ix.tokens) for ix in indexes])
     starts = np.concatenate([ix.starts[:-1] + off for ix, off in zip(indexes, offsets)] + [offsets[-1:]])
+    digests = [ix.digest for ix in indexes]
+    digest = hashlib.blake2b("+".join(digests).encode(), digest_size=20).hexdigest() if all(digests) else None
     return CorpusIndex(name, "+".join(ix.corpus_id for ix in indexes),
                        np.concatenate([ix.tokens for ix in indexes]), starts,
-                       [t for ix in indexes for t in ix.tune_ids], [t for ix in indexes for t in ix.titles])
+                       [t for ix in indexes for t in ix.tune_ids], [t for ix in indexes for t in ix.titles],
+                       digest=digest)
 
 
 @lru_cache(maxsize=8)

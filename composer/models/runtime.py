@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from theory.datafile import package_folder
 
 from .spec import model_config
 from .weights import WeightsError, load_safetensors
@@ -78,7 +79,7 @@ class GRUModel:
 
 
 def weights_dir() -> Path:
-    return Path(str(resources.files(WEIGHTS_PACKAGE).joinpath(WEIGHTS_FOLDER)))
+    return package_folder(WEIGHTS_PACKAGE) / WEIGHTS_FOLDER
 
 
 def shipped_weights() -> dict:

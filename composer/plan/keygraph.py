@@ -16,11 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from heapq import heappop, heappush
-from importlib import resources
 from itertools import count
 
 from theory import Chord, Key, load_pack
-from theory.datafile import read_yaml_file
+from theory.datafile import package_folder, read_yaml_file
 
 from ..spec.keys import RELATION_NAMES
 
@@ -32,7 +31,7 @@ _PIVOT_PREFERENCE = {"ii": 0, "IV": 0, "iv": 0, "ii°": 0, "vi": 1, "VI": 1, "I"
 
 @lru_cache(maxsize=1)
 def key_data() -> dict:
-    return read_yaml_file(str(resources.files("grammars") / "keys.yaml"), shipped=True).data
+    return read_yaml_file(package_folder("grammars") / "keys.yaml", shipped=True).data
 
 
 def node_of(key: Key) -> tuple[int, str]:

@@ -12,7 +12,6 @@ of normalised words) with the `Entry` it stands for.
 """
 from __future__ import annotations
 
-import importlib.resources
 import json
 import re
 import unicodedata
@@ -21,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from theory.cycle import all_cycles
-from theory.datafile import YamlDocument, load_yaml
+from theory.datafile import YamlDocument, load_yaml, package_folder
 from theory.errors import TheoryError
 from theory.key import Key
 from theory.meter import Meter
@@ -82,7 +81,7 @@ def phrase_of(text: str) -> tuple[str, ...]:
 
 # --- loading ---------------------------------------------------------------------------------
 def _document() -> YamlDocument:
-    entry = importlib.resources.files("grammars") / DATA_FILE
+    entry = package_folder("grammars") / DATA_FILE
     try:
         return load_yaml(entry.read_bytes(), f"grammars/{DATA_FILE}", shipped=True)
     except TheoryError as exc:
@@ -90,7 +89,7 @@ def _document() -> YamlDocument:
 
 
 def _schema() -> dict:
-    return json.loads((importlib.resources.files("grammars") / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8"))
+    return json.loads((package_folder("grammars") / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8"))
 
 
 def check_prompt_words() -> list[str]:

@@ -5,7 +5,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from theory import Key, Meter, Pitch
 from theory.cycle import Cycle
@@ -34,7 +34,7 @@ DEFAULT_VARY_AMOUNT = 0.3     # vary: {of: A}: the share of A's notes changed or
 
 @lru_cache(maxsize=1)
 def spec_schema() -> dict:
-    return json.loads((resources.files("composer.spec") / "spec.schema.json").read_text(encoding="utf-8"))
+    return json.loads((Path(__file__).resolve().parent / "spec.schema.json").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)

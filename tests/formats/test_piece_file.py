@@ -477,8 +477,9 @@ def test_render_needs_nothing_but_the_piece_file(capsys, tmp_path):
 
 
 def test_a_carried_scala_file_is_kept_in_memory_and_a_piece_saved_again_still_renders(tmp_path, monkeypatch):
-    # The Scala text a piece file carries is read from the file, never from the path it names, and nothing
-    # goes to partita's cache; a piece saved again from a loaded one carries the same text.
+    # The Scala text a piece file carries is read from the file, never from the path it names, and none of
+    # it goes to partita's cache (which keeps parsed YAML); a piece saved again from a loaded one carries
+    # the same text.
     monkeypatch.setenv("PARTITA_CACHE", str(tmp_path / "cache"))
     (tmp_path / "ratios.scl").write_text(SCALA, encoding="utf-8")
     (tmp_path / "ratios.yaml").write_text(SCALA_SPEC, encoding="utf-8")
@@ -489,4 +490,5 @@ def test_a_carried_scala_file_is_kept_in_memory_and_a_piece_saved_again_still_re
     again = Piece.load(loaded.save(tmp_path / "again.piece.json"))
     assert midi_bytes(again) == midi_bytes(loaded) == midi_bytes(piece)
     assert str(loaded.keys[0].key) == str(piece.keys[0].key)          # named by the file name, as before
-    assert not (tmp_path / "cache").exists()
+    cached = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert not [p for p in cached if b"slendro in just ratios" in p.read_bytes() or p.suffix == ".scl"]
