@@ -11,6 +11,7 @@ import hashlib
 import importlib.util
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,7 @@ def load_yaml(text: str | bytes, source: str = "<string>", shipped: bool = False
     return YamlDocument(data=data, lines=lines, source=source, digest=key if shipped else None)
 
 
+@lru_cache(maxsize=None)
 def package_folder(package: str) -> Path:
     """The folder of an installed package, where partita keeps its data files (packs, grammars, weights,
     indexes) as plain files. `importlib.resources` would give the same path, for 5 ms of a cold start."""
