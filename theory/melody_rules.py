@@ -1,4 +1,5 @@
-"""Soft rules of melodic shape (`rules/melody.yaml`): the default leap limit, and the turn back after a leap."""
+"""Soft rules of melodic shape (`rules/melody.yaml`): the default leap limit, the turn back after a leap, the
+balance of steps and repeated notes, and the memory of the part's own figures."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +18,12 @@ class MelodyRules:
     max_leap_semitones: int          # the default of a spec's constraints.max_leap
     recovery_leap_semitones: int     # a leap wider than this ...
     recovery_weight: float           # ... prefers a step back against it by this factor
+    repeat_weight: float = 1.0       # a repeated note, among the notes allowed
+    step_weight: float = 1.0         # a step (one or two semitones)
+    figure_context: int = 2          # notes of a figure that, met again, recall how it went on ...
+    figure_weight: float = 1.0       # ... by this factor
+    motion_packs: tuple[str, ...] = ()   # the packs whose lines the motion rule shapes
+    figure_packs: tuple[str, ...] = ()   # the packs whose lines remember their figures
 
 
 @lru_cache(maxsize=1)
@@ -25,7 +32,10 @@ def melody_rules() -> MelodyRules:
     doc = read_checked(RULES_PATH, SCHEMA_PATH)
     d = doc.data
     return MelodyRules(int(d["max_leap"]["semitones"]), int(d["leap_recovery"]["leap_semitones"]),
-                       float(d["leap_recovery"]["weight"]))
+                       float(d["leap_recovery"]["weight"]), float(d["motion"]["repeat_weight"]),
+                       float(d["motion"]["step_weight"]), int(d["figure_memory"]["context_notes"]),
+                       float(d["figure_memory"]["weight"]), tuple(d["motion"]["packs"]),
+                       tuple(d["figure_memory"]["packs"]))
 
 
 TRADITIONS_PATH = Path(__file__).resolve().parent / "rules" / "traditions.yaml"

@@ -11,8 +11,11 @@ unless the unmoved music fits the chords here better); a sequence, that pitch mo
 steps; a variation, the pitches of the bar's first half only, so that its tail is new.
 
 Leap recovery (`theory/rules/melody.yaml`): after a leap wider than the rule's size, a step back against
-it is preferred by the rule's weight. Register: a phrase the contour plan sets high or low prefers
-pitches near its target, softly.
+it is preferred by the rule's weight. Motion: a step is preferred, and a repeated note disfavoured, by the
+rule's weights. Figure memory: where the part's last notes repeat a figure it played before (their
+intervals, and their durations with the next note's), the note that goes on as the figure went on is
+preferred by the rule's weight. Register: a phrase the contour plan sets high or low prefers pitches near
+its target, softly.
 """
 from __future__ import annotations
 
@@ -74,11 +77,15 @@ class LineGuide:
     wishes: list = field(default_factory=list)   # per position: None or (kind, steps, source, shift)
     register: tuple[float, float] | None = None  # (target cents, width cents): a soft preference
     before: float | None = None          # the pitch just before the region (for the first position's leap)
+    history: list = field(default_factory=list)     # (cents, quarters) of the part's notes before the region
+    durations: list = field(default_factory=list)   # quarters of each position's note
+    pack: str | None = None              # the key's pack: whether the motion and figure rules apply
     met: int = 0
     asked: int = 0
     cents: np.ndarray = None             # the candidates' pitches (`bind`)
     scale: np.ndarray = None             # the candidates of the scale, sorted (for a sequence's steps)
     _register_weights: np.ndarray = None
+    _figures: dict = None                # figure before the region -> the moves that went on from it
 
     def bind(self, candidates) -> "LineGuide":
         """The guide over a problem's candidates (the decoder binds it before drawing)."""
@@ -88,6 +95,11 @@ class LineGuide:
         if self.register is not None:
             target, width = self.register
             self._register_weights = np.exp(-0.5 * ((self.cents - target) / width) ** 2) + 0.05
+        if self._figures is None:
+            self._figures = {}
+            k = melody_rules().figure_context
+            for j in range(k, len(self.history)):
+                self._figures.setdefault(_figure(self.history, j, k), set()).add(_move(self.history, j))
         return self
 
     def static_wish(self, candidates) -> np.ndarray | None:
@@ -105,17 +117,44 @@ class LineGuide:
         return mask
 
     def weights(self, t: int, chain: list[int]) -> np.ndarray | None:
-        """Factors over the candidates at position t (None: all 1): the register, and the turn after a leap."""
+        """Factors over the candidates at position t (None: all 1): the register, the turn after a leap, the
+        balance of steps and repeated notes, and the figure memory (these two in the packs their rules name)."""
         out = self._register_weights
+        rules = melody_rules()
         if t >= 2 or (t == 1 and self.before is not None):
             a = self.cents[chain[t - 2]] if t >= 2 else self.before
             b = self.cents[chain[t - 1]]
-            rules = melody_rules()
             if abs(b - a) > rules.recovery_leap_semitones * 100.0 + 1e-6:
                 back = (np.sign(self.cents - b) == -np.sign(b - a)) & (np.abs(self.cents - b) <= 200.0 + 1e-6)
-                factor = np.where(back, rules.recovery_weight, 1.0)
-                out = factor if out is None else out * factor
+                out = _times(out, np.where(back, rules.recovery_weight, 1.0))
+        prev = self.cents[chain[t - 1]] if t >= 1 else self.before
+        if prev is None:
+            return out
+        if self.pack in rules.motion_packs:
+            move = np.abs(self.cents - prev)
+            out = _times(out, np.where(move < 0.5, rules.repeat_weight,
+                                       np.where(move <= STEP_CENTS, rules.step_weight, 1.0)))
+        goes_on = self._goes_on(t, chain, rules.figure_context) if self.pack in rules.figure_packs else None
+        if goes_on:
+            hit = np.isin(np.rint(self.cents - prev), list(goes_on))
+            out = _times(out, np.where(hit, rules.figure_weight, 1.0))
         return out
+
+    def _goes_on(self, t: int, chain: list[int], k: int) -> set[int]:
+        """The moves (cents) that went on from the figure the line ends with at position t, wherever the
+        part played it before (before the region, or earlier in it)."""
+        if self._figures is None or len(self.durations) <= t:
+            return set()
+        before = self.history[-k:]           # the figures that end before the region are in _figures
+        line = before + [(float(self.cents[c]), self.durations[i]) for i, c in enumerate(chain[:t])]
+        if len(line) < k:
+            return set()
+        here = _figure(line + [(0.0, self.durations[t])], len(line), k)
+        found = set(self._figures.get(here, ()))
+        for j in range(max(k, len(before)), len(line)):
+            if _figure(line, j, k) == here:
+                found.add(_move(line, j))
+        return found
 
     def lead(self, t: int, chain: list[int], mask: np.ndarray, feasible: np.ndarray, edges) -> np.ndarray:
         """`mask` (the notes allowed at position t) narrowed to those from which the next position's return can
@@ -166,9 +205,14 @@ class LineGuide:
 
 
 def line_guide(plan: Plan, phrase, positions, key, first_bar: int, written: dict[int, list[Note]],
-               register: tuple[float, float] | None = None, before: float | None = None) -> LineGuide:
-    """The guide for a region's positions (bars `first_bar`.. of `phrase`)."""
-    guide = LineGuide([None] * len(positions), register, before=before)
+               register: tuple[float, float] | None = None, before: float | None = None,
+               history: list[Note] = (), tune: bool = True) -> LineGuide:
+    """The guide for a region's positions (bars `first_bar`.. of `phrase`); `history`: the part's notes
+    before them, whose figures it remembers; `tune`: False for a line the motion and figure rules, learned
+    from fiddle tunes, do not shape (a chorale's soprano, a hymn tune above a four-part harmony)."""
+    guide = LineGuide([None] * len(positions), register, before=before,
+                      history=[(float(n.pitch.cents), float(n.duration)) for n in history],
+                      durations=[float(p.duration) for p in positions], pack=key.pack if tune else None)
     if not any(m.source is not None for m in phrase.scheme):
         return guide
     meter = plan.meter
@@ -203,6 +247,23 @@ def line_guide(plan: Plan, phrase, positions, key, first_bar: int, written: dict
             if j is not None:
                 guide.wishes[t] = (kind, steps, sources[j], shift)
     return guide
+
+
+STEP_CENTS = 250.0          # a move of one or two semitones (a three-quarter tone included) is a step
+
+
+def _times(out: np.ndarray | None, factor: np.ndarray) -> np.ndarray:
+    return factor if out is None else out * factor
+
+
+def _figure(line: list[tuple[float, float]], j: int, k: int) -> tuple:
+    """The figure of the `k` notes before line[j]: their moves (whole cents), their durations and line[j]'s."""
+    notes = line[j - k:j + 1]
+    return (tuple(round(b[0] - a[0]) for a, b in zip(notes[:-2], notes[1:-1])), tuple(d for _, d in notes))
+
+
+def _move(line: list[tuple[float, float]], j: int) -> int:
+    return round(line[j][0] - line[j - 1][0])
 
 
 RESTEPS = (0, 1, -1, 2, -2, 3, -3)   # how far a return may move along the scale to meet its new chords

@@ -116,7 +116,7 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     if following is None and slot.next_climax is not None:
         following = slot.next_climax
     guide = line_guide(plan, phrase if returns else replace(phrase, scheme=()), positions, slot.key,
-                       first_bar, written, register_target(slot), previous)
+                       first_bar, written, register_target(slot), previous, before, tune=not slot.chorale)
     pitches = None
     if seed_phrase is not None:
         # The phrase in its best octave, then in the others that fit (the note before may be out of a leap's

@@ -8,7 +8,8 @@ melody (moved into the variation's key) and then changes a share `amount` of its
   direction from the note before and to the note after as the theme's note did.
 - `keep: contour`: the theme's notes all stay, at their pitches and onsets; each chosen note is
   ornamented: it is shortened by an eighth (a quarter and longer) or halved, and the time freed takes
-  an ornament, a neighbour or passing note that is neither the note itself nor the next one.
+  an ornament, a neighbour or passing note that is neither the note itself nor the next one. A chosen
+  note that the constraints let take no ornament gives its place to another long note, once.
 
 The new pitches are drawn by the slot's filler under every hard constraint of the slot (range, scale
 and its movement rules, chord tones on strong beats, the leap limit, the cadence target), with the
@@ -26,6 +27,7 @@ from ..score.errors import UnsatisfiableError
 from ..score.notes import Note
 from .constraints import Position, arrival_index
 from .decode import decode_pitches
+from .result import FillRecord
 
 KEEPS = ("rhythm", "contour")
 ORNAMENT = Fraction(1, 2)          # an eighth: the time an ornament takes from a quarter or longer
@@ -100,6 +102,37 @@ def _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx
     chosen = set(_choose(rng, eligible, amount, len(theme)))
     if not chosen:
         return theme, "copied unchanged (no note long enough to ornament)"
+    kept = FillRecord()              # what the decoder noted of the draft that is kept
+    try:
+        notes, refused = _ornament_notes(plan, slot, theme, chosen, rng, previous, following, lookup, ctx, kept)
+    except UnsatisfiableError:
+        return theme, "copied unchanged (no ornament fits the constraints)"
+    spare = [i for i in eligible if i not in chosen]
+    if refused and spare:
+        # A note the constraints let take no ornament (its neighbours are the next note, or dissonant with
+        # the chord): as many other long notes are tried in its place, once.
+        others = set(_choose(rng, spare, len(refused) / len(theme), len(theme)))
+        trial = FillRecord()
+        try:
+            again, _ = _ornament_notes(plan, slot, theme, (chosen - refused) | others, rng, previous, following,
+                                       lookup, ctx, trial)
+        except UnsatisfiableError:
+            again = notes
+        if len(again) > len(notes):          # more notes: more ornaments
+            notes, kept = again, trial
+    for phrase_index, lines in kept.lines.items():
+        for line in lines:
+            record.note(phrase_index, line)
+    record.reasons.update(kept.reasons)
+    made = len(notes) - len(theme)
+    if not made:
+        return theme, "copied unchanged (no ornament fits the constraints)"
+    return notes, f"a variation: the theme's {len(theme)} notes kept, {made} of them ornamented"
+
+
+def _ornament_notes(plan, slot, theme, chosen, rng, previous, following, lookup, ctx, record):
+    """The theme with an ornament after each note of `chosen` where the constraints allow one, and the chosen
+    notes that got none."""
     timing, fixed, ornaments, sources = [], {}, {}, []
     for i, n in enumerate(theme):
         if i in chosen:
@@ -108,7 +141,7 @@ def _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx
             timing.append((n.offset, n.duration - tail))
             sources.append(n)
             nxt = theme[i + 1].pitch.cents if i + 1 < len(theme) else None
-            ornaments[len(timing)] = (n.pitch.cents, nxt)
+            ornaments[len(timing)] = (n.pitch.cents, nxt, i)
             timing.append((n.offset + n.duration - tail, tail))
             sources.append(None)
         else:
@@ -120,28 +153,23 @@ def _ornamented(plan, slot, theme, amount, rng, previous, following, lookup, ctx
     def narrow(problem):
         cents = problem.candidates.cents
         out = np.ones(problem.allowed.shape, dtype=bool)
-        for t, (main, nxt) in ornaments.items():
+        for t, (main, nxt, _) in ornaments.items():
             out[t] &= (np.abs(cents - main) > 0.5) & (np.abs(cents - main) <= 400.0)
             if nxt is not None:
                 out[t] &= np.abs(cents - nxt) > 0.5
         return out
 
-    try:
-        pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, fixed, ctx, narrow=narrow)
-    except UnsatisfiableError:
-        return theme, "copied unchanged (no ornament fits the constraints)"
+    pitches = decode_pitches(plan, slot, positions, previous, rng, record, following, fixed, ctx, narrow=narrow)
     # An ornament the constraints left on its own note or on the next one is no ornament: it is merged back.
     notes: list[Note] = []
-    made = 0
+    refused = set()
     for t, ((o, d), c, src) in enumerate(zip(timing, pitches, sources)):
         if src is None:
-            main, nxt = ornaments[t]
+            main, nxt, i = ornaments[t]
             if abs(c - main) < 0.5 or (nxt is not None and abs(c - nxt) < 0.5) or abs(c - main) > 400.0:
                 last = notes[-1]
                 notes[-1] = Note(last.offset, last.duration + d, last.pitch, last.velocity, last.lyric)
+                refused.add(i)
                 continue
-            made += 1
         notes.append(Note(o, d, Pitch(c), src.velocity if src else theme[0].velocity, src.lyric if src else None))
-    if not made:
-        return theme, "copied unchanged (no ornament fits the constraints)"
-    return notes, f"a variation: the theme's {len(theme)} notes kept, {made} of them ornamented"
+    return notes, refused

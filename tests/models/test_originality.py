@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction as F
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -382,14 +383,22 @@ def test_guard_off_leaves_the_output_unchanged_when_nothing_was_redrawn():
     assert guarded.originality.longest.notes < 16
 
 
+@lru_cache(maxsize=1)
+def guarded_seed() -> int:
+    """The first seed of the minuet (neural filler) whose draft copies STRICT notes and is drawn again."""
+    return next(s for s in range(40) if compose(MINUET, seed=s, max_copied_run=STRICT).settings["resampled_slots"])
+
+
 def test_guard_redraw_changes_only_the_refused_slots():
-    """With a strict threshold the piece differs from the unguarded one, but keeps its plan."""
-    seed = next(s for s in range(30) if compose(MINUET, seed=s, max_copied_run=STRICT).settings["resampled_slots"])
+    """With a strict threshold the piece differs from the unguarded one, but keeps its plan: the same chords
+    and bars, and the bass in the same rhythm (its pitches are voice-led against the melody, which changed)."""
+    seed = guarded_seed()
     strict = compose(MINUET, seed=seed, max_copied_run=STRICT)
     off = compose(MINUET, seed=seed, max_copied_run=0)
     assert strict.part("melody").notes != off.part("melody").notes
     assert strict.chords == off.chords and strict.bars == off.bars
-    assert strict.part("bass").notes == off.part("bass").notes        # the accompaniment follows the plan
+    rhythm = lambda piece: [(n.offset, n.duration) for n in piece.part("bass").notes]  # noqa: E731
+    assert rhythm(strict) == rhythm(off)                               # the accompaniment follows the plan
 
 
 # --- spec and argument errors -------------------------------------------------------------------------------
@@ -459,7 +468,7 @@ def test_cli_max_copied_run_below_four(capsys):
 
 def test_cli_compose_with_a_guard_then_evaluate_against_the_training_corpora(tmp_path, capsys):
     """End to end: compose with a strict guard, then ask `evaluate --against` what the file copies."""
-    seed = 14                       # the minuet, neural: the guard at 8 refuses two drafts (seen in a scan)
+    seed = guarded_seed()           # the minuet, neural: a seed whose draft the guard at STRICT refuses
     code, out, err = run_cli(capsys, "compose", MINUET, "-o", tmp_path, "--formats", "mid", "--seed", seed,
                              "--max-copied-run", STRICT)
     assert code == 0, err
