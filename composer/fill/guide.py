@@ -97,9 +97,8 @@ class LineGuide:
             self._register_weights = np.exp(-0.5 * ((self.cents - target) / width) ** 2) + 0.05
         if self._figures is None:
             self._figures = {}
-            k = melody_rules().figure_context
-            for j in range(k, len(self.history)):
-                self._figures.setdefault(_figure(self.history, j, k), set()).add(_move(self.history, j))
+            for figure, move in _figures(self.history, melody_rules().figure_context, 0):
+                self._figures.setdefault(figure, set()).add(move)
         return self
 
     def static_wish(self, candidates) -> np.ndarray | None:
@@ -149,11 +148,9 @@ class LineGuide:
         line = before + [(float(self.cents[c]), self.durations[i]) for i, c in enumerate(chain[:t])]
         if len(line) < k:
             return set()
-        here = _figure(line + [(0.0, self.durations[t])], len(line), k)
+        here = next(_figures(line + [(0.0, self.durations[t])], k, len(line)))[0]
         found = set(self._figures.get(here, ()))
-        for j in range(max(k, len(before)), len(line)):
-            if _figure(line, j, k) == here:
-                found.add(_move(line, j))
+        found.update(move for figure, move in _figures(line, k, len(before)) if figure == here)
         return found
 
     def lead(self, t: int, chain: list[int], mask: np.ndarray, feasible: np.ndarray, edges) -> np.ndarray:
@@ -256,14 +253,13 @@ def _times(out: np.ndarray | None, factor: np.ndarray) -> np.ndarray:
     return factor if out is None else out * factor
 
 
-def _figure(line: list[tuple[float, float]], j: int, k: int) -> tuple:
-    """The figure of the `k` notes before line[j]: their moves (whole cents), their durations and line[j]'s."""
-    notes = line[j - k:j + 1]
-    return (tuple(round(b[0] - a[0]) for a, b in zip(notes[:-2], notes[1:-1])), tuple(d for _, d in notes))
-
-
-def _move(line: list[tuple[float, float]], j: int) -> int:
-    return round(line[j][0] - line[j - 1][0])
+def _figures(line: list[tuple[float, float]], k: int, first: int):
+    """(figure, move) for each note j of `line` from `first` on that has `k` notes before it: the figure is
+    those notes' moves (whole cents) with their durations and note j's, the move the one into note j."""
+    moves = [round(b[0] - a[0]) for a, b in zip(line, line[1:])]
+    durations = [d for _, d in line]
+    for j in range(max(k, first), len(line)):
+        yield (tuple(moves[j - k:j - 1]), tuple(durations[j - k:j + 1])), moves[j - 1]
 
 
 RESTEPS = (0, 1, -1, 2, -2, 3, -3)   # how far a return may move along the scale to meet its new chords
