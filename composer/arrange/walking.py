@@ -5,8 +5,9 @@ walk stops on the last chord, held.
 
 Each chord's state is a whole line for its span. The lines are drawn for each note they may start on, priced on
 their own (smoothness, chord tones on the strong beats, register), and joined by the search the other
-parts use (`search.solve`): the approach note must reach the next root by step, and between the bass
-and the melody the same hard rules hold as for any bass (no parallels, never above the melody).
+parts use (`search.solve`): the approach note must reach the next root by step (a chromatic one, by the
+semitone it leans to), and between the bass and the melody the same hard rules hold as for any bass (no
+parallels, never above the melody).
 """
 from __future__ import annotations
 
@@ -91,6 +92,14 @@ def _scale_pcs(key: Key) -> list[float]:
     return [(key.anchor_cents + d) % 1200.0 for d in key.scale.degree_cents]
 
 
+def _chromatic(notes: np.ndarray, event) -> np.ndarray:
+    """Whether each of `notes` (cents) lies outside both the key of the chord event and its chord."""
+    pcs = np.asarray(notes, dtype=float)[:, None] % 1200.0
+    known = np.array([*_scale_pcs(event.key), *event.chord.pitch_classes_cents])[None, :] % 1200.0
+    gap = np.abs(pcs - known)
+    return ~(np.minimum(gap, 1200.0 - gap) < 0.5).any(axis=1)
+
+
 def _approaches(root: float, next_root: float | None, chord: Chord, scale: set[float], low: float,
                 high: float) -> list[float]:
     """Last-beat notes: a semitone below or above an octave of the next root, or a whole tone of the
@@ -164,6 +173,9 @@ def walking_bass(plan: Plan, part: PartSpec, velocity: int, above: list[Voice], 
             rise = first[None, :] - last[:, None]
             move = np.abs(rise)
             cost = ((move < 0.5) | (move > 200.5)) * MISSED_APPROACH + (move > 700.5) * LONG_JUMP
+            # A chromatic approach (a note neither of the key nor of its chord) is heard only as the semitone
+            # into the next chord's first note: left any other way, nothing explains it.
+            cost = cost + (_chromatic(last, chords[k])[:, None] & (np.abs(move - 100.0) > 0.5)) * HARD
             if home[k]:
                 cost = cost + (is_leading_tone(chords[k].key, last)[:, None] & (np.abs(rise - 100.0) > 0.5)) * HARD
             out.append(cost)
