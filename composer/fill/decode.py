@@ -39,6 +39,28 @@ def step_ok(key, a: float, b: float, max_leap_semitones: int, a_chord=None, b_ch
     return bool(scale.movement_matrix(np.array([da, db]), np.array([a, b]))[0, 1])
 
 
+def _joins_following(plan: Plan, slot: Slot, positions: list[Position], cands, following: float) -> np.ndarray:
+    """The candidates the last note may take to join the locked note that follows: within a leap of it, a
+    leading tone over a dominant moving home rising to it, a note outside its chord stepping to it."""
+    key = slot.key
+    last = positions[-1]
+    row = np.array([step_ok(key, c, following, slot.max_leap, a_chord=last.chord) for c in cands.cents], dtype=bool)
+    after = _chord_sounding(plan, last.offset + last.duration)
+    if last.chord is not None and leads_home(key, last.chord.chord, after):
+        row &= ~(is_leading_tone(key, cands.cents) & (np.abs(cands.cents + 100.0 - following) > 0.5))
+    if last.chord is not None:
+        outside = ~pitch_classes_in(cands.pcs, (*last.chord.chord.pitch_classes_cents, *slot.blue_pcs))
+        row &= ~outside | is_step(cands.cents, following, key)
+    return row
+
+
+def _last_row(allowed: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """`allowed` with its last position narrowed to `row`."""
+    out = allowed.copy()
+    out[-1] &= row
+    return out
+
+
 def _chord_sounding(plan: Plan, offset, before: bool = False):
     """The chord (a theory Chord) sounding at `offset`, or just before it; None where none does."""
     event = plan.chord_spans.at(offset, closed_right=before)
@@ -80,12 +102,18 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
                 start = start & wish
     if narrow is not None:
         problem.allowed = narrowed(problem, narrow(problem), start)
+    follow = _joins_following(plan, slot, positions, cands, following) if following is not None else None
     returns = guide.static_wish(cands) if len(guide.wishes) == len(positions) else None
     if returns is not None:
         # The returns the constraints allow all together lead the draw into them; else the guide picks
-        # each where it can as the chain is drawn.
+        # each where it can as the chain is drawn. The join to a locked note that follows (the start of a
+        # repeat) binds first, where it can be kept at all.
         joint = problem.allowed & returns
-        if backward_feasible(joint, problem.edges, start=start)[0].any():
+        check = joint
+        if follow is not None and backward_feasible(_last_row(problem.allowed, follow), problem.edges,
+                                                    start=start)[0].any():
+            check = _last_row(joint, follow)
+        if backward_feasible(check, problem.edges, start=start)[0].any():
             problem.allowed = joint
     feasible = None
     if following is None and slot.lead_in and len(positions) > 1:
@@ -100,16 +128,7 @@ def decode_pitches(plan: Plan, slot: Slot, positions: list[Position], previous: 
             feasible = None
     if following is not None:
         # Join the last note to the locked note that follows (the start of a repeat), when possible.
-        joined = problem.allowed.copy()
-        joined[-1] &= np.array([step_ok(key, c, following, slot.max_leap, a_chord=positions[-1].chord)
-                                for c in cands.cents], dtype=bool)
-        after = _chord_sounding(plan, positions[-1].offset + positions[-1].duration)
-        if positions[-1].chord is not None and leads_home(key, positions[-1].chord.chord, after):
-            joined[-1] &= ~(is_leading_tone(key, cands.cents) & (np.abs(cands.cents + 100.0 - following) > 0.5))
-        if positions[-1].chord is not None:
-            outside = ~pitch_classes_in(cands.pcs, (*positions[-1].chord.chord.pitch_classes_cents, *slot.blue_pcs))
-            joined[-1] &= ~outside | is_step(cands.cents, following, key)
-        feasible = backward_feasible(joined, problem.edges, start=start)
+        feasible = backward_feasible(_last_row(problem.allowed, follow), problem.edges, start=start)
         if not feasible[0].any():
             feasible = None
     if feasible is None:
