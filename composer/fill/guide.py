@@ -11,8 +11,8 @@ unless the unmoved music fits the chords here better); a sequence, that pitch mo
 steps; a variation, the pitches of the bar's first half only, so that its tail is new.
 
 Leap recovery (`theory/rules/melody.yaml`): after a leap wider than the rule's size, a step back against
-it is preferred by the rule's weight. Motion: a step is preferred, and a repeated note disfavoured, by the
-rule's weights. Figure memory: where the part's last notes repeat a figure it played before (their
+it is preferred by the rule's weight. Motion: a step is preferred, and a repeated note and a leap wider than
+a fifth disfavoured, by the rule's weights. Figure memory: where the part's last notes repeat a figure it played before (their
 intervals, and their durations with the next note's), the note that goes on as the figure went on is
 preferred by the rule's weight. Register: a phrase the contour plan sets high or low prefers pitches near
 its target, softly.
@@ -80,6 +80,8 @@ class LineGuide:
     history: list = field(default_factory=list)     # (cents, quarters) of the part's notes before the region
     durations: list = field(default_factory=list)   # quarters of each position's note
     pack: str | None = None              # the key's pack: whether the motion and figure rules apply
+    lead_back: int | None = None         # the position whose pitch the next phrase opens by returning to
+    reach: float = 0.0                   # cents the last note may lie from that pitch (the part's largest leap)
     met: int = 0
     asked: int = 0
     cents: np.ndarray = None             # the candidates' pitches (`bind`)
@@ -132,7 +134,9 @@ class LineGuide:
         if self.pack in rules.motion_packs:
             move = np.abs(self.cents - prev)
             out = _times(out, np.where(move < 0.5, rules.repeat_weight,
-                                       np.where(move <= STEP_CENTS, rules.step_weight, 1.0)))
+                                       np.where(move <= STEP_CENTS, rules.step_weight,
+                                                np.where(move > rules.wide_leap_semitones * 100.0 + 0.5,
+                                                         rules.wide_leap_weight, 1.0))))
         goes_on = self._goes_on(t, chain, rules.figure_context) if self.pack in rules.figure_packs else None
         if goes_on:
             hit = np.isin(np.rint(self.cents - prev), list(goes_on))
@@ -157,8 +161,13 @@ class LineGuide:
         """`mask` (the notes allowed at position t) narrowed to those from which the next position's return can
         be taken (its wished pitch allowed there and joined to this note), when any are: a return is led into,
         as a player steers toward a phrase they know is coming. Unchanged when the next note wishes nothing,
-        its wish hangs on this very note, or no allowed note leads to it."""
+        its wish hangs on this very note, or no allowed note leads to it. The region's last note, when the
+        next phrase opens by returning to a note of this region (`lead_back`), is one from which that note
+        lies within a leap's reach, where one is allowed."""
         nxt = t + 1
+        if nxt == len(self.wishes) and self.lead_back is not None and self.lead_back < t:
+            led = mask & (np.abs(self.cents - self.cents[chain[self.lead_back]]) <= self.reach + 1e-6)
+            return led if led.any() else mask
         entry = self.wishes[nxt] if nxt < len(self.wishes) else None
         if entry is None or nxt >= feasible.shape[0] or (isinstance(entry[2], int) and entry[2] >= t):
             return mask
@@ -203,13 +212,15 @@ class LineGuide:
 
 def line_guide(plan: Plan, phrase, positions, key, first_bar: int, written: dict[int, list[Note]],
                register: tuple[float, float] | None = None, before: float | None = None,
-               history: list[Note] = (), tune: bool = True) -> LineGuide:
+               history: list[Note] = (), tune: bool = True, lead_back: int | None = None,
+               reach: float = 0.0) -> LineGuide:
     """The guide for a region's positions (bars `first_bar`.. of `phrase`); `history`: the part's notes
     before them, whose figures it remembers; `tune`: False for a line the motion and figure rules, learned
     from fiddle tunes, do not shape (a chorale's soprano, a hymn tune above a four-part harmony)."""
     guide = LineGuide([None] * len(positions), register, before=before,
                       history=[(float(n.pitch.cents), float(n.duration)) for n in history],
-                      durations=[float(p.duration) for p in positions], pack=key.pack if tune else None)
+                      durations=[float(p.duration) for p in positions], pack=key.pack if tune else None,
+                      lead_back=lead_back, reach=reach)
     if not any(m.source is not None for m in phrase.scheme):
         return guide
     meter = plan.meter
@@ -224,6 +235,7 @@ def line_guide(plan: Plan, phrase, positions, key, first_bar: int, written: dict
         if motif is None or motif.source is None:
             continue
         in_region = motif.source in by_bar and motif.source >= phrase.start_bar + first_bar
+        head = len(targets) if motif.kind != "vary" else (len(targets) + 1) // 2
         if in_region:
             sources: list = list(by_bar[motif.source])
             offsets = [positions[t].offset - motif.source * bar_q for t in sources]
@@ -232,12 +244,11 @@ def line_guide(plan: Plan, phrase, positions, key, first_bar: int, written: dict
             src_notes = sorted(written[motif.source], key=lambda n: n.offset)
             sources = [float(n.pitch.cents) for n in src_notes]
             offsets = [n.offset - motif.source * bar_q for n in src_notes]
-            shift, steps = _best_move(sources, offsets, positions, targets, bar * bar_q, key,
-                                      tonic_shift(keys.get(motif.source, key), key), motif)
+            shift, steps = _best_move(sources, offsets, positions, _judged(plan, motif, positions, targets, head),
+                                      bar * bar_q, key, tonic_shift(keys.get(motif.source, key), key), motif)
         else:
             continue
         kind = "sequence" if steps else motif.kind
-        head = len(targets) if motif.kind != "vary" else (len(targets) + 1) // 2
         for k, t in enumerate(targets[:head]):
             at = positions[t].offset - bar * bar_q
             j = k if len(sources) == len(targets) else _sounding(offsets, at)
@@ -266,7 +277,8 @@ RESTEPS = (0, 1, -1, 2, -2, 3, -3)   # how far a return may move along the scale
 
 
 def _best_move(sources, offsets, positions, targets, bar_start, key, key_shift: float, motif) -> tuple[float, int]:
-    """(cents, scale steps) that move a returning bar's source notes where they best fit this bar's chords:
+    """(cents, scale steps) that move a returning bar's source notes where they best fit this bar's chords
+    (at `targets`: a variation's head only, its tail being new):
     into this phrase's key (or left where they were, when that fits better: a modulating phrase enters on
     a pivot chord that the old key's music often fits), and, for a repeat or a variation whose chords
     differ from its source's, along the scale (the bar restated a step or two higher or lower, over its new
@@ -285,6 +297,25 @@ def _best_move(sources, offsets, positions, targets, bar_start, key, key_shift: 
             options.append((strong, -rank, -order, weak, shift, steps))
     best = max(options)
     return best[4], best[5]
+
+
+def _judged(plan: Plan, motif: BarMotif, positions, targets: list[int], head: int) -> list[int]:
+    """The positions a return's move is judged on: a variation's head (its tail is new); a repeat's notes over
+    the chords its source had at the same point of the bar, where only some are (a bar that restates its
+    source, then turns to the cadence under other chords), else all of them."""
+    if motif.kind == "vary":
+        return targets[:head]
+    bar_q = plan.meter.bar_quarters
+    bar = int(positions[targets[0]].offset // bar_q)
+    spans = plan.chord_spans
+
+    def chord(offset):
+        event = spans.at(offset)
+        return event.chord if event is not None else None
+
+    same = [t for t in targets
+            if chord(positions[t].offset) == chord(positions[t].offset + (motif.source - bar) * bar_q)]
+    return same if same else targets
 
 
 def _along_scale(cents: float, steps: int, key) -> float:

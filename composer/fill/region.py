@@ -10,7 +10,7 @@ import numpy as np
 
 from theory import Pitch
 from theory.cycle import load_cycle
-from theory.melody_rules import tradition_melody
+from theory.melody_rules import melody_rules, tradition_melody
 
 from ..plan.model import Plan
 from ..plan.slots import Slot, note_name
@@ -26,7 +26,7 @@ from .context import ATTEMPT_STAGE, COPY_DROP_ATTEMPT, RHYTHM_REDRAW_ATTEMPT, Ch
 from .decode import decode_pitches
 from .guide import copy_rhythms, line_guide, written_bars
 from .mode_phrases import closing_phrase, opening_phrase
-from .repeats import first_copied_pitch
+from .repeats import first_copied_pitch, opening_return, returned_pitch
 from .result import FillRecord
 from .rhythm import free_bar, idiom_rhythm, karvai_bar, phrase_rhythm
 
@@ -113,10 +113,22 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     rest = rest_wish(slot, karvai_index(bars, first_bar, arudi)) if arudi is not None else None
     previous = before[-1].pitch.cents if before else None
     following = first_copied_pitch(plan, phrase, by_phrase, slot.part)
+    # A tune leads into the return its next phrase opens with (measured on fiddle tunes: the packs the motion
+    # rule of theory/rules/melody.yaml shapes; a dastgah's forud keeps its own approach).
+    back_to = opening_return(plan, phrase, slot.part) \
+        if sung is None and attempt < COPY_DROP_ATTEMPT and slot.key.pack in melody_rules().motion_packs else None
+    lead_back = None            # the position whose pitch the next phrase opens by returning to
+    if following is None and back_to is not None:
+        if back_to >= phrase.start_bar + first_bar:
+            lead_back = next((t for t, p in enumerate(positions) if int(p.offset // meter.bar_quarters) == back_to),
+                             None)
+        else:
+            following = returned_pitch(plan, back_to, by_phrase)
     if following is None and slot.next_climax is not None:
         following = slot.next_climax
     guide = line_guide(plan, phrase if returns else replace(phrase, scheme=()), positions, slot.key,
-                       first_bar, written, register_target(slot), previous, before, tune=not slot.chorale)
+                       first_bar, written, register_target(slot), previous, before, tune=not slot.chorale,
+                       lead_back=lead_back, reach=slot.max_leap * 100.0)
     pitches = None
     if seed_phrase is not None:
         # The phrase in its best octave, then in the others that fit (the note before may be out of a leap's

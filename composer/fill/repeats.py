@@ -53,13 +53,40 @@ def copy_kept(plan: Plan, phrase: PhrasePlan, source_notes: list[Note], part: Pa
 
 def first_copied_pitch(plan: Plan, phrase: PhrasePlan, by_phrase: dict, part: PartSpec) -> float | None:
     """The first note of the next phrase, when that phrase starts with bars copied from earlier music."""
+    nxt = _next_unsung(plan, phrase, part)
+    if nxt is None or not nxt.kept_bars or nxt.copy_of is None or nxt.copy_of not in by_phrase:
+        return None
+    copied = copy_kept(plan, nxt, by_phrase[nxt.copy_of], part, None, 0)
+    return copied[0].pitch.cents if copied else None
+
+
+def opening_return(plan: Plan, phrase: PhrasePlan, part: PartSpec) -> int | None:
+    """The bar (of the piece) the next phrase's first bar returns to, when its motif plan restates it there
+    (a repeat, or a variation, whose head is the source's) in the same key: the bar its first note wishes to
+    sound as it did. None when the next phrase opens otherwise, or sets its own words."""
+    nxt = _next_unsung(plan, phrase, part)
+    if nxt is None or nxt.kept_bars:
+        return None
+    motif = next((m for m in nxt.scheme if m.bar == nxt.start_bar), None)
+    if motif is None or motif.source is None or motif.kind not in ("repeat", "vary"):
+        return None
+    source = next((p for p in plan.phrases if p.start_bar <= motif.source < p.start_bar + p.bars), None)
+    return motif.source if source is not None and source.key == nxt.key else None
+
+
+def returned_pitch(plan: Plan, bar: int, by_phrase: dict) -> float | None:
+    """The first note of `bar` among the notes already written (`by_phrase`), or None."""
+    bar_q = plan.meter.bar_quarters
+    notes = [n for notes in by_phrase.values() for n in notes if bar * bar_q <= n.offset < (bar + 1) * bar_q]
+    return min(notes, key=lambda n: n.offset).pitch.cents if notes else None
+
+
+def _next_unsung(plan: Plan, phrase: PhrasePlan, part: PartSpec) -> PhrasePlan | None:
+    """The next phrase, unless there is none or it sets its own words (written anew, neither copied nor
+    returning to earlier music)."""
     if phrase.index + 1 >= len(plan.phrases):
         return None
     nxt = plan.phrases[phrase.index + 1]
-    if not nxt.kept_bars or nxt.copy_of is None or nxt.copy_of not in by_phrase:
+    if part.lyrics and phrase_lyrics(part, len(plan.phrases))[nxt.index]:
         return None
-    if part.lyrics:
-        if phrase_lyrics(part, len(plan.phrases))[nxt.index]:
-            return None    # the next phrase sets its own words: written anew, not copied
-    copied = copy_kept(plan, nxt, by_phrase[nxt.copy_of], part, None, 0)
-    return copied[0].pitch.cents if copied else None
+    return nxt

@@ -4,8 +4,10 @@ A tune rises to one climax and comes down from it. Unless a cue places the clima
 it in the first phrase that starts in the window from the middle of the piece to three quarters of it and
 has a bar of its own there (the phrase holding the middle when none does), on a strong beat after the
 phrase's opening downbeat and before its last two bars (a phrase climbs to its climax and needs room to
-come down to its cadence), in a bar of new material that no later bar returns to, where it can. The fill
-makes that note the lead melody's highest, and every other note lower (`fill.melody`).
+come down to its cadence), in a bar of new material that no later bar returns to, where it can, and on a
+chord that holds the top note of the lead melody's range, where one does (a climax stands on a chord tone:
+on another chord it would fall short of the top). The fill makes that note the lead melody's highest, and
+every other note lower (`fill.melody`).
 
 Registers (0 the bottom of a part's range, 1 the top): the opening and every return of it sit in the middle
 (`OPENING`, or where the tradition puts its opening: `theory/rules/traditions.yaml`, a maqam's lower jins
@@ -35,8 +37,9 @@ def climax_window(plan: Plan) -> tuple[Fraction, Fraction]:
     return phrase.offset(plan.meter), phrase.end(plan.meter)
 
 
-def plan_contour(plan: Plan, rng: np.random.Generator) -> Plan:
-    """The plan with each phrase's register and, unless a cue placed it, the climax."""
+def plan_contour(plan: Plan, rng: np.random.Generator, top_cents: float | None = None) -> Plan:
+    """The plan with each phrase's register and, unless a cue placed it, the climax. `top_cents`: the top of
+    the lead melody's range, which the climax reaches where the chord on its beat holds it."""
     phrases = list(plan.phrases)
     first = plan.sections[0].name if plan.sections else None
     pack = plan.home_key.pack
@@ -52,7 +55,7 @@ def plan_contour(plan: Plan, rng: np.random.Generator) -> Plan:
     plan = plan.with_phrases(phrases)
     if plan.climaxes or plan.bars < 4:
         return plan
-    at = _climax_beat(plan, rng)
+    at = _climax_beat(plan, rng, top_cents)
     if at is None:
         return plan
     phrase = next(p for p in plan.phrases if p.offset(plan.meter) <= at < p.end(plan.meter))
@@ -64,7 +67,7 @@ def plan_contour(plan: Plan, rng: np.random.Generator) -> Plan:
     return replace(plan.with_phrases(phrases), climaxes=(at,), climax_planned=True)
 
 
-def _climax_beat(plan: Plan, rng: np.random.Generator) -> Fraction | None:
+def _climax_beat(plan: Plan, rng: np.random.Generator, top_cents: float | None) -> Fraction | None:
     meter = plan.meter
     bq = meter.bar_quarters
     total = plan.bars * bq
@@ -83,9 +86,16 @@ def _climax_beat(plan: Plan, rng: np.random.Generator) -> Fraction | None:
                 if (b, k) != (phrase.start_bar, 0) and meter.strength(offset) >= 0.5:
                     # A bar of new material that nothing returns to: the climax stays the only highest note.
                     new = (motifs.get(b) is None or motifs[b].source is None) and b not in sources
-                    beats.append((not new, at))
+                    beats.append((not new, not _holds(phrase, at, top_cents), at))
         if beats:
-            best = min(beats)[0]
-            choices = [at for derived, at in beats if derived == best]
+            best = min(beats)[:2]
+            choices = [at for *rank, at in beats if tuple(rank) == best]
             return choices[int(rng.integers(len(choices)))]
     return None
+
+
+def _holds(phrase, at: Fraction, cents: float | None) -> bool:
+    """Whether the chord sounding at `at` in `phrase` holds the pitch class of `cents` (True without a pitch
+    or a chord there)."""
+    event = next((c for c in phrase.chords if c.offset <= at < c.offset + c.duration), None)
+    return cents is None or event is None or event.chord.contains_pc(cents)

@@ -94,21 +94,23 @@ def harmonic_slots(meter: Meter, bars: int, chords_per_bar: int, min_slots: int 
     """Chord positions of a phrase: `chords_per_bar` per bar (one, two, or one on every beat), one in the
     last bar (split if too few)."""
     per_bar = max(1, min(chords_per_bar, meter.beat_count))
-
-    def split(bar: int, parts: int) -> list[HarmonicSlot]:
-        if parts == 1:
-            return [HarmonicSlot(bar, Fraction(0), meter.bar_quarters)]
-        if parts > 2 and parts == len(meter.group_offsets):          # a chord on every beat
-            ends = [*meter.group_offsets[1:], meter.bar_quarters]
-            return [HarmonicSlot(bar, start, end - start) for start, end in zip(meter.group_offsets, ends)]
-        half = meter.bar_quarters / 2
-        cut = min(meter.group_offsets[1:], key=lambda o: (abs(o - half), o)) if meter.beat_count > 1 else half
-        return [HarmonicSlot(bar, Fraction(0), cut), HarmonicSlot(bar, cut, meter.bar_quarters - cut)]
-
-    slots = [s for b in range(bars - 1) for s in split(b, per_bar)] + split(bars - 1, 1)
+    slots = [s for b in range(bars - 1) for s in bar_slots(meter, b, per_bar)] + bar_slots(meter, bars - 1, 1)
     if len(slots) < min_slots:
-        slots = slots[:-1] + split(bars - 1, 2)
+        slots = slots[:-1] + bar_slots(meter, bars - 1, 2)
     return slots
+
+
+def bar_slots(meter: Meter, bar: int, parts: int) -> list[HarmonicSlot]:
+    """A bar's chord positions: the whole bar, its two halves (cut at the beat nearest the middle), or
+    every beat."""
+    if parts == 1:
+        return [HarmonicSlot(bar, Fraction(0), meter.bar_quarters)]
+    if parts > 2 and parts == len(meter.group_offsets):          # a chord on every beat
+        ends = [*meter.group_offsets[1:], meter.bar_quarters]
+        return [HarmonicSlot(bar, start, end - start) for start, end in zip(meter.group_offsets, ends)]
+    half = meter.bar_quarters / 2
+    cut = min(meter.group_offsets[1:], key=lambda o: (abs(o - half), o)) if meter.beat_count > 1 else half
+    return [HarmonicSlot(bar, Fraction(0), cut), HarmonicSlot(bar, cut, meter.bar_quarters - cut)]
 
 
 @dataclass(frozen=True)

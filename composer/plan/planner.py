@@ -24,6 +24,7 @@ from .form import SectionDef, _chart_bars, resolve_sections, split_bars
 from .harmony import (
     ChordGraphArrays,
     HarmonicSlot,
+    bar_slots,
     chart_events,
     classify_cadence,
     harmonic_slots,
@@ -49,7 +50,8 @@ def plan_piece(spec: Spec, rng: np.random.Generator) -> Plan:
         plan = replace(plan, sections=(first,) + plan.sections[1:],
                        notes=plan.notes + (f"section {first.name!r}: unmetered, in free rhythm over the drone, "
                                            f"before the cycle starts",))
-    return plan_contour(plan, rng)
+    top = next((p.high.cents for p in spec.parts if p.role == "melody"), None)
+    return plan_contour(plan, rng, top)
 
 
 def plan_gushes(plan: Plan) -> Plan:
@@ -179,11 +181,14 @@ def _plan(spec: Spec, rng: np.random.Generator, section_defs: list[SectionDef], 
                                                                sdef is last_section))
                 prev_chord = None
             else:
-                chords, prev_chord, relaxed = _walk_phrase(phrase, meter, arrays_for(pkey), rng, prev_chord,
-                                                           src_phrase, notes, chorale=spec.texture == "satb",
-                                                           earlier=phrases,
-                                                           final=sdef is last_section and number == len(phrase_defs))
+                chords, prev_chord, relaxed, turned = _walk_phrase(
+                    phrase, meter, arrays_for(pkey), rng, prev_chord, src_phrase, notes, chorale=spec.texture == "satb",
+                    earlier=phrases, final=sdef is last_section and number == len(phrase_defs))
                 phrase = replace(phrase, chords=chords)
+                if turned is not None:
+                    source = next(m.source for m in phrase.scheme if m.bar == turned)
+                    phrase_notes.append(f"bar {turned + 1} restates bar {source + 1} over its chord, "
+                                        f"then turns to the cadence in its second half")
                 if relaxed:
                     phrase_notes.append(relaxed)
             phrase = replace(phrase, notes=tuple(phrase_notes))
@@ -274,6 +279,43 @@ def _copy_motif_chords(phrase: PhrasePlan, slots, walk, meter: Meter, arrays: Ch
     return walk, {t: n for t, n in copied.items() if walk.names[t] == n}, len(copied)
 
 
+def _cadence_in_turn(phrase: PhrasePlan, slots, walk, meter: Meter, arrays: ChordGraphArrays,
+                     earlier: list[PhrasePlan], rng: np.random.Generator, previous, first, fixed: dict[int, str]):
+    """(slots, walk): where the cadence's formula took the chord of a bar before the last that returns to an
+    earlier bar, that bar split in two, its first half keeping its source's chord and its second turning to
+    the cadence (a tune restates its opening bar's start, then turns to close: bar 7 as bar 3, V in its
+    second half, I in bar 8). Unchanged when the bar kept its chord or no walk joins its source's to the
+    cadence."""
+    turn = phrase.bars - 2
+    wanted = _motif_chords(phrase, slots, walk.names, meter, arrays, earlier)
+    if first is not None:
+        wanted.pop(0, None)
+    if all(walk.names[t] == n for t, n in wanted.items() if slots[t].bar == turn) or \
+            not any(slots[t].bar == turn for t in wanted):
+        return slots, walk
+    at = next(t for t, s in enumerate(slots) if s.bar == turn)
+    split = [*slots[:at], *bar_slots(meter, turn, 2), *slots[at + 1:]]
+    names = dict(zip(((h.bar, h.offset_in_bar) for h in slots), walk.names))
+    copied = _motif_chords(phrase, split, [names.get((h.bar, h.offset_in_bar)) for h in split], meter, arrays,
+                           earlier)
+    if first is not None:
+        copied.pop(0, None)
+    if at not in copied:
+        return slots, walk       # the source's chord is not one this phrase's graph has
+    # The returns up to the turn keep their sources' chords, and a source in this phrase keeps its own; the
+    # turn's second half and the last bar are the cadence's.
+    start = phrase.start_bar
+    inside = {m.source for m in phrase.scheme if m.source is not None and start <= m.source < start + phrase.bars}
+    copied = {**{t: walk.names[t] for t in range(at) if start + slots[t].bar in inside},
+              **{t: n for t, n in copied.items() if t <= at}}
+    try:
+        again = walk_chords(arrays, len(split), phrase.cadence, rng, previous=None if 0 in copied else previous,
+                            first=first, fixed={**copied, **fixed}, strict=True)
+    except ComposerError:        # no walk on the graph joins the source's chord to the cadence
+        return slots, walk
+    return split, again
+
+
 def _motif_chords(phrase: PhrasePlan, slots, names: list[str], meter: Meter, arrays: ChordGraphArrays,
                   earlier: list[PhrasePlan]) -> dict[int, str]:
     """Harmonic slot -> chord for the slots of bars that return to an earlier bar: the source bar's chord at
@@ -345,9 +387,10 @@ def _node_for(arrays: ChordGraphArrays, key: Key, chord) -> str | None:
 def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng: np.random.Generator,
                  prev_chord: str | None, src_phrase: PhrasePlan | None,
                  notes: list[str], chorale: bool = False, earlier: list[PhrasePlan] = (), final: bool = False
-                 ) -> tuple[tuple[ChordEvent, ...], str, str | None]:
-    """The phrase's chords, walked on the style's graph to its cadence; the last chord's name; and a note
-    when the walk had to relax the graph (None when it did not). A pivot the graph lacks is noted in `notes`.
+                 ) -> tuple[tuple[ChordEvent, ...], str, str | None, int | None]:
+    """The phrase's chords, walked on the style's graph to its cadence; the last chord's name; a note
+    when the walk had to relax the graph (None when it did not); and the bar (of the piece) that turned to the
+    cadence in its second half (`_cadence_in_turn`), or None. A pivot the graph lacks is noted in `notes`.
     A chorale (`chorale`) changes chord on every beat, as a hymn's harmony does. The piece's `final` phrase
     keeps its last chord a whole bar."""
     variant = arrays.variant
@@ -385,6 +428,7 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
     elif 0 not in fixed:
         previous = prev_chord
     walk = walk_chords(arrays, len(slots), phrase.cadence, rng, previous=previous, first=first, fixed=fixed)
+    turned = None
     if phrase.scheme:
         # Bars that return to earlier bars take their chords too (moved by the sequence's steps), so that the
         # melody's return fits its harmony.
@@ -415,9 +459,15 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
                     walk2 = None
                 if walk2 is not None:
                     slots, walk = split, walk2
+        if phrase.bars - 2 in returning and per_bar == 1 and not chorale and meter.beat_count > 1 \
+                and phrase.kept_bars <= phrase.bars - 2:
+            before = len(slots)
+            slots, walk = _cadence_in_turn(phrase, slots, walk, meter, arrays, earlier, rng, previous, first, fixed)
+            if len(slots) > before:
+                turned = phrase.start_bar + phrase.bars - 2
     base = phrase.offset(meter)
     chords = tuple(
         ChordEvent(base + s.bar * meter.bar_quarters + s.offset_in_bar, s.duration, phrase.key.chord(name),
                    phrase.key, name, variant.functions.get(name, "other"))
         for s, name in zip(slots, walk.names))
-    return chords, walk.names[-1], walk.relaxed or None
+    return chords, walk.names[-1], walk.relaxed or None, turned

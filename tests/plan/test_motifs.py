@@ -108,6 +108,73 @@ def test_a_planned_repeat_is_heard_as_one():
     assert heard > planned / 2, (heard, planned)
 
 
+TUNE_SPECS = [{"title": "t", "key": key, "meter": meter, "form": "binary", "seed": seed,
+               "sections": [{"name": "A", "bars": 8, "key": "tonic"}, {"name": "B", "bars": 8, "key": "tonic"}],
+               "parts": [{"role": "melody", "instrument": "violin", "range": "D4-B5"}]}
+              for key, meter in (("D major", "6/8"), ("G major", "2/2"), ("A minor", "6/8")) for seed in range(6)]
+
+
+def test_a_bar_that_returns_before_the_cadence_restates_its_source_then_turns_to_the_cadence():
+    """A tune restates its opening bars and turns to close only in the last ones: where the cadence's chords
+    would take the whole of a returning bar before the last, that bar keeps its source's chord in its first
+    half and turns to the cadence in its second (bar 7 as bar 3, then V; I in bar 8), and its melody starts
+    as the source's did."""
+    turns = 0
+    for spec in TUNE_SPECS:
+        piece = compose(spec)
+        bq = piece.meter.bar_quarters
+        notes = piece.part("melody").sorted_notes()
+        for phrase in piece.plan.phrases:
+            turn = phrase.start_bar + phrase.bars - 2
+            motif = next((m for m in phrase.scheme if m.bar == turn), None)
+            inside = [c for c in phrase.chords if turn * bq <= c.offset < (turn + 1) * bq]
+            if motif is None or motif.source is None or len(inside) != 2 or phrase.kept_bars:
+                continue
+            source = next(c for c in piece.chords if c.offset <= motif.source * bq < c.offset + c.duration)
+            assert inside[0].roman == source.roman, (spec["key"], spec["seed"], phrase.index)
+            assert inside[1].offset - inside[0].offset == inside[0].duration
+            head = [n for n in notes if turn * bq <= n.offset < inside[1].offset]
+            was = [n for n in notes if motif.source * bq <= n.offset < motif.source * bq + inside[0].duration]
+            turns += 1
+            assert head and was and head[0].duration == was[0].duration
+    assert turns >= 3, turns
+
+
+def test_a_phrase_ends_within_reach_of_the_return_its_next_phrase_opens_with():
+    """Before a phrase that opens by repeating an earlier bar, the line ends within a leap's reach of that
+    bar's first note, so the return can start as it started, not an octave away."""
+    led = 0
+    for spec in TUNE_SPECS:
+        piece = compose(spec)
+        bq = piece.meter.bar_quarters
+        notes = piece.part("melody").sorted_notes()
+        for phrase, nxt in zip(piece.plan.phrases, piece.plan.phrases[1:]):
+            motif = next((m for m in nxt.scheme if m.bar == nxt.start_bar), None)
+            if motif is None or motif.source is None or motif.kind != "repeat" or nxt.kept_bars:
+                continue
+            last = [n for n in notes if n.offset < nxt.start_bar * bq][-1]
+            source = next(n for n in notes if n.offset >= motif.source * bq)
+            assert abs(last.pitch.cents - source.pitch.cents) <= 1200.0, (spec["key"], spec["seed"], nxt.index)
+            led += 1
+    assert led >= 10, led
+
+
+def test_the_climax_stands_on_a_chord_that_holds_the_top_of_the_range_where_one_can():
+    """The plan puts the climax on a beat whose chord holds the top note of the melody's range when such a
+    beat lies in its window, and there the tune reaches the top of its compass: B5 in these tunes in D and G
+    major, over their I, ii, iii, IV or vi."""
+    reached = 0
+    for spec in TUNE_SPECS[:12]:
+        piece = compose(spec)
+        top = max(n.pitch.cents for n in piece.part("melody").notes)
+        at = piece.plan.climaxes[0]
+        chord = next(c for c in piece.chords if c.offset <= at < c.offset + c.duration)
+        if chord.chord.contains_pc(8300.0):
+            assert top == 8300.0, (spec["key"], spec["seed"], chord.roman, top)
+            reached += 1
+    assert reached, "no climax stood on a chord holding B"
+
+
 def test_explain_shows_each_phrases_scheme():
     piece = compose({"title": "t", "key": "D major", "form": "binary", "seed": 4})
     text = piece.explain()
