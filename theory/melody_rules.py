@@ -1,5 +1,5 @@
 """Soft rules of melodic shape (`rules/melody.yaml`): the default leap limit, the turn back after a leap, the
-balance of steps and repeated notes, and the memory of the part's own figures."""
+balance of steps, repeated notes and wide leaps, and the memory of the part's own figures."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,6 +24,8 @@ class MelodyRules:
     figure_weight: float = 1.0       # ... by this factor
     motion_packs: tuple[str, ...] = ()   # the packs whose lines the motion rule shapes
     figure_packs: tuple[str, ...] = ()   # the packs whose lines remember their figures
+    wide_leap_semitones: int = 12        # a leap wider than this ...
+    wide_leap_weight: float = 1.0        # ... by this factor (the motion rule)
 
 
 @lru_cache(maxsize=1)
@@ -31,11 +33,13 @@ def melody_rules() -> MelodyRules:
     """The rules of `theory/rules/melody.yaml`, checked against their schema."""
     doc = read_checked(RULES_PATH, SCHEMA_PATH)
     d = doc.data
+    motion = d["motion"]
     return MelodyRules(int(d["max_leap"]["semitones"]), int(d["leap_recovery"]["leap_semitones"]),
-                       float(d["leap_recovery"]["weight"]), float(d["motion"]["repeat_weight"]),
-                       float(d["motion"]["step_weight"]), int(d["figure_memory"]["context_notes"]),
-                       float(d["figure_memory"]["weight"]), tuple(d["motion"]["packs"]),
-                       tuple(d["figure_memory"]["packs"]))
+                       float(d["leap_recovery"]["weight"]), float(motion["repeat_weight"]),
+                       float(motion["step_weight"]), int(d["figure_memory"]["context_notes"]),
+                       float(d["figure_memory"]["weight"]), tuple(motion["packs"]),
+                       tuple(d["figure_memory"]["packs"]), int(motion["wide_leap_semitones"]),
+                       float(motion["wide_leap_weight"]))
 
 
 TRADITIONS_PATH = Path(__file__).resolve().parent / "rules" / "traditions.yaml"

@@ -25,9 +25,19 @@ def guide(history=(), durations=(E8,) * 8, before=None, pack="western") -> LineG
 def test_a_step_is_preferred_to_a_repeated_note_and_to_a_leap():
     rules = melody_rules()
     w = guide(before=6400.0).weights(0, [])
-    e, d, f, c5 = w[2], w[1], w[3], w[7]
-    assert d == f == rules.step_weight and e == rules.repeat_weight and c5 == 1.0
+    e, d, f, g = w[2], w[1], w[3], w[4]
+    assert d == f == rules.step_weight and e == rules.repeat_weight and g == 1.0
     assert rules.repeat_weight < 1.0 < rules.step_weight
+
+
+def test_a_leap_wider_than_a_fifth_is_disfavoured():
+    """From E4, C5 is a minor sixth away, a leap rarer in a tune than the fourth up to A4, which the rule
+    leaves alone."""
+    rules = melody_rules()
+    w = guide(before=6400.0).weights(0, [])
+    assert rules.wide_leap_semitones == 7 and rules.wide_leap_weight < 1.0
+    assert w[7] == rules.wide_leap_weight                     # C5: eight semitones up
+    assert w[5] == 1.0                                         # A4: a fourth up
 
 
 def test_after_a_wide_leap_the_step_back_is_preferred():
