@@ -16,7 +16,11 @@ real tunes do at the scale of the tune: repeat bars and phrases, climb to a clim
    (`tune_spec`), where bars is the tune's bars rounded down to a multiple of 8, clamped to 8..32:
    down, not to the nearest, so that the real tune is never shorter than the melody composed for
    it. Each filler composes it; the real tune keeps its first `bars` bars from bar 1 (a pickup
-   dropped), so both melodies of a pair are the same length.
+   dropped), so both melodies of a pair are the same length. The chord style is the one a musician
+   would harmonise the tune in: classical for a major tune, modal for the others. The collections'
+   minor tunes are modal too (Aeolian or Dorian: in the 22 minor tunes of the 100, the flat seventh is
+   12.8 % of the notes and the leading tone 2.1 %), and under the classical style's leading-tone
+   dominant, which took 36 % of the time of the pieces composed for them, their melodies had neither.
 2. One representation for both (`Melody`): onsets and durations in quarters from the downbeat of
    bar 1, pitches as MIDI numbers (floats), the bar length in quarters, the tonic's pitch class.
    A corpus tune's onsets are its continuous timeline (`Tune.onset`, twelfths of a quarter from
@@ -167,7 +171,7 @@ def tune_spec(tune, seed: int) -> dict:
     spec = {
         "title": tune.title[:60] or "tune", "key": f"{NAMES[tune.tonic_pc]} {tune.mode}",
         "meter": f"{tune.numerator}/{tune.denominator}", "form": "binary",
-        "style": "classical" if tune.mode in ("major", "minor") else "modal",
+        "style": "classical" if tune.mode == "major" else "modal",
         "sections": [{"name": "A", "bars": bars // 2, "key": "tonic"}, {"name": "B", "bars": bars // 2, "key": "tonic"}],
         "parts": [{"role": "melody", "instrument": "violin", "range": f"{name(lo)}-{name(hi)}"}],
         "seed": seed,
