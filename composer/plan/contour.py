@@ -86,7 +86,7 @@ def _climax_beat(plan: Plan, rng: np.random.Generator, top_cents: float | None) 
                 if (b, k) != (phrase.start_bar, 0) and meter.strength(offset) >= 0.5:
                     # A bar of new material that nothing returns to: the climax stays the only highest note.
                     new = (motifs.get(b) is None or motifs[b].source is None) and b not in sources
-                    beats.append((not new, not _holds(phrase, at, top_cents), at))
+                    beats.append((not new, not _holds(plan, at, top_cents), at))
         if beats:
             best = min(beats)[:2]
             choices = [at for *rank, at in beats if tuple(rank) == best]
@@ -94,8 +94,8 @@ def _climax_beat(plan: Plan, rng: np.random.Generator, top_cents: float | None) 
     return None
 
 
-def _holds(phrase, at: Fraction, cents: float | None) -> bool:
-    """Whether the chord sounding at `at` in `phrase` holds the pitch class of `cents` (True without a pitch
-    or a chord there)."""
-    event = next((c for c in phrase.chords if c.offset <= at < c.offset + c.duration), None)
+def _holds(plan: Plan, at: Fraction, cents: float | None) -> bool:
+    """Whether the chord sounding at `at` holds the pitch class of `cents` (True without a pitch or a chord
+    there)."""
+    event = plan.chord_spans.at(at)
     return cents is None or event is None or event.chord.contains_pc(cents)

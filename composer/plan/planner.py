@@ -281,18 +281,18 @@ def _copy_motif_chords(phrase: PhrasePlan, slots, walk, meter: Meter, arrays: Ch
 
 def _cadence_in_turn(phrase: PhrasePlan, slots, walk, meter: Meter, arrays: ChordGraphArrays,
                      earlier: list[PhrasePlan], rng: np.random.Generator, previous, first, fixed: dict[int, str]):
-    """(slots, walk): where the cadence's formula took the chord of a bar before the last that returns to an
-    earlier bar, that bar split in two, its first half keeping its source's chord and its second turning to
-    the cadence (a tune restates its opening bar's start, then turns to close: bar 7 as bar 3, V in its
-    second half, I in bar 8). Unchanged when the bar kept its chord or no walk joins its source's to the
-    cadence."""
+    """(slots, walk, the bar that turned): where the cadence's formula took the chord of a bar before the last
+    that returns to an earlier bar, that bar split in two, its first half keeping its source's chord and its
+    second turning to the cadence (a tune restates its opening bar's start, then turns to close: bar 7 as
+    bar 3, V in its second half, I in bar 8). Unchanged, and None for the bar, when the bar kept its chord
+    or no walk joins its source's to the cadence."""
     turn = phrase.bars - 2
     wanted = _motif_chords(phrase, slots, walk.names, meter, arrays, earlier)
     if first is not None:
         wanted.pop(0, None)
     if all(walk.names[t] == n for t, n in wanted.items() if slots[t].bar == turn) or \
             not any(slots[t].bar == turn for t in wanted):
-        return slots, walk
+        return slots, walk, None
     at = next(t for t, s in enumerate(slots) if s.bar == turn)
     split = [*slots[:at], *bar_slots(meter, turn, 2), *slots[at + 1:]]
     names = dict(zip(((h.bar, h.offset_in_bar) for h in slots), walk.names))
@@ -301,7 +301,7 @@ def _cadence_in_turn(phrase: PhrasePlan, slots, walk, meter: Meter, arrays: Chor
     if first is not None:
         copied.pop(0, None)
     if at not in copied:
-        return slots, walk       # the source's chord is not one this phrase's graph has
+        return slots, walk, None       # the source's chord is not one this phrase's graph has
     # The returns up to the turn keep their sources' chords, and a source in this phrase keeps its own; the
     # turn's second half and the last bar are the cadence's.
     start = phrase.start_bar
@@ -312,8 +312,8 @@ def _cadence_in_turn(phrase: PhrasePlan, slots, walk, meter: Meter, arrays: Chor
         again = walk_chords(arrays, len(split), phrase.cadence, rng, previous=None if 0 in copied else previous,
                             first=first, fixed={**copied, **fixed}, strict=True)
     except ComposerError:        # no walk on the graph joins the source's chord to the cadence
-        return slots, walk
-    return split, again
+        return slots, walk, None
+    return split, again, phrase.start_bar + turn
 
 
 def _motif_chords(phrase: PhrasePlan, slots, names: list[str], meter: Meter, arrays: ChordGraphArrays,
@@ -461,10 +461,8 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
                     slots, walk = split, walk2
         if phrase.bars - 2 in returning and per_bar == 1 and not chorale and meter.beat_count > 1 \
                 and phrase.kept_bars <= phrase.bars - 2:
-            before = len(slots)
-            slots, walk = _cadence_in_turn(phrase, slots, walk, meter, arrays, earlier, rng, previous, first, fixed)
-            if len(slots) > before:
-                turned = phrase.start_bar + phrase.bars - 2
+            slots, walk, turned = _cadence_in_turn(phrase, slots, walk, meter, arrays, earlier, rng, previous, first,
+                                                   fixed)
     base = phrase.offset(meter)
     chords = tuple(
         ChordEvent(base + s.bar * meter.bar_quarters + s.offset_in_bar, s.duration, phrase.key.chord(name),
