@@ -119,21 +119,22 @@ class LineGuide:
 
     def weights(self, t: int, chain: list[int]) -> np.ndarray | None:
         """Factors over the candidates at position t (None: all 1): the register, the turn after a leap, the
-        balance of steps and repeated notes, and the figure memory (these two in the packs their rules name)."""
+        balance of steps, repeated notes (a third strike rarer still) and wide leaps, and the figure memory (these
+        two in the packs their rules name)."""
         out = self._register_weights
         rules = melody_rules()
-        if t >= 2 or (t == 1 and self.before is not None):
-            a = self.cents[chain[t - 2]] if t >= 2 else self.before
-            b = self.cents[chain[t - 1]]
-            if abs(b - a) > rules.recovery_leap_semitones * 100.0 + 1e-6:
-                back = (np.sign(self.cents - b) == -np.sign(b - a)) & (np.abs(self.cents - b) <= 200.0 + 1e-6)
-                out = _times(out, np.where(back, rules.recovery_weight, 1.0))
         prev = self.cents[chain[t - 1]] if t >= 1 else self.before
         if prev is None:
             return out
+        earlier = self.cents[chain[t - 2]] if t >= 2 else (self.before if t == 1 else None)
+        if earlier is not None and abs(prev - earlier) > rules.recovery_leap_semitones * 100.0 + 1e-6:
+            back = (np.sign(self.cents - prev) == -np.sign(prev - earlier)) & (np.abs(self.cents - prev) <= 200.0 + 1e-6)
+            out = _times(out, np.where(back, rules.recovery_weight, 1.0))
         if self.pack in rules.motion_packs:
             move = np.abs(self.cents - prev)
-            out = _times(out, np.where(move < 0.5, rules.repeat_weight,
+            struck_twice = earlier is not None and abs(prev - earlier) < 0.5
+            repeat = rules.repeat_weight * (rules.third_strike_weight if struck_twice else 1.0)
+            out = _times(out, np.where(move < 0.5, repeat,
                                        np.where(move <= STEP_CENTS, rules.step_weight,
                                                 np.where(move > rules.wide_leap_semitones * 100.0 + 0.5,
                                                          rules.wide_leap_weight, 1.0))))

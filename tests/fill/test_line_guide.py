@@ -40,6 +40,15 @@ def test_a_leap_wider_than_a_fifth_is_disfavoured():
     assert w[5] == 1.0                                         # A4: a fourth up
 
 
+def test_a_note_struck_twice_is_struck_a_third_time_more_rarely_still():
+    """E4 E4 then E4 again: a minuet bar of three repeated quarters, which a teacher marks as static."""
+    rules = melody_rules()
+    third = guide(before=6400.0).weights(1, [2])[2]           # E4, E4: a third E4
+    second = guide(before=6200.0).weights(1, [2])[2]          # D4, E4: a second E4
+    assert second == rules.repeat_weight
+    assert third == rules.repeat_weight * rules.third_strike_weight < second
+
+
 def test_after_a_wide_leap_the_step_back_is_preferred():
     rules = melody_rules()
     w = guide(before=6000.0).weights(1, [7])          # C4 up to C5
