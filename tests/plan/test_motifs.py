@@ -2,7 +2,9 @@
 sequenced or varied, as `composer.analysis.recurrence` hears it, the same measure the corpora were
 labelled with) and rises to one climax where the plan put it."""
 import re
+from collections import Counter
 
+import numpy as np
 import pytest
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +14,9 @@ from composer import compose
 from composer.analysis.recurrence import bars_of, best_relation, label_units
 from composer.grammar import load_schemes
 from composer.grammar.idioms import parse_scheme
-from composer.plan.contour import climax_window
+from composer.plan.contour import _climax_beat, climax_window
 from composer.score.errors import GrammarError
+from theory import Pitch
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
@@ -173,6 +176,18 @@ def test_the_climax_stands_on_a_chord_that_holds_the_top_of_the_range_where_one_
             assert top == 8300.0, (spec["key"], spec["seed"], chord.roman, top)
             reached += 1
     assert reached, "no climax stood on a chord holding B"
+
+
+def test_the_climax_comes_early_in_its_phrase():
+    """Drawn again and again for one plan, the climax beat falls more often on an earlier beat of its phrase than
+    on a later one: a tune reaches its top soon after its second half begins, then comes down to the cadence."""
+    plan = compose({"title": "t", "key": "D major", "meter": "4/4", "form": "binary", "seed": 3}).plan
+    top = Pitch.from_name("B5").cents
+    rng = np.random.default_rng(0)
+    drawn = Counter(_climax_beat(plan, rng, top) for _ in range(300))
+    counts = [drawn[at] for at in sorted(drawn)]
+    assert len(counts) >= 2, drawn
+    assert counts == sorted(counts, reverse=True), drawn
 
 
 def test_explain_shows_each_phrases_scheme():

@@ -272,7 +272,9 @@ def test_a_dastgah_moves_through_its_gushes_and_returns_for_the_forud(mode, toni
             "tempo": 72, "parts": [{"role": "melody", "instrument": "violin", "range": "B3-E6"}],
             "sections": [{"name": n, "bars": 8} for n in names]}
     totals: dict = {}
-    for seed in SEEDS:
+    # Eight seeds, not four: a forud leans on both the shahed and the finalis (Homayun's 2k and 1 over 20 seeds:
+    # 5.5 and 4.4 of the melody's degree shares summed), and four seeds left their order to chance.
+    for seed in range(8):
         piece = compose(dict(spec), seed=seed)
         bar = piece.meter.bar_quarters
         for section in piece.plan.sections:
