@@ -87,6 +87,7 @@ from composer.grammar import list_grammars, load_idiom
 from composer.score.errors import ComposerError
 from corpora import load_corpora
 from corpora.tune_types import tune_type
+from theory import Meter
 
 NAMES = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
 GRID = 12                                   # grid steps per quarter (sixteenths and triplets exact)
@@ -154,11 +155,12 @@ def melody_from_piece(piece, tonic_pc: int) -> Melody:
 
 def tune_idiom(tune) -> str | None:
     """The idiom a spec for this tune asks for (the spec's `idiom` key): the tune type its collection records
-    (`corpora.tune_types`), when partita has that idiom and the tune's meter fits it; else None."""
+    (`corpora.tune_types`), when partita has that idiom and writes it in the tune's meter (a reel in 2/2, or
+    in 2/4 in halved note values, as Ryan's Mammoth prints many); else None."""
     name = tune_type(tune)
     if name is None or name not in list_grammars("idioms"):
         return None
-    return name if Fraction(4 * tune.numerator, tune.denominator) == load_idiom(name).bar_quarters else None
+    return name if load_idiom(name).in_meter(Meter.parse(f"{tune.numerator}/{tune.denominator}")) else None
 
 
 def tune_spec(tune, seed: int) -> dict:

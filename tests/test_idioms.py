@@ -32,6 +32,26 @@ def test_the_dance_idioms_are_learned_from_the_tunes_of_that_type(name):
     assert name in list_grammars("idioms")
     assert "train split" in idiom.source and "recorded as" in idiom.source
     assert all(sum(d) == idiom.bar_quarters for d, _ in idiom.bars + idiom.cadence)
+    if idiom.halved is not None:
+        assert all(sum(d) == idiom.bar_quarters / 2 for d, _ in idiom.halved.bars + idiom.halved.cadence)
+
+
+def test_a_reel_in_2_4_is_written_in_sixteenths_as_ryans_mammoth_prints_it():
+    """Ryan's Mammoth Collection prints many reels and hornpipes in 2/4, eight sixteenths a bar: the same
+    dance in halved note values. A reel in 2/4 takes those tunes' bar rhythms and the tempo of their quarter
+    note, half the reel's; its phrases are the reel's."""
+    reel = load_idiom("reel")
+    assert "2/4" in reel.all_meters and reel.halved.tempo_bpm == reel.tempo_bpm / 2
+    piece = compose({"title": "r", "key": "D major", "idiom": "reel", "meter": "2/4", "form": "binary", "seed": 2})
+    assert piece.tempo_bpm == reel.tempo_bpm / 2
+    durations = [d for bar in bar_rhythms(piece)[:-1] for d in bar]
+    assert durations.count(Fraction(1, 4)) >= 0.6 * len(durations), durations
+    ends = {p.start_bar + p.bars - 1 for p in piece.plan.phrases}
+    known = {d for d, _ in reel.halved.bars} | {d for d, _ in reel.halved.cadence}
+    for b, rhythm in enumerate(bar_rhythms(piece)):
+        if b not in ends and not any(b == p.climax // piece.meter.bar_quarters for p in piece.plan.phrases
+                                     if p.climax is not None):
+            assert rhythm in known, (b + 1, rhythm)
 
 
 def test_a_jig_runs_in_eighth_note_groups_and_a_reel_in_eighths():
@@ -63,6 +83,9 @@ def test_an_idiom_whose_bars_do_not_fit_the_meter_is_refused_by_name():
         load_spec({"title": "x", "key": "D major", "meter": "4/4", "idiom": "jig"})
     text = str(info.value)
     assert "idiom" in text and "jig" in text and "6/8" in text
+    with pytest.raises(SpecError) as info:
+        load_spec({"title": "x", "key": "D major", "meter": "3/4", "idiom": "reel"})
+    assert "2/4" in str(info.value) and "2/2" in str(info.value)      # the meters a reel is written in
     with pytest.raises(SpecError, match="reel"):
         load_spec({"title": "x", "key": "D major", "idiom": "real"})     # did you mean 'reel'
 

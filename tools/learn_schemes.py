@@ -12,7 +12,8 @@ first, and how often a later strain ends as the first one does (a rhyme: its las
 last two, `rhyme_half`).
 
 For the tune types, the bar rhythms (durations in quarters) of interior and strain-final bars go to
-`grammars/idioms/<type>.yaml` with the idiom's description, meters and tempo.
+`grammars/idioms/<type>.yaml` with the idiom's description, meters and tempo; where enough of a type's tunes
+are notated in bars of half the length (a reel in 2/4), their bars get tables of their own (`halved`).
 
 `--check` writes nothing and exits 1 when a file differs from what the corpora give (a test runs it when
 the corpus cache is there).
@@ -66,7 +67,7 @@ def strains(tune) -> list[list[tuple]]:
 
 def learn(tunes) -> dict:
     schemes, pairs, rhymes, two = Counter(), Counter(), Counter(), Counter()
-    interior, final = Counter(), Counter()
+    interior, final, meters = Counter(), Counter(), Counter()
     count = 0
     for tune in tunes:
         scale = MODE_STEPS.get(tune.mode)
@@ -74,6 +75,7 @@ def learn(tunes) -> dict:
         if not parts:
             continue
         count += 1
+        meters[(tune.bar_q, f"{tune.numerator}/{tune.denominator}")] += 1
         tonic = int(tune.tonic_pc)
         for s, strain in enumerate(parts):
             units = [tuple(strain[i:i + UNIT_BARS]) for i in range(0, STRAIN_BARS, UNIT_BARS)]
@@ -98,7 +100,7 @@ def learn(tunes) -> dict:
                     continue          # a bar the parse left short or long (a repeat sign, a volta)
                 (final if b == STRAIN_BARS - 1 else interior)[(tune.bar_q, tuple(d for _, d, _ in bar))] += 1
     return {"tunes": count, "schemes": schemes, "two": two, "pairs": pairs, "rhymes": rhymes,
-            "interior": interior, "final": final}
+            "interior": interior, "final": final, "meters": meters}
 
 
 def weighted(counter: Counter, top: int) -> list[tuple[object, float]]:
@@ -132,14 +134,28 @@ def idiom_document(name: str, stats: dict, source: str) -> str:
              f"name: {name}", f"title: {title}", f"description: \"{description}\"",
              f"source: \"{source}; rhythm of {stats['tunes']} tunes recorded as {name}\"",
              f"meters: [{', '.join(repr(m).replace(chr(39), '') for m in meters)}]", f"tempo_bpm: {tempo}",
-             f"schemes: {name}", "rhythm:", f"  bar_quarters: {fraction_text(bar_q)}", "  bars:"]
+             f"schemes: {name}", "rhythm:", f"  bar_quarters: {fraction_text(bar_q)}"]
+    lines += rhythm_lines(stats, bar_q)
+    half = bar_q // 2
+    halved = sum(v for k, v in stats["interior"].items() if k[0] == half)
+    if bar_q % 2 == 0 and halved >= MIN_STRAINS * (STRAIN_BARS - 1):
+        # The same dance notated in bars of half the length, in halved note values (Ryan's Mammoth prints many
+        # reels and hornpipes in 2/4, eight sixteenths a bar): a table of its own, learned from those tunes.
+        meters = sorted({m for q, m in stats["meters"] if q == half})
+        lines += ["halved:", f"  meters: [{', '.join(meters)}]"]
+        lines += rhythm_lines(stats, half)
+    return "\n".join(lines) + "\n"
+
+
+def rhythm_lines(stats: dict, bar_q: int) -> list[str]:
+    """The `bars` and `cadence` tables of the bars `bar_q` ticks long: interior and strain-final bars."""
+    lines = []
     for key in ("interior", "final"):
-        if key == "final":
-            lines.append("  cadence:")
+        lines.append("  cadence:" if key == "final" else "  bars:")
         counter = Counter({k[1]: v for k, v in stats[key].items() if k[0] == bar_q})
         for durs, w in weighted(counter, TOP_RHYTHMS):
             lines.append(f"    - {{durations: \"{' '.join(fraction_text(d) for d in durs)}\", weight: {w}}}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def main() -> int:

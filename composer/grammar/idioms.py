@@ -3,7 +3,7 @@ schemes and accompaniment), read from `grammars/schemes/` and `grammars/idioms/`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 
@@ -65,6 +65,23 @@ class Idiom:
     bar_quarters: Fraction
     bars: tuple[tuple[tuple[Fraction, ...], float], ...]      # interior bars' durations, with weights
     cadence: tuple[tuple[tuple[Fraction, ...], float], ...]   # a phrase's last bar
+    halved: "Idiom | None" = None      # the dance notated in bars of half the length (a reel in 2/4)
+
+    @property
+    def all_meters(self) -> tuple[str, ...]:
+        """Every meter it is written in: its own, then those of its halved notation."""
+        return self.meters + (self.halved.meters if self.halved is not None else ())
+
+    def in_meter(self, meter) -> "Idiom | None":
+        """The idiom as written in `meter` (a `theory.Meter`): itself where the meter's bar is its bar; its halved
+        notation where the meter is one of that notation's (a reel in 2/4: the bar rhythms of the tunes printed
+        so, and the tempo of their quarter note, half the reel's); None where it is not written in that meter
+        (itself without a meter: a cycle's)."""
+        if meter is None or meter.bar_quarters == self.bar_quarters:
+            return self
+        if self.halved is not None and f"{meter.numerator}/{meter.denominator}" in self.halved.meters:
+            return self.halved
+        return None
 
 
 def parse_scheme(text: str) -> tuple[UnitLabel, ...] | None:
@@ -124,11 +141,23 @@ def idiom_semantic(doc: YamlDocument) -> tuple[Idiom, list[str]]:
     idiom = Idiom(data["name"], data["title"], data["description"], data["source"], tuple(data["meters"]),
                   float(data["tempo_bpm"]), data["schemes"], data.get("style"), data.get("accompaniment"),
                   data.get("max_leap"), bar, _rhythms(rhythm["bars"]), _rhythms(rhythm["cadence"]))
-    for part in ("bars", "cadence"):
-        for i, (durations, _) in enumerate(getattr(idiom, part)):
-            if sum(durations) != bar:
-                problems.append(f"{where(doc, ('rhythm', part, i, 'durations'))}: the durations sum to "
-                                f"{sum(durations)} quarters, not the bar's {bar}")
+    half = data.get("halved")
+    if half is not None:
+        # The same music in halved note values: its quarter note lasts half as long, so half the tempo.
+        idiom = replace(idiom, halved=replace(idiom, meters=tuple(half["meters"]), tempo_bpm=idiom.tempo_bpm / 2,
+                                              bar_quarters=bar / 2, bars=_rhythms(half["bars"]),
+                                              cadence=_rhythms(half["cadence"])))
+        for i, meter in enumerate(half["meters"]):
+            numerator, denominator = (int(x) for x in meter.split("/"))
+            if Fraction(4 * numerator, denominator) != bar / 2:
+                problems.append(f"{where(doc, ('halved', 'meters', i))}: {meter} has bars of "
+                                f"{Fraction(4 * numerator, denominator)} quarters, not half the idiom's {bar}")
+    for block, table in (("rhythm", idiom), ("halved", idiom.halved)):
+        for part in ("bars", "cadence"):
+            for i, (durations, _) in enumerate(getattr(table, part) if table is not None else ()):
+                if sum(durations) != table.bar_quarters:
+                    problems.append(f"{where(doc, (block, part, i, 'durations'))}: the durations sum to "
+                                    f"{sum(durations)} quarters, not the bar's {table.bar_quarters}")
     if idiom.schemes not in list_grammars("schemes"):
         problems.append(f"{where(doc, ('schemes',))}: no scheme file {idiom.schemes!r} (accepted: "
                         f"{', '.join(list_grammars('schemes'))})")

@@ -154,7 +154,7 @@ def plan_slots(plan: Plan, spec: Spec) -> list[Slot]:
                 harmony="functional" if functional else phrase.key.harmony,
                 emphasis=emphasis_of(phrase.key, not functional, phrase.gushe),
                 lyrics=sung[phrase.index], chorale=spec.texture == "satb",
-                idiom=grammar.load_idiom(spec.idiom) if spec.idiom else None,
+                idiom=grammar.load_idiom(spec.idiom).in_meter(spec.meter) if spec.idiom else None,
                 closes_section=is_last or plan.phrases[phrase.index + 1].section != phrase.section,
                 unmetered=phrase.start_bar in plan.unmetered_bars,
             ))

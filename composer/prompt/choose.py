@@ -178,9 +178,9 @@ class Interpreter:
         if best is None:
             return None
         idiom = grammar.load_idiom(best.value)
-        if cycle or meter.bar_quarters != idiom.bar_quarters:
+        if cycle or idiom.in_meter(meter) is None:
             self.lost.setdefault(best.order, []).append(
-                f"idiom: a {idiom.name}'s bars are {idiom.bar_quarters} quarters long, and {meter} is chosen")
+                f"idiom: a {idiom.name} is written in {', '.join(idiom.all_meters)}, and {meter} is chosen")
             return None
         self.settle("idiom", best, f"idiom: {idiom.name} ({idiom.title.lower()}: its bar rhythms and phrase schemes)")
         return idiom.name

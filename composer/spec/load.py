@@ -140,13 +140,19 @@ def _interpret(data: dict, ck: SpecChecker, stem: str) -> Spec:
     idiom = _read_idiom(data, ck)
     given = data
     if idiom is not None:
-        # The idiom's meter and tempo, unless the spec names its own.
-        given = {**data, **({"meter": idiom.meters[0]} if "meter" not in data and "cycle" not in data else {}),
-                 **({"tempo": idiom.tempo_bpm} if "tempo" not in data else {})}
+        # The idiom's meter, unless the spec names its own.
+        given = {**data, **({"meter": idiom.meters[0]} if "meter" not in data and "cycle" not in data else {})}
     meter, cycle = read_meter(given, ck, key)
-    if idiom is not None and meter is not None and meter.bar_quarters != idiom.bar_quarters:
-        ck.add(("idiom",), f"a {idiom.name} is written in bars of {idiom.bar_quarters} quarters, and {meter} has "
-                           f"{meter.bar_quarters}", received=idiom.name, accepted=f"meter: {', '.join(idiom.meters)}")
+    if idiom is not None and meter is not None:
+        written = idiom.in_meter(meter)     # a reel in 2/4: its halved notation
+        if written is None:
+            ck.add(("idiom",), f"a {idiom.name} is written in bars of {idiom.bar_quarters} quarters"
+                               + (f" (or {idiom.halved.bar_quarters}, in halved note values)" if idiom.halved else "")
+                               + f", and {meter} has {meter.bar_quarters}", received=idiom.name,
+                   accepted=f"meter: {', '.join(idiom.all_meters)}")
+        idiom = written or idiom
+    if idiom is not None and "tempo" not in data:
+        given = {**given, "tempo": idiom.tempo_bpm}     # the idiom's tempo, unless the spec names its own
     form = data.get("form")
     if form is not None:
         check_name(ck, ("form",), form, grammar.list_grammars("forms"), "form")
