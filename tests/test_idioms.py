@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT
 
@@ -64,6 +66,35 @@ def test_a_jig_runs_in_eighth_note_groups_and_a_reel_in_eighths():
     reel = compose({"title": "r", "key": "G major", "idiom": "reel", "form": "binary", "seed": 3})
     eighths = [d for bar in bar_rhythms(reel)[:-1] for d in bar]
     assert eighths.count(Fraction(1, 2)) >= 0.6 * len(eighths)
+
+
+def test_a_tune_keeps_to_the_bar_rhythms_it_has_played():
+    """A hornpipe is dotted throughout or even throughout, rarely both: each bar is drawn partly from the rhythms
+    the tune has already played (`memory`, learned from the tunes of the type), so a piece uses fewer distinct bar
+    rhythms than bars drawn from the table alone would."""
+    from dataclasses import replace as swap
+
+    from composer.fill.rhythm import _remembered, idiom_rhythm
+    from theory import Meter
+
+    dotted, even = (Fraction(3, 4), Fraction(1, 4)) * 4, (Fraction(1, 2),) * 8
+    p = _remembered([(dotted, 0.5), (even, 0.5)], Counter({dotted: 3}), 0.6)
+    assert p.tolist() == pytest.approx([0.4 * 0.5 + 0.6, 0.4 * 0.5])
+    hornpipe = load_idiom("hornpipe")
+    assert 0 < hornpipe.memory < 1
+    meter = Meter.parse("4/4")
+
+    def distinct(idiom) -> int:
+        kinds = 0
+        for seed in range(12):
+            rng, played = np.random.default_rng(seed), ()
+            for _ in range(4):      # four phrases of four bars, each remembering the ones before
+                bars = idiom_rhythm(idiom, meter, 4, rng, closes_section=False, comes_to_rest=False, played=played)
+                played += tuple(tuple(r.duration for r in bar) for bar in bars)
+            kinds += len(set(played))
+        return kinds
+
+    assert distinct(hornpipe) < distinct(swap(hornpipe, memory=0.0))
 
 
 def test_every_interior_bar_of_an_idiom_comes_from_its_vocabulary():

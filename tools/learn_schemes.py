@@ -21,6 +21,7 @@ the corpus cache is there).
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections import Counter
 from fractions import Fraction
@@ -68,6 +69,7 @@ def strains(tune) -> list[list[tuple]]:
 def learn(tunes) -> dict:
     schemes, pairs, rhymes, two = Counter(), Counter(), Counter(), Counter()
     interior, final, meters = Counter(), Counter(), Counter()
+    played: list[tuple[int, list[tuple]]] = []          # each tune's bar rhythms, in order, with its bar length
     count = 0
     for tune in tunes:
         scale = MODE_STEPS.get(tune.mode)
@@ -76,6 +78,8 @@ def learn(tunes) -> dict:
             continue
         count += 1
         meters[(tune.bar_q, f"{tune.numerator}/{tune.denominator}")] += 1
+        played.append((tune.bar_q, []))
+        shapes: set = set()
         tonic = int(tune.tonic_pc)
         for s, strain in enumerate(parts):
             units = [tuple(strain[i:i + UNIT_BARS]) for i in range(0, STRAIN_BARS, UNIT_BARS)]
@@ -99,8 +103,40 @@ def learn(tunes) -> dict:
                 if sum(d for _, d, _ in bar) != tune.bar_q or bar[0][0] != 0:
                     continue          # a bar the parse left short or long (a repeat sign, a volta)
                 (final if b == STRAIN_BARS - 1 else interior)[(tune.bar_q, tuple(d for _, d, _ in bar))] += 1
+                shape = tuple((o, d, m - bar[0][2]) for o, d, m in bar)       # a bar, transposed to its first note
+                played[-1][1].append((tuple(d for _, d, _ in bar), shape in shapes))
+                shapes.add(shape)
     return {"tunes": count, "schemes": schemes, "two": two, "pairs": pairs, "rhymes": rhymes,
-            "interior": interior, "final": final, "meters": meters}
+            "interior": interior, "final": final, "meters": meters, "played": played}
+
+
+MEMORY_GRID = tuple(k / 20 for k in range(20))       # 0, 0.05, ... 0.95
+
+
+def rhythm_memory(stats: dict, bar_q: int) -> float:
+    """How much a tune keeps to its own bar rhythms: the weight m that best predicts each bar of the type's tunes
+    (maximum likelihood over MEMORY_GRID) as (1 - m) x the type's table + m x the share of that rhythm among the
+    tune's bars so far (a cache, as a cache language model keeps a document's own words; Kuhn and De Mori,
+    IEEE PAMI 12/6, 1990). The table leaves the tune's own bars out, so that a tune does not predict itself.
+    A bar that returns to an earlier one (the same notes, or moved by an interval) is remembered but not
+    predicted: partita's motif plan copies those rhythms itself, and the memory is for the bars written anew."""
+    table = Counter({k[1]: v for key in ("interior", "final") for k, v in stats[key].items() if k[0] == bar_q})
+    total = sum(table.values())
+    tunes = [bars for q, bars in stats["played"] if q == bar_q and bars]
+    floor = 1.0 / (10 * total) if total else 1.0
+    best = (float("-inf"), 0.0)
+    for m in MEMORY_GRID:
+        loglik = 0.0
+        for bars in tunes:
+            own = Counter(r for r, _ in bars)
+            seen: Counter = Counter()
+            for k, (r, returns) in enumerate(bars):
+                if not returns:
+                    t = max((table[r] - own[r]) / max(total - len(bars), 1), floor)
+                    loglik += math.log((1 - m) * t + m * seen[r] / k if k else t)
+                seen[r] += 1
+        best = max(best, (loglik, m))
+    return best[1]
 
 
 def weighted(counter: Counter, top: int) -> list[tuple[object, float]]:
@@ -135,6 +171,7 @@ def idiom_document(name: str, stats: dict, source: str) -> str:
              f"source: \"{source}; rhythm of {stats['tunes']} tunes recorded as {name}\"",
              f"meters: [{', '.join(repr(m).replace(chr(39), '') for m in meters)}]", f"tempo_bpm: {tempo}",
              f"schemes: {name}", "rhythm:", f"  bar_quarters: {fraction_text(bar_q)}"]
+    lines.append(f"  memory: {rhythm_memory(stats, bar_q)}")
     lines += rhythm_lines(stats, bar_q)
     half = bar_q // 2
     halved = sum(v for k, v in stats["interior"].items() if k[0] == half)
@@ -142,7 +179,7 @@ def idiom_document(name: str, stats: dict, source: str) -> str:
         # The same dance notated in bars of half the length, in halved note values (Ryan's Mammoth prints many
         # reels and hornpipes in 2/4, eight sixteenths a bar): a table of its own, learned from those tunes.
         meters = sorted({m for q, m in stats["meters"] if q == half})
-        lines += ["halved:", f"  meters: [{', '.join(meters)}]"]
+        lines += ["halved:", f"  meters: [{', '.join(meters)}]", f"  memory: {rhythm_memory(stats, half)}"]
         lines += rhythm_lines(stats, half)
     return "\n".join(lines) + "\n"
 

@@ -45,7 +45,9 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     elif slot.chorale:
         bars = phrase_rhythm(meter, phrase.bars, rng, first_bar=first_bar, chorale=True)
     elif slot.idiom is not None:
-        bars = idiom_rhythm(slot.idiom, meter, phrase.bars, rng, first_bar, slot.closes_section, not slot.lead_in)
+        sounded = [*(n for notes in by_phrase.values() for n in notes), *(n for n in before if n.offset >= slot.start)]
+        bars = idiom_rhythm(slot.idiom, meter, phrase.bars, rng, first_bar, slot.closes_section, not slot.lead_in,
+                            played_bars(sounded, meter.bar_quarters))
     elif ctx.rhythms is not None:
         if attempt >= RHYTHM_REDRAW_ATTEMPT:
             decoded = ctx.late_rhythm(slot, attempt)
@@ -206,6 +208,20 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
 
 class ClimaxMissed(UnsatisfiableError):
     """The contour plan's climax cannot be written at its pitch (the fill tries a lower one)."""
+
+
+def played_bars(notes: list[Note], bar: Fraction) -> tuple[tuple[Fraction, ...], ...]:
+    """The rhythm (durations) of each bar the notes fill, in order."""
+    by_bar: dict[int, list[Note]] = {}
+    for n in notes:
+        by_bar.setdefault(int(n.offset // bar), []).append(n)
+    out = []
+    for b in sorted(by_bar):
+        ordered = sorted(by_bar[b], key=lambda n: n.offset)
+        durations = tuple(n.duration for n in ordered)
+        if sum(durations) == bar and ordered[0].offset == b * bar:
+            out.append(durations)
+    return tuple(out)
 
 
 def register_target(slot: Slot) -> tuple[float, float] | None:

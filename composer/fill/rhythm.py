@@ -7,6 +7,7 @@ so every bar is filled exactly, by construction.
 """
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
 from functools import lru_cache
 
@@ -276,7 +277,8 @@ def phrase_rhythm(meter: Meter, bars: int, rng: np.random.Generator, notes_range
 
 
 def idiom_rhythm(idiom, meter: Meter, bars: int, rng: np.random.Generator, first_bar: int = 0,
-                 closes_section: bool = True, comes_to_rest: bool = True) -> list[list[RhythmNote]]:
+                 closes_section: bool = True, comes_to_rest: bool = True,
+                 played: tuple[tuple[Fraction, ...], ...] = ()) -> list[list[RhythmNote]]:
     """Rhythm for bars first_bar..bars-1 of a phrase in an idiom (`grammar.Idiom`): each bar drawn from the
     idiom's bar rhythms, learned from its tunes. A phrase's last bar lands its cadence on a strong beat: a
     bar that comes to rest (`comes_to_rest`: the piece's last, no lead-in after it) is one of the idiom's
@@ -285,7 +287,9 @@ def idiom_rhythm(idiom, meter: Meter, bars: int, rng: np.random.Generator, first
     another section's last bar (`closes_section`) is one of
     its cadence bars, and a phrase inside a section any of its bars, that hold a cadence note (a note on a
     strong beat lasting a quarter, or the beat, or more: `constraints.arrival_index`), the notes after it
-    leading on into the next phrase, as the tunes do."""
+    leading on into the next phrase, as the tunes do. A tune keeps to its own rhythms: each bar is drawn
+    1 - `idiom.memory` from the table's weights and `idiom.memory` from how often the part has played each
+    of the table's rhythms so far (`played`, the bars before this phrase, then this phrase's own)."""
     fits = [(d, w) for d, w in idiom.bars if writable(d)]
     if comes_to_rest:
         closes = [(d, w) for d, w in idiom.cadence if writable(d) and _rests(d, meter)]
@@ -293,19 +297,32 @@ def idiom_rhythm(idiom, meter: Meter, bars: int, rng: np.random.Generator, first
         closes = [(d, w) for d, w in (idiom.cadence if closes_section else fits + list(idiom.cadence))
                   if writable(d) and _arrives(d, meter)]
     out: list[list[RhythmNote]] = [[] for _ in range(bars)]
+    heard = Counter(played)
     for b in range(first_bar, bars):
         table = closes if b == bars - 1 else fits
         if not table:
             out[b] = cadence_bar(meter) if b == bars - 1 else sample_bar(meter, rng)
             continue
-        w = np.array([x[1] for x in table])
-        durations = table[int(rng.choice(len(table), p=w / w.sum()))][0]
+        p = _remembered(table, heard, idiom.memory)
+        durations = table[int(rng.choice(len(table), p=p))][0]
+        heard[durations] += 1
         at, bar = Fraction(0), []
         for d in durations:
             bar.append(RhythmNote(at, d))
             at += d
         out[b] = bar
     return out
+
+
+def _remembered(table, heard: Counter, memory: float) -> np.ndarray:
+    """The chance of each of a table's bar rhythms: its weight, mixed with the share of the part's bars so far that
+    played it, by `memory` (the table alone where the part has played none of them)."""
+    w = np.array([x[1] for x in table], dtype=float)
+    w /= w.sum()
+    counts = np.array([heard.get(d, 0) for d, _ in table], dtype=float)
+    if memory <= 0 or not counts.sum():
+        return w
+    return (1 - memory) * w + memory * counts / counts.sum()
 
 
 def _dyadic(x: Fraction) -> bool:

@@ -66,6 +66,7 @@ class Idiom:
     bars: tuple[tuple[tuple[Fraction, ...], float], ...]      # interior bars' durations, with weights
     cadence: tuple[tuple[tuple[Fraction, ...], float], ...]   # a phrase's last bar
     halved: "Idiom | None" = None      # the dance notated in bars of half the length (a reel in 2/4)
+    memory: float = 0.0                # how much a tune keeps to the bar rhythms it has played (0: not at all)
 
     @property
     def all_meters(self) -> tuple[str, ...]:
@@ -140,13 +141,15 @@ def idiom_semantic(doc: YamlDocument) -> tuple[Idiom, list[str]]:
     bar = fraction(rhythm["bar_quarters"])
     idiom = Idiom(data["name"], data["title"], data["description"], data["source"], tuple(data["meters"]),
                   float(data["tempo_bpm"]), data["schemes"], data.get("style"), data.get("accompaniment"),
-                  data.get("max_leap"), bar, _rhythms(rhythm["bars"]), _rhythms(rhythm["cadence"]))
+                  data.get("max_leap"), bar, _rhythms(rhythm["bars"]), _rhythms(rhythm["cadence"]),
+                  memory=float(rhythm.get("memory", 0.0)))
     half = data.get("halved")
     if half is not None:
         # The same music in halved note values: its quarter note lasts half as long, so half the tempo.
         idiom = replace(idiom, halved=replace(idiom, meters=tuple(half["meters"]), tempo_bpm=idiom.tempo_bpm / 2,
                                               bar_quarters=bar / 2, bars=_rhythms(half["bars"]),
-                                              cadence=_rhythms(half["cadence"])))
+                                              cadence=_rhythms(half["cadence"]),
+                                              memory=float(half.get("memory", 0.0))))
         for i, meter in enumerate(half["meters"]):
             numerator, denominator = (int(x) for x in meter.split("/"))
             if Fraction(4 * numerator, denominator) != bar / 2:
