@@ -69,7 +69,7 @@ def strains(tune) -> list[list[tuple]]:
 def learn(tunes) -> dict:
     schemes, pairs, rhymes, two = Counter(), Counter(), Counter(), Counter()
     interior, final, meters = Counter(), Counter(), Counter()
-    played: list[tuple[int, list[tuple]]] = []          # each tune's bar rhythms, in order, with its bar length
+    played: list[tuple[int, list[tuple]]] = []   # per tune: its bar length, and (rhythm, returns) for each bar
     count = 0
     for tune in tunes:
         scale = MODE_STEPS.get(tune.mode)

@@ -7,8 +7,8 @@ phrase's opening downbeat and before its last two bars (a phrase climbs to its c
 come down to its cadence), in a bar of new material that no later bar returns to, where it can, and on a
 chord that holds the top note of the lead melody's range, where one does (a climax stands on a chord tone:
 on another chord it would fall short of the top). Among the beats that qualify, an earlier one is preferred
-(`LATER`): the tunes reach their top as soon in their phrase as they can. The fill makes that note the lead
-melody's highest, and every other note lower (`fill.melody`).
+(`LATER`), as the tunes reach their top early in the phrase. The fill makes that note the lead melody's
+highest, and every other note lower (`fill.melody`).
 
 Registers (0 the bottom of a part's range, 1 the top): the opening and every return of it sit in the middle
 (`OPENING`, or where the tradition puts its opening: `theory/rules/traditions.yaml`, a maqam's lower jins
