@@ -27,6 +27,7 @@ class MelodyRules:
     wide_leap_semitones: int = 12        # a leap wider than this ...
     wide_leap_weight: float = 1.0        # ... by this factor (the motion rule)
     third_strike_weight: float = 1.0     # a note struck a third time in a row, on top of the repeat's factor
+    variation_weight: float = 1.0        # in a varied bar's new tail, the note its source sounded there
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +41,8 @@ def melody_rules() -> MelodyRules:
                        float(motion["step_weight"]), int(d["figure_memory"]["context_notes"]),
                        float(d["figure_memory"]["weight"]), tuple(motion["packs"]),
                        tuple(d["figure_memory"]["packs"]), int(motion["wide_leap_semitones"]),
-                       float(motion["wide_leap_weight"]), float(motion["third_strike_weight"]))
+                       float(motion["wide_leap_weight"]), float(motion["third_strike_weight"]),
+                       float(d["figure_memory"]["variation_weight"]))
 
 
 TRADITIONS_PATH = Path(__file__).resolve().parent / "rules" / "traditions.yaml"

@@ -82,6 +82,7 @@ class LineGuide:
     pack: str | None = None              # the key's pack: whether the motion and figure rules apply
     lead_back: int | None = None         # the position whose pitch the next phrase opens by returning to
     reach: float = 0.0                   # cents the last note may lie from that pitch (the part's largest leap)
+    fresh: dict = field(default_factory=dict)   # position in a varied bar's new tail -> its source's note there
     met: int = 0
     asked: int = 0
     cents: np.ndarray = None             # the candidates' pitches (`bind`)
@@ -138,6 +139,11 @@ class LineGuide:
                                        np.where(move <= STEP_CENTS, rules.step_weight,
                                                 np.where(move > rules.wide_leap_semitones * 100.0 + 0.5,
                                                          rules.wide_leap_weight, 1.0))))
+        if t in self.fresh and self.pack in rules.figure_packs:
+            # A variation's tail goes on anew: no memory of how the source went on, and its note there is rarer.
+            source = self.fresh[t]
+            source = self.cents[chain[source]] if isinstance(source, int) else source
+            return _times(out, np.where(np.abs(self.cents - source) < 0.5, rules.variation_weight, 1.0))
         goes_on = self._goes_on(t, chain, rules.figure_context) if self.pack in rules.figure_packs else None
         if goes_on:
             hit = np.isin(np.rint(self.cents - prev), list(goes_on))
@@ -250,11 +256,13 @@ def line_guide(plan: Plan, phrase, positions, key, first_bar: int, written: dict
         else:
             continue
         kind = "sequence" if steps else motif.kind
-        for k, t in enumerate(targets[:head]):
+        for k, t in enumerate(targets):
             at = positions[t].offset - bar * bar_q
             j = k if len(sources) == len(targets) else _sounding(offsets, at)
-            if j is not None:
+            if j is not None and k < head:
                 guide.wishes[t] = (kind, steps, sources[j], shift)
+            elif j is not None:
+                guide.fresh[t] = sources[j]      # a variation's tail: the source's note (or its position) there
     return guide
 
 

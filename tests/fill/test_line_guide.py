@@ -67,6 +67,20 @@ def test_a_figure_played_before_goes_on_as_it_went_on():
     assert w[2] / w[0] == rules.figure_weight
 
 
+def test_a_varied_bar_goes_on_anew_where_its_source_went_on():
+    """The same figure as above, but position 2 lies in the new tail of a bar the plan varies, where its source
+    sounded E4: the memory is silent there, and E4 is rarer than the other steps (the variation varies)."""
+    rules = melody_rules()
+    history = [(6000.0, E8), (6200.0, E8), (6400.0, E8), (6400.0, E8), (6200.0, E8), (6000.0, E8)]
+    g = guide(history)
+    g.fresh = {2: 6400.0}
+    w = g.weights(2, [0, 1])
+    assert w[2] == rules.step_weight * rules.variation_weight < w[0] == rules.step_weight
+    g.fresh = {2: 0}                                  # the source is the region's own first note, C4
+    w = g.weights(2, [0, 1])
+    assert w[0] == rules.step_weight * rules.variation_weight and w[2] == rules.step_weight
+
+
 def test_the_figure_must_match_in_rhythm_too():
     # The part played C D E in eighths; the region plays C D in eighths, then a quarter or an eighth.
     history = [(6000.0, E8), (6200.0, E8), (6400.0, E8)]
