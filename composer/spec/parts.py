@@ -24,20 +24,21 @@ def parse_range(value: Any) -> tuple[Pitch, Pitch]:
     return Pitch.from_name(lo), Pitch.from_name(hi)
 
 
-ROOM_BELOW_MELODY_CENTS = 1000.0   # a chords part with no range reaches a minor seventh below the melody's lowest note
+ROOM_BELOW_MELODY_CENTS = 1000.0   # an accompaniment with no range reaches a minor seventh below the melody's lowest note
 
 
 def read_parts(items: list, ck: SpecChecker, given: bool, meter: Meter | None, harmony: str = "functional",
                cycle: Cycle | None = None) -> list[PartSpec]:
-    """The parts, checked. A chords part given no range keeps its role's register, reaching down to a
-    minor seventh below the melody's lowest note where that is lower (and the instrument allows it),
-    so that the accompaniment has room under a low melody: it is written below the melody."""
+    """The parts, checked. A chords or bass part given no range keeps its role's register, reaching down to
+    a minor seventh below the melody's lowest note where that is lower (and the instrument allows it),
+    so that the accompaniment has room under a low melody: it is written below the melody (a stride bass
+    under a melody that dips to C3 takes its fifth, D, from D2 rather than cross it on D3)."""
     read = list(_read_parts(items, ck, given, meter, harmony, cycle))
     melodies = [part.low.cents for _, part in read if part.role == "melody"]
     floor = min(melodies) - ROOM_BELOW_MELODY_CENTS if melodies else None
     out = []
     for item, part in read:
-        if part.role == "chords" and "range" not in item and floor is not None and floor < part.low.cents:
+        if part.role in ("chords", "bass") and "range" not in item and floor is not None and floor < part.low.cents:
             low = max(floor, Pitch.from_name(part.instrument.low).cents)
             part = replace(part, low=Pitch(min(low, part.low.cents)))
         out.append(part)

@@ -22,7 +22,7 @@ from composer.analysis.check import analyse_score, check
 from composer.analysis.texture import allowed_by_style, texture_report
 from composer.arrange.voicing import upper_states
 from composer.formats.musicxml import to_music21
-from theory import Key
+from theory import Key, Pitch
 
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml")
                   if load_spec(p).harmony == "functional")
@@ -272,3 +272,22 @@ def test_under_a_low_melody_the_accompaniment_thins_to_a_dyad_before_it_falls_si
     assert final.pitch.cents == 6200.0                    # the tune comes to rest on D4
     under = [n for n in piece.part("chords").notes if n.offset >= final.offset]
     assert under and all(n.pitch.cents <= final.pitch.cents for n in under)
+
+
+def test_a_bass_given_no_range_has_room_under_a_low_melody():
+    """Regression (hypothesis, test_models): a blues melody in C3-C4 over a stride bass in its role's register
+    (E2-G3) dipped to C3 while the bass's fifth over G7 could only be D3, and the arrangement was refused for a
+    voice crossing. A bass part given no range now reaches down under the melody, as a chords part does (a
+    minor seventh below its lowest note, here D2): the fifth sounds under the melody."""
+    spec = {"title": "random", "key": "C major", "meter": "4/4", "style": "blues", "tempo": 60, "seed": 0,
+            "form": "period", "parts": [{"role": "melody", "range": "C3-C4"}, {"role": "chords", "pattern": "alberti"},
+                                        {"role": "bass", "pattern": "stride"}],
+            "constraints": {"max_leap": 5, "chord_tones_on_strong_beats": False}}
+    bass = next(p for p in load_spec(spec).parts if p.role == "bass")
+    assert bass.low == Pitch.from_name("D2") and bass.high == Pitch.from_name("G3")
+    piece = compose(spec, filler="neural", temperature=1.0, top_p=1.0)
+    melody = piece.part("melody").sorted_notes()
+    for n in piece.part("bass").notes:
+        assert all(n.pitch.cents <= m.pitch.cents for m in melody if m.offset < n.end and n.offset < m.end), n
+    with_range = {**spec, "parts": [*spec["parts"][:2], {"role": "bass", "pattern": "stride", "range": "E2-G3"}]}
+    assert next(p for p in load_spec(with_range).parts if p.role == "bass").low == Pitch.from_name("E2")
