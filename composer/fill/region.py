@@ -38,6 +38,8 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     meter, phrase = plan.meter, slot.phrase
     rng = slot_rng(seed, slot.part_index, phrase.index, first_bar + ATTEMPT_STAGE * attempt)
     sung = None
+    # The part's notes so far: the phrases written, and this phrase's bars before the region.
+    sounded = [*(n for notes in by_phrase.values() for n in notes), *(n for n in before if n.offset >= slot.start)]
     if slot.unmetered:
         bars = [free_bar(meter, rng, last=b == phrase.bars - 1) if b >= first_bar else [] for b in range(phrase.bars)]
     elif slot.lyrics and first_bar == 0:
@@ -45,7 +47,6 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
     elif slot.chorale:
         bars = phrase_rhythm(meter, phrase.bars, rng, first_bar=first_bar, chorale=True)
     elif slot.idiom is not None:
-        sounded = [*(n for notes in by_phrase.values() for n in notes), *(n for n in before if n.offset >= slot.start)]
         bars = idiom_rhythm(slot.idiom, meter, phrase.bars, rng, first_bar, slot.closes_section, not slot.lead_in,
                             played_bars(sounded, meter.bar_quarters))
     elif ctx.rhythms is not None:
@@ -60,9 +61,8 @@ def fill_region(plan: Plan, slot: Slot, seed: int, lookup: ChordLookup, first_ba
         bars = phrase_rhythm(meter, phrase.bars, rng, slot.notes_per_bar, slot.motifs, first_bar,
                              even=slot.harmony == "colotomic", hold=cadence_hold(plan, slot))
     sources = {m.source for m in phrase.scheme if m.source is not None}
-    written = written_bars(plan, [n for n in (*(n for notes in by_phrase.values() for n in notes),
-                                              *(n for n in before if n.offset >= slot.start))
-                                  if int(n.offset // meter.bar_quarters) in sources]) if sources else {}
+    written = written_bars(plan, [n for n in sounded if int(n.offset // meter.bar_quarters) in sources]) \
+        if sources else {}
     # The originality guard's late drafts write the phrase free of its motif returns too: a return can
     # carry a run the guard refused back into every draft.
     returns = bool(phrase.scheme) and sung is None and attempt < COPY_DROP_ATTEMPT

@@ -295,11 +295,7 @@ def _cadence_in_turn(phrase: PhrasePlan, slots, walk, meter: Meter, arrays: Chor
         return slots, walk, None
     at = next(t for t, s in enumerate(slots) if s.bar == turn)
     split = [*slots[:at], *bar_slots(meter, turn, 2), *slots[at + 1:]]
-    names = dict(zip(((h.bar, h.offset_in_bar) for h in slots), walk.names))
-    copied = _motif_chords(phrase, split, [names.get((h.bar, h.offset_in_bar)) for h in split], meter, arrays,
-                           earlier)
-    if first is not None:
-        copied.pop(0, None)
+    copied = _split_chords(phrase, slots, split, walk, meter, arrays, earlier, first)
     if at not in copied:
         return slots, walk, None       # the source's chord is not one this phrase's graph has
     # The returns up to the turn keep their sources' chords, and a source in this phrase keeps its own; the
@@ -308,12 +304,34 @@ def _cadence_in_turn(phrase: PhrasePlan, slots, walk, meter: Meter, arrays: Chor
     inside = {m.source for m in phrase.scheme if m.source is not None and start <= m.source < start + phrase.bars}
     copied = {**{t: walk.names[t] for t in range(at) if start + slots[t].bar in inside},
               **{t: n for t, n in copied.items() if t <= at}}
-    try:
-        again = walk_chords(arrays, len(split), phrase.cadence, rng, previous=None if 0 in copied else previous,
-                            first=first, fixed={**copied, **fixed}, strict=True)
-    except ComposerError:        # no walk on the graph joins the source's chord to the cadence
+    again = _rewalk(arrays, phrase, split, rng, previous, first, copied, fixed)
+    if again is None:            # no walk on the graph joins the source's chord to the cadence
         return slots, walk, None
     return split, again, phrase.start_bar + turn
+
+
+def _split_chords(phrase: PhrasePlan, slots, split, walk, meter: Meter, arrays: ChordGraphArrays,
+                  earlier: list[PhrasePlan], first) -> dict[int, str]:
+    """Slot of `split` (a new division of the phrase's `slots`) -> chord, for the slots of bars that return to
+    an earlier bar: their sources' chords (`_motif_chords`), the opening one left to `first` where it is given."""
+    names = dict(zip(((h.bar, h.offset_in_bar) for h in slots), walk.names))
+    copied = _motif_chords(phrase, split, [names.get((h.bar, h.offset_in_bar)) for h in split], meter, arrays,
+                           earlier)
+    if first is not None:
+        copied.pop(0, None)
+    return copied
+
+
+def _rewalk(arrays: ChordGraphArrays, phrase: PhrasePlan, split, rng: np.random.Generator, previous, first,
+            copied: dict[int, str], fixed: dict[int, str]):
+    """The phrase's chords walked again over `split`, the returning bars' chords (`copied`: the walk from the
+    chord before the phrase only where its first is not one of them) and the `fixed` ones kept, strictly on
+    the graph; None where no walk joins them to the cadence."""
+    try:
+        return walk_chords(arrays, len(split), phrase.cadence, rng, previous=None if 0 in copied else previous,
+                           first=first, fixed={**copied, **fixed}, strict=True)
+    except ComposerError:
+        return None
 
 
 def _motif_chords(phrase: PhrasePlan, slots, names: list[str], meter: Meter, arrays: ChordGraphArrays,
@@ -446,17 +464,9 @@ def _walk_phrase(phrase: PhrasePlan, meter: Meter, arrays: ChordGraphArrays, rng
             if meter.strength(split[-1].offset_in_bar) < 0.5:
                 split = None      # the final chord would come on a weak beat: no cadence lands there
             if split:
-                names = dict(zip(((h.bar, h.offset_in_bar) for h in slots), walk.names))
-                copied = _motif_chords(phrase, split, [names.get((h.bar, h.offset_in_bar)) for h in split], meter,
-                                       arrays, earlier)
-                if first is not None:
-                    copied.pop(0, None)
-                try:
-                    walk2 = walk_chords(arrays, len(split), phrase.cadence, rng,
-                                        previous=None if 0 in copied else previous, first=first,
-                                        fixed={**copied, **fixed}, strict=True) if len(copied) > len(kept) else None
-                except ComposerError:
-                    walk2 = None
+                copied = _split_chords(phrase, slots, split, walk, meter, arrays, earlier, first)
+                walk2 = _rewalk(arrays, phrase, split, rng, previous, first, copied, fixed) \
+                    if len(copied) > len(kept) else None
                 if walk2 is not None:
                     slots, walk = split, walk2
         if phrase.bars - 2 in returning and per_bar == 1 and not chorale and meter.beat_count > 1 \
